@@ -1,0 +1,107 @@
+"""seminar: a Flask platform for teaching a Sacro-Occipital Technique certification seminar."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=_instance_path())
+    _configure(app, test_config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _instance_path() -> str | None:
+    if path := os.environ.get("SEMINAR_INSTANCE_PATH"):
+        return str(Path(path).resolve())
+    if (REPO_ROOT / "wsgi.py").exists():  # running from a checkout: its instance/ folder
+        return str(REPO_ROOT / "instance")
+    return None  # an installed package: Flask's default
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Later layers win: defaults, instance/config.py, SEMINAR_* variables, the test dict."""
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        DATABASE_URL=f"sqlite:///{instance / 'seminar.sqlite3'}",
+        LESSONS_DIR=str(REPO_ROOT / "lessons"),
+        QUIZZES_DIR=str(REPO_ROOT / "quizzes"),
+        BASE_URL="http://127.0.0.1:5000",
+        RATELIMIT_STORAGE_URL="memory://",
+        LOGIN_RATE_LIMIT="10 per minute;50 per hour",
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open over a seminar weekend still submits
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("SEMINAR")
+    else:
+        app.config.from_mapping(test_config)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
+    if app.config["BASE_URL"].startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key, generating it on first run (readable by this user only)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret)
+    return secret
+
+
+def _register_extensions(app: Flask) -> None:
+    from seminar import models  # noqa: F401  (registers the tables with the metadata)
+    from seminar.auth import load_user
+    from seminar.db import db, migrate
+    from seminar.extensions import csrf, limiter, login_manager
+    from seminar.security import register_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    register_security_headers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from seminar import account, admin, auth, health, lessons
+    from seminar.errors import register_error_handlers
+    from seminar.views import register_template_helpers
+
+    for module in (auth, account, admin, health, lessons):
+        app.register_blueprint(module.bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from seminar.cli import seminar_cli
+
+    app.cli.add_command(seminar_cli)

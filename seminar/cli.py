@@ -1,0 +1,144 @@
+"""`flask seminar ...`: content sync, users and demo data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from seminar.content.problems import display_path
+from seminar.models import Role
+from seminar.services import accounts
+from seminar.services.content_sync import sync_lessons
+from seminar.services.demo import seed_demo_accounts
+
+seminar_cli = AppGroup("seminar", help="Manage the seminar platform.")
+
+
+@seminar_cli.command("sync")
+@click.option("--check", is_flag=True, help="Validate every file without writing anything.")
+@click.option(
+    "--prefer-files",
+    is_flag=True,
+    help="Where a file and a browser edit conflict, load the file as the newest version.",
+)
+def sync_command(check: bool, prefer_files: bool) -> None:
+    """Load lessons/ into the database; report what is new, changed and broken."""
+    root = Path(current_app.config["LESSONS_DIR"])
+    report = sync_lessons(root, check=check, prefer_files=prefer_files)
+
+    def show(rel: str) -> str:
+        return display_path(str(root / rel))
+
+    if check:
+        click.echo(f"checked {len(report.new)} lesson files in {display_path(str(root))}")
+    else:
+        for label, paths in (
+            ("new", report.new),
+            ("changed", report.changed),
+            ("removed", report.removed),
+        ):
+            for path in paths:
+                click.echo(f"{label:9} {show(path)}")
+        click.echo(
+            f"lessons: {len(report.new)} new, {len(report.changed)} changed, "
+            f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        )
+    for problem in [*report.conflicts, *report.problems]:
+        click.echo(str(problem), err=True)
+    if not report.ok:
+        click.echo(
+            f"{len(report.problems)} error(s), {len(report.conflicts)} conflict(s); "
+            "the last good version of each affected file keeps serving",
+            err=True,
+        )
+        sys.exit(1)
+
+
+user_cli = AppGroup("user", help="Manage accounts.")
+seminar_cli.add_command(user_cli)
+
+
+def _read_password(password_stdin: bool) -> tuple[str, bool]:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n"), False
+    return accounts.generate_password(), True
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, as printed on records.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.STUDENT.value,
+    show_default=True,
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--licence-number", default=None)
+@click.option("--licence-state", default=None)
+def user_create(
+    email: str,
+    name: str,
+    role: str,
+    password_stdin: bool,
+    licence_number: str | None,
+    licence_state: str | None,
+) -> None:
+    """Create an account; without --password-stdin a password is generated and printed."""
+    password, generated = _read_password(password_stdin)
+    try:
+        user = accounts.create_user(
+            email,
+            name=name,
+            role=role,
+            password=password,
+            licence_number=licence_number,
+            licence_state=licence_state,
+        )
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email}")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@user_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_set_password(email: str, password_stdin: bool) -> None:
+    """Set a new password; without --password-stdin one is generated and printed."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    password, generated = _read_password(password_stdin)
+    try:
+        accounts.set_password(user, password)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password changed for {user.email}")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@seminar_cli.command("demo")
+def demo_command() -> None:
+    """Create the demo accounts (once) and print how to log in."""
+    logins = seed_demo_accounts()
+    saved = Path(current_app.instance_path) / "demo-accounts.txt"
+    fresh = [login for login in logins if login.password]
+    if fresh:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        with saved.open("a") as f:
+            saved.chmod(0o600)
+            for login in fresh:
+                f.write(f"{login.role:<11} {login.email:<26} {login.password}\n")
+    click.echo("Demo accounts (role, email, password):")
+    if saved.exists():
+        click.echo(saved.read_text().rstrip())
+    else:
+        for login in logins:
+            click.echo(f"{login.role:<11} {login.email:<26} (already existed; see set-password)")

@@ -1,0 +1,77 @@
+"""WTForms (through Flask-WTF, for CSRF). Forms validate shape; services enforce rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from seminar.models import Role
+from seminar.models.users import MIN_PASSWORD_LENGTH
+
+
+class EmptyForm(FlaskForm):
+    """A POST that carries only its CSRF token (mark complete, log out, ...)."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()
+    submit = SubmitField("Log in")
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    licence_number = StringField(
+        "Licence number",
+        validators=[Optional(), Length(max=60)],
+        description="Printed on CE certificates. Leave empty if you are not licensed yet.",
+    )
+    licence_state = StringField(
+        "Licensing state or country",
+        validators=[Optional(), Length(max=60)],
+        description="For example CA, Ontario or United Kingdom.",
+    )
+    submit = SubmitField("Save profile")
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    new = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("new", message="The two passwords differ.")],
+    )
+    submit = SubmitField("Change password")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+    submit = SubmitField("Change role")
+
+
+class LessonEditForm(FlaskForm):
+    source = TextAreaField("Lesson source (front matter and Markdown)", validators=[DataRequired()])
+    note = StringField(
+        "What changed (optional)",
+        validators=[Optional(), Length(max=300)],
+        description="Shown in the version history.",
+    )
+    base_version_id = HiddenField()
+    preview = SubmitField("Preview")
+    save = SubmitField("Save as new version")

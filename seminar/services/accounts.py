@@ -1,0 +1,122 @@
+"""Accounts: create users, authenticate, change profile, password and role."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+
+from seminar.db import db, now_utc
+from seminar.errors import NotAllowed, SeminarError
+from seminar.models import Role, User
+
+
+class AccountError(SeminarError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def generate_password() -> str:
+    # Four groups of four: easy to type from a terminal, ~80 bits.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(
+    email: str,
+    *,
+    name: str,
+    role: Role | str = Role.STUDENT,
+    password: str,
+    licence_number: str | None = None,
+    licence_state: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError(f"'{email}' is not an email address.")
+    if not name.strip():
+        raise AccountError("A name is required.")
+    if find_user(email) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=Role(role),
+        licence_number=licence_number or None,
+        licence_state=licence_state or None,
+    )
+    try:
+        user.set_password(password)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None:
+        # Spend the same time as a real check so response time does not reveal accounts.
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = now_utc()
+    db.session.commit()
+    return user
+
+
+def update_profile(
+    user: User, *, name: str, licence_number: str | None, licence_state: str | None
+) -> None:
+    if not name.strip():
+        raise AccountError("A name is required.")
+    user.name = name.strip()
+    user.licence_number = (licence_number or "").strip() or None
+    user.licence_state = (licence_state or "").strip() or None
+    db.session.commit()
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("The current password is not right.")
+    set_password(user, new)
+
+
+def set_password(user: User, new: str) -> None:
+    try:
+        user.set_password(new)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    db.session.commit()
+
+
+def set_role(user: User, role: Role | str, *, by: User) -> None:
+    role = Role(role)
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        admins = db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        if admins is not None and admins <= 1:
+            raise NotAllowed("This is the last admin account; make someone else admin first.")
+    if by.role != Role.ADMIN:
+        raise NotAllowed("Only admins change roles.")
+    user.role = role
+    db.session.commit()
+
+
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$0000000000000000$"
+    "3d8f4c9d1f3b4d3e8c0a6b2b5f1e0e9d5c7a3b1e2f4d6c8a0b2d4f6e8a0c2e4f"
+    "3d8f4c9d1f3b4d3e8c0a6b2b5f1e0e9d5c7a3b1e2f4d6c8a0b2d4f6e8a0c2e4f"
+)

@@ -1,0 +1,192 @@
+"""Load the lessons folder into versioned content, in one transaction.
+
+A file that fails to parse is reported and skipped: its last good version keeps serving. A
+file changed on disk while its lesson was also edited in the browser since the last sync is a
+conflict: the browser's version keeps serving unless the caller asks to prefer the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from seminar.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
+from seminar.content.problems import Problem
+from seminar.db import db
+from seminar.models import Lesson, LessonVersion, Module, ModuleVersion
+from seminar.models.content import Origin
+
+
+@dataclass
+class SyncReport:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.conflicts
+
+
+def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False) -> SyncReport:
+    tree = scan_lessons(root)
+    report = SyncReport(problems=list(tree.problems))
+    if check:
+        report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
+        return report
+    try:
+        modules = _sync_modules(tree, report)
+        _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _next_number(
+    model: type[LessonVersion] | type[ModuleVersion], column: object, owner: int
+) -> int:
+    current = db.session.scalar(select(func.max(model.number)).where(column == owner))
+    return (current or 0) + 1
+
+
+def _sync_modules(tree: LessonTree, report: SyncReport) -> dict[str, Module]:
+    existing = {m.slug: m for m in db.session.scalars(select(Module))}
+    parsed_slugs = {p.slug for p in tree.modules}
+    broken_dirs = {b.split("/", 1)[0] for b in tree.broken if b.endswith("/_module.md")}
+    for parsed in tree.modules:
+        module = existing.get(parsed.slug)
+        if module is None:
+            module = Module(slug=parsed.slug, position=parsed.position, dirname=parsed.dirname)
+            db.session.add(module)
+            existing[parsed.slug] = module
+            db.session.flush()
+            report.new.append(f"{parsed.dirname}/_module.md")
+        elif module.current and module.current.source_hash == parsed.source_hash:
+            module.position, module.dirname, module.retired = parsed.position, parsed.dirname, False
+            report.unchanged.append(f"{parsed.dirname}/_module.md")
+            continue
+        else:
+            report.changed.append(f"{parsed.dirname}/_module.md")
+        module.position, module.dirname, module.retired = parsed.position, parsed.dirname, False
+        module.current = _module_version(module, parsed)
+    for slug, module in existing.items():
+        if slug not in parsed_slugs and module.dirname not in broken_dirs and not module.retired:
+            module.retired = True
+            report.removed.append(f"{module.dirname}/")
+    return existing
+
+
+def _module_version(module: Module, parsed: ParsedModule) -> ModuleVersion:
+    version = ModuleVersion(
+        module_id=module.id,
+        number=_next_number(ModuleVersion, ModuleVersion.module_id, module.id),
+        title=parsed.title,
+        summary=parsed.summary,
+        intro_html=parsed.intro_html,
+        source=parsed.source,
+        source_hash=parsed.source_hash,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _sync_lesson_files(
+    tree: LessonTree, modules: dict[str, Module], report: SyncReport, *, prefer_files: bool
+) -> None:
+    existing = {
+        lesson.slug: lesson
+        for lesson in db.session.scalars(select(Lesson).join(Lesson.current, isouter=True))
+    }
+    for parsed in tree.lessons:
+        module = modules.get(parsed.module_slug)
+        if module is None:  # its _module.md never loaded; the lesson waits for it
+            report.problems.append(
+                Problem(parsed.path, 1, "not loaded: its module's _module.md has errors")
+            )
+            continue
+        lesson = existing.get(parsed.slug)
+        if lesson is None:
+            lesson = Lesson(slug=parsed.slug, module_id=module.id, position=parsed.position)
+            lesson.path = parsed.path
+            db.session.add(lesson)
+            db.session.flush()
+            lesson.current = add_lesson_version(lesson, parsed, origin=Origin.FILE)
+            lesson.synced_hash = parsed.source_hash
+            report.new.append(parsed.path)
+            continue
+
+        lesson.module_id, lesson.position, lesson.path, lesson.retired = (
+            module.id,
+            parsed.position,
+            parsed.path,
+            False,
+        )
+        current = lesson.current
+        if lesson.synced_hash == parsed.source_hash or (
+            current is not None and current.source_hash == parsed.source_hash
+        ):
+            # The file has not changed since the last sync (a browser edit, if any, stands),
+            # or it now holds exactly what is serving.
+            lesson.synced_hash = parsed.source_hash
+            report.unchanged.append(parsed.path)
+            continue
+        edited_in_browser = current is not None and current.origin == Origin.WEB
+        if edited_in_browser and not prefer_files:
+            report.conflicts.append(
+                Problem(
+                    parsed.path,
+                    1,
+                    f"conflict: the file changed and the lesson was edited in the browser "
+                    f"(version {current.number}); the browser's version keeps serving. Copy it "
+                    "into the file, or sync with --prefer-files to replace it",
+                )
+            )
+            continue
+        lesson.current = add_lesson_version(lesson, parsed, origin=Origin.FILE)
+        lesson.synced_hash = parsed.source_hash
+        report.changed.append(parsed.path)
+
+    parsed_slugs = {p.slug for p in tree.lessons}
+    for slug, lesson in existing.items():
+        if slug not in parsed_slugs and lesson.path not in tree.broken and not lesson.retired:
+            lesson.retired = True
+            report.removed.append(lesson.path)
+
+
+def add_lesson_version(
+    lesson: Lesson,
+    parsed: ParsedLesson,
+    *,
+    origin: Origin,
+    author_id: int | None = None,
+    note: str = "",
+) -> LessonVersion:
+    """Store a parsed lesson as the lesson's next version (the caller makes it current)."""
+    version = LessonVersion(
+        lesson_id=lesson.id,
+        number=_next_number(LessonVersion, LessonVersion.lesson_id, lesson.id),
+        origin=origin,
+        author_id=author_id,
+        note=note,
+        title=parsed.title,
+        summary=parsed.summary,
+        minutes=parsed.minutes,
+        objectives=list(parsed.objectives),
+        evidence=parsed.evidence,
+        quiz_slug=parsed.quiz,
+        html=parsed.html,
+        toc=list(parsed.toc),
+        source=parsed.source,
+        source_hash=parsed.source_hash,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version

@@ -1,0 +1,246 @@
+"""Fixtures: an app per database backend, clients, a CLI runner, builders and a query counter.
+
+Every HTTP test runs on SQLite and, when SEMINAR_TEST_DATABASE_URL names a PostgreSQL server,
+on PostgreSQL too. With SEMINAR_TEST_STRICT=1 (set by .ci/run) a PostgreSQL or browser test
+that cannot run fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from seminar import create_app
+from seminar.db import db
+from seminar.extensions import limiter
+from seminar.models import Role, User
+from seminar.services.accounts import create_user
+
+PASSWORD = "correct horse battery"
+STRICT = os.environ.get("SEMINAR_TEST_STRICT") == "1"
+PG_URL = os.environ.get("SEMINAR_TEST_DATABASE_URL", "")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skipping a PostgreSQL or browser test in CI would hide that it never ran."""
+    if STRICT:
+        pytest.fail(f"{reason} (SEMINAR_TEST_STRICT=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+def base_config(database_url: str, tmp_path: Path, lessons_dir: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "LESSONS_DIR": str(lessons_dir),
+        "QUIZZES_DIR": str(tmp_path / "quizzes"),
+        "RATELIMIT_STORAGE_URL": "memory://",
+        "SERVER_NAME": "localhost",
+        # Most tests post without tokens; tests marked `csrf` switch protection back on.
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+def write_lessons(root: Path, files: dict[str, str]) -> Path:
+    for rel, body in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+SAMPLE_LESSONS = {
+    "01-basics/_module.md": """
+        ---
+        title: Basics
+        summary: Where it starts.
+        ---
+        The first module.
+    """,
+    "01-basics/01-first-lesson.md": """
+        ---
+        title: First lesson
+        summary: The first one.
+        minutes: 5
+        objectives:
+          - Say what the sacrum is.
+        evidence: limited
+        ---
+        # First lesson
+
+        ## Anatomy
+
+        The sacrum is a triangular bone. ![Diagram](img/diagram.svg)
+
+        !!! evidence "What the research says"
+            Limited evidence.
+    """,
+    "01-basics/02-second-lesson.md": """
+        ---
+        title: Second lesson
+        minutes: 7
+        ---
+        ## Model
+
+        As taught in S.O.T.
+    """,
+    "01-basics/img/diagram.svg": '<svg xmlns="http://www.w3.org/2000/svg"><title>d</title></svg>',
+    "02-more/_module.md": """
+        ---
+        title: More
+        ---
+    """,
+    "02-more/01-third-lesson.md": """
+        ---
+        title: Third lesson
+        ---
+        Words words words.
+    """,
+}
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    return write_lessons(tmp_path / "lessons", SAMPLE_LESSONS)
+
+
+# --- databases --------------------------------------------------------------------------------
+
+_sqlite_template: dict[str, Path] = {}
+_pg_ready: dict[str, bool] = {}
+
+
+def _migrate(app: Flask) -> None:
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _sqlite_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    # Migrate once per run, then copy the file: every test starts from the real schema.
+    if "db" not in _sqlite_template:
+        folder = tmp_path_factory.mktemp("template")
+        template = folder / "template.sqlite3"
+        _migrate(create_app(base_config(f"sqlite:///{template}", folder, folder)))
+        _sqlite_template["db"] = template
+    target = tmp_path / "test.sqlite3"
+    shutil.copy(_sqlite_template["db"], target)
+    return f"sqlite:///{target}"
+
+
+def _postgres_url(tmp_path: Path) -> str:
+    if not PG_URL:
+        skip_or_fail("PostgreSQL tests need SEMINAR_TEST_DATABASE_URL")
+    app = create_app(base_config(PG_URL, tmp_path, tmp_path))
+    with app.app_context():
+        if not _pg_ready.get("migrated"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            db.engine.dispose()
+            upgrade()
+            _pg_ready["migrated"] = True
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    if request.param == "sqlite":
+        return _sqlite_url(tmp_path, tmp_path_factory)
+    return _postgres_url(tmp_path)
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path, lessons_dir: Path
+) -> Iterator[Flask]:
+    config = base_config(database_url, tmp_path, lessons_dir)
+    config["WTF_CSRF_ENABLED"] = request.node.get_closest_marker("csrf") is not None
+    app = create_app(config)
+    with app.app_context():
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def build(role: Role | str = Role.STUDENT, **kwargs: Any) -> User:
+        n = next(counter)
+        kwargs.setdefault("email", f"{Role(role).value}{n}@example.test")
+        kwargs.setdefault("name", f"{Role(role).label} Number{n}")
+        kwargs.setdefault("password", PASSWORD)
+        return create_user(kwargs.pop("email"), role=role, **kwargs)
+
+    return build
+
+
+def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:
+    email = user if isinstance(user, str) else user.email
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def synced(app: Flask) -> None:
+    from seminar.services.content_sync import sync_lessons
+
+    report = sync_lessons(Path(app.config["LESSONS_DIR"]))
+    assert report.ok, [str(p) for p in report.problems]
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Fetch a page and pull its CSRF token, for tests that post with CSRF switched on."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
