@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=_instance_path())
+    app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
     _configure(app, test_config)
     _register_extensions(app)
     _register_blueprints(app)
@@ -57,9 +57,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
-    if app.config["BASE_URL"].startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Served over https (production): cookies never travel over plain http.
+    https = app.config["BASE_URL"].startswith("https://")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        app.config[key] = bool(app.config.get(key)) or https
 
 
 def _instance_secret(path: Path) -> str:

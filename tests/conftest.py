@@ -111,6 +111,21 @@ SAMPLE_LESSONS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def isolated_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the developer's own instance/ folder."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("SEMINAR_INSTANCE_PATH", str(instance))
+    for name in list(os.environ):
+        if name.startswith("SEMINAR_") and name not in (
+            "SEMINAR_INSTANCE_PATH",
+            "SEMINAR_TEST_DATABASE_URL",
+            "SEMINAR_TEST_STRICT",
+        ):
+            monkeypatch.delenv(name)
+    return instance
+
+
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
     return write_lessons(tmp_path / "lessons", SAMPLE_LESSONS)
@@ -201,7 +216,7 @@ def make_user(app: Flask) -> Callable[..., User]:
 
     def build(role: Role | str = Role.STUDENT, **kwargs: Any) -> User:
         n = next(counter)
-        kwargs.setdefault("email", f"{Role(role).value}{n}@example.test")
+        kwargs.setdefault("email", f"{Role(role).value}{n}@example.org")
         kwargs.setdefault("name", f"{Role(role).label} Number{n}")
         kwargs.setdefault("password", PASSWORD)
         return create_user(kwargs.pop("email"), role=role, **kwargs)
