@@ -140,7 +140,17 @@ def render_markdown(text: str, *, base_dir: str = "") -> Rendered:
         if t["level"] in (2, 3)
     ]
     words = len(re.findall(r"\w+", text))
-    return Rendered(html=sanitise(raw, base_dir=base_dir), toc=toc, words=words)
+    return Rendered(html=_scrollable_tables(sanitise(raw, base_dir=base_dir)), toc=toc, words=words)
+
+
+def _scrollable_tables(safe_html: str) -> str:
+    """Wide tables scroll inside a region a keyboard can reach (added after sanitising)."""
+    opened = re.sub(
+        r"<table\b",
+        '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table',
+        safe_html,
+    )
+    return opened.replace("</table>", "</table></div>")
 
 
 def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:

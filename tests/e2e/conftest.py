@@ -1,0 +1,139 @@
+"""Browser fixtures: the real app served on loopback, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from seminar import create_app
+from seminar.db import db
+from seminar.services.accounts import create_user
+from seminar.services.content_sync import sync_lessons
+from tests.conftest import PASSWORD, skip_or_fail
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 740}
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    lessons_dir: Path
+
+    def at(self, path: str) -> str:
+        return self.url + path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        skip_or_fail("browser tests need Debian's chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extras install it
+        skip_or_fail("browser tests need playwright (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """The real lessons and three accounts, served by a real WSGI server in a thread."""
+    lessons = tmp_path / "lessons"
+    shutil.copytree(REPO / "lessons", lessons)
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+            "LESSONS_DIR": str(lessons),
+            "RATELIMIT_STORAGE_URL": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        report = sync_lessons(lessons)
+        assert report.ok, [str(p) for p in report.problems]
+        for role, name in (
+            ("student", "Dr. Sam Student"),
+            ("instructor", "Dr. Ines Instructor"),
+            ("admin", "Avery Admin"),
+        ):
+            create_user(f"{role}@example.org", name=name, role=role, password=PASSWORD)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", lessons_dir=lessons)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Any, server: LiveServer, role: str) -> None:
+    page.goto(server.at("/login"))
+    page.get_by_label("Email").fill(f"{role}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(server.at("/lessons/"))
+
+
+def serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
