@@ -38,7 +38,8 @@ def test_student_reads_a_lesson_and_progress_moves(page: Any, live_server: LiveS
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Lessons").click()
     assert progress_value(page) == 1
     assert page.locator(".lesson-list li.done").count() == 1
-    assert page.get_by_role("link", name="Continue: History, organisations and boundaries").count() == 1
+    continue_link = page.get_by_role("link", name="Continue: History, organisations and boundaries")
+    assert continue_link.count() == 1
 
 
 def test_instructor_edits_with_preview_and_history(page: Any, live_server: LiveServer) -> None:
@@ -65,11 +66,11 @@ def test_hostile_lesson_html_runs_no_script(page: Any, live_server: LiveServer) 
     hostile = (
         "---\ntitle: Hostile\n---\n"
         "<script>window.__pwned = 1; alert('script')</script>\n\n"
-        "<img src=\"img/sacrum-occiput.svg\" onload=\"window.__pwned = 2; alert('img')\">\n\n"
+        '<img src="img/sacrum-occiput.svg" onload="window.__pwned = 2; alert(\'img\')">\n\n'
         "[click me](javascript:window.__pwned=3)\n\n"
-        "<svg onload=\"window.__pwned = 4\"></svg>\n\n"
-        "<iframe srcdoc=\"<script>parent.__pwned = 5</script>\"></iframe>\n\n"
-        "<a href=\"#\" onclick=\"window.__pwned = 6\" id=\"bait\">bait</a>\n"
+        '<svg onload="window.__pwned = 4"></svg>\n\n'
+        '<iframe srcdoc="<script>parent.__pwned = 5</script>"></iframe>\n\n'
+        '<a href="#" onclick="window.__pwned = 6" id="bait">bait</a>\n'
     )
     (live_server.lessons_dir / "01-foundations/01-sacrum-and-occiput.md").write_text(hostile)
     with live_server.app.app_context():
@@ -77,9 +78,11 @@ def test_hostile_lesson_html_runs_no_script(page: Any, live_server: LiveServer) 
 
         report = sync_lessons(live_server.lessons_dir)
         assert report.ok, [str(p) for p in report.problems]
-        title = db.session.execute(
-            db.select(Lesson).where(Lesson.slug == "sacrum-and-occiput")
-        ).scalar_one().current.title
+        title = (
+            db.session.execute(db.select(Lesson).where(Lesson.slug == "sacrum-and-occiput"))
+            .scalar_one()
+            .current.title
+        )
         db.session.remove()
     assert title == "Hostile"
     log_in(page, live_server, "student")
