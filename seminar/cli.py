@@ -44,7 +44,7 @@ def sync_command(check: bool, prefer_files: bool) -> None:
             for path in paths:
                 click.echo(f"{label:9} {show(path)}")
         click.echo(
-            f"lessons: {len(report.new)} new, {len(report.changed)} changed, "
+            f"content files: {len(report.new)} new, {len(report.changed)} changed, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
         )
     for problem in [*report.conflicts, *report.problems]:

@@ -156,7 +156,7 @@ def test_cli_sync_prints_what_changed(app: Flask, runner: FlaskCliRunner) -> Non
     result = runner.invoke(args=["seminar", "sync"])
     assert result.exit_code == 0, result.output
     assert "new       " in result.output
-    assert "lessons: 5 new, 0 changed, 0 unchanged, 0 removed" in result.output
+    assert "content files: 5 new, 0 changed, 0 unchanged, 0 removed" in result.output
     result = runner.invoke(args=["seminar", "sync"])
     assert "0 new, 0 changed, 5 unchanged" in result.output
 
