@@ -92,11 +92,11 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from seminar import account, admin, auth, health, lessons
+    from seminar import account, admin, auth, health, lessons, quiz_admin, quizzes
     from seminar.errors import register_error_handlers
     from seminar.views import register_template_helpers
 
-    for module in (auth, account, admin, health, lessons):
+    for module in (auth, account, admin, health, lessons, quizzes, quiz_admin):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from seminar.content.problems import display_path
 from seminar.models import Role
 from seminar.services import accounts
-from seminar.services.content_sync import sync_lessons
+from seminar.services.content_sync import sync_content
 from seminar.services.demo import seed_demo_accounts
 
 seminar_cli = AppGroup("seminar", help="Manage the seminar platform.")
@@ -26,15 +26,16 @@ seminar_cli = AppGroup("seminar", help="Manage the seminar platform.")
     help="Where a file and a browser edit conflict, load the file as the newest version.",
 )
 def sync_command(check: bool, prefer_files: bool) -> None:
-    """Load lessons/ into the database; report what is new, changed and broken."""
+    """Load lessons/ and quizzes/; report what is new, changed and broken."""
     root = Path(current_app.config["LESSONS_DIR"])
-    report = sync_lessons(root, check=check, prefer_files=prefer_files)
+    quizzes = Path(current_app.config["QUIZZES_DIR"])
+    report = sync_content(root, quizzes, check=check, prefer_files=prefer_files)
 
     def show(rel: str) -> str:
-        return display_path(str(root / rel))
+        return rel if rel.startswith("quizzes/") else display_path(str(root / rel))
 
     if check:
-        click.echo(f"checked {len(report.new)} lesson files in {display_path(str(root))}")
+        click.echo(f"checked {len(report.new)} lesson and quiz files")
     else:
         for label, paths in (
             ("new", report.new),
@@ -47,7 +48,7 @@ def sync_command(check: bool, prefer_files: bool) -> None:
             f"content files: {len(report.new)} new, {len(report.changed)} changed, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
         )
-    for problem in [*report.conflicts, *report.problems]:
+    for problem in [*report.warnings, *report.conflicts, *report.problems]:
         click.echo(str(problem), err=True)
     if not report.ok:
         click.echo(
@@ -142,3 +143,37 @@ def demo_command() -> None:
     else:
         for login in logins:
             click.echo(f"{login.role:<11} {login.email:<26} (already existed; see set-password)")
+
+
+@seminar_cli.command("export-quiz")
+@click.argument("quiz")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "gift", "md"]), default="json", show_default=True
+)
+def export_quiz(quiz: str, fmt: str) -> None:
+    """Print a quiz (by slug, its current version) or a quiz file (by path) in a format."""
+    from seminar.content.problems import ContentError
+    from seminar.content.quiz_export import to_gift, to_json, to_native
+    from seminar.quiz_results import current_quiz_model
+    from seminar.services.quiz_files import parse_source, quiz_source
+
+    path = Path(quiz)
+    if path.suffix.lower() in (".md", ".gift") or path.exists():
+        try:
+            source = quiz_source(path.name, path.read_text(encoding="utf-8"))
+            parsed = parse_source(source, display_path=display_path(str(path)))
+        except OSError as exc:
+            raise click.ClickException(f"{quiz}: {exc.strerror}") from None
+        except ContentError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+        for warning in parsed.warnings:
+            click.echo(str(warning), err=True)
+        model = parsed.quiz
+    else:
+        model = current_quiz_model(quiz)
+        if model is None:
+            raise click.ClickException(f"no quiz '{quiz}'; run 'flask seminar sync' first")
+    writer = {"json": to_json, "gift": to_gift, "md": to_native}[fmt]
+    click.echo(writer(model), nl=False)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DecimalField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -14,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
@@ -74,5 +77,39 @@ class LessonEditForm(FlaskForm):
         description="Shown in the version history.",
     )
     base_version_id = HiddenField()
+    preview = SubmitField("Preview")
+    save = SubmitField("Save as new version")
+
+
+class EssayGradeForm(FlaskForm):
+    points = DecimalField("Points", places=2, validators=[InputRequired(), NumberRange(min=0)])
+    comment = TextAreaField("Comment for the student", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save grade")
+
+
+class AccommodationForm(FlaskForm):
+    email = EmailField("Student's email", validators=[DataRequired(), Length(max=254)])
+    time_multiplier = DecimalField(
+        "Time multiplier",
+        places=2,
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=5)],
+        description="1.5 gives half as much time again on every timed quiz.",
+    )
+    extra_attempts = IntegerField(
+        "Extra attempts", default=0, validators=[InputRequired(), NumberRange(min=0, max=20)]
+    )
+    note = StringField("Note (optional)", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Save accommodation")
+
+
+class QuizUploadForm(FlaskForm):
+    file = FileField("Quiz file (.md or .gift)")
+    source = TextAreaField("Or paste the quiz text")
+    filename = StringField(
+        "File name",
+        validators=[Optional(), Length(max=120)],
+        description="For example category-system.gift: the name before the dot is the slug.",
+    )
     preview = SubmitField("Preview")
     save = SubmitField("Save as new version")

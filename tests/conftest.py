@@ -183,6 +183,15 @@ def database_url(
     return _postgres_url(tmp_path)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: its own `g` (and so its own
+    logged-in user) and its own database session, even though the test holds a context."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(
     request: pytest.FixtureRequest, database_url: str, tmp_path: Path, lessons_dir: Path
@@ -190,6 +199,7 @@ def app(
     config = base_config(database_url, tmp_path, lessons_dir)
     config["WTF_CSRF_ENABLED"] = request.node.get_closest_marker("csrf") is not None
     app = create_app(config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         limiter.reset()
         yield app

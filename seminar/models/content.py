@@ -17,7 +17,7 @@ class Origin(enum.StrEnum):
     WEB = "web"  # saved from the browser editor
 
 
-def _enum(cls: type[enum.Enum]) -> Any:
+def enum_column(cls: type[enum.Enum]) -> Any:
     return db.Enum(
         cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
     )
@@ -82,7 +82,7 @@ class LessonVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
     number: Mapped[int]
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    origin: Mapped[Origin] = mapped_column(enum_column(Origin))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
     title: Mapped[str] = mapped_column(String(200))

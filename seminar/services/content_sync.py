@@ -27,26 +27,45 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems and not self.conflicts
 
 
-def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False) -> SyncReport:
-    tree = scan_lessons(root)
+def sync_content(
+    lessons_root: Path,
+    quizzes_root: Path | None = None,
+    *,
+    check: bool = False,
+    prefer_files: bool = False,
+) -> SyncReport:
+    """Load lessons and quizzes in one transaction: all that parses lands, or nothing does."""
+    from seminar.services.quiz_files import sync_quiz_folder
+
+    tree = scan_lessons(lessons_root)
     report = SyncReport(problems=list(tree.problems))
-    if check:
-        report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
-        return report
     try:
-        modules = _sync_modules(tree, report)
-        _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
-        db.session.commit()
+        if check:
+            report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
+        else:
+            modules = _sync_modules(tree, report)
+            _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
+        if quizzes_root is not None:
+            sync_quiz_folder(quizzes_root, report, check=check, prefer_files=prefer_files)
+        if check:
+            db.session.rollback()
+        else:
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return report
+
+
+def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False) -> SyncReport:
+    return sync_content(root, None, check=check, prefer_files=prefer_files)
 
 
 def _next_number(

@@ -1,0 +1,26 @@
+"""Per-student accommodations (extra time, extra attempts) that apply to every quiz."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from seminar.db import db, now_utc
+from seminar.models import Accommodation, User
+
+
+def set_accommodation(
+    student: User, *, time_multiplier: float, extra_attempts: int, note: str, set_by_id: int
+) -> Accommodation:
+    acc = db.session.execute(
+        select(Accommodation).where(Accommodation.user_id == student.id)
+    ).scalar_one_or_none()
+    if acc is None:
+        acc = Accommodation(user_id=student.id)
+        db.session.add(acc)
+    acc.time_multiplier = time_multiplier
+    acc.extra_attempts = extra_attempts
+    acc.note = note.strip()
+    acc.set_by_id = set_by_id
+    acc.updated_at = now_utc()
+    db.session.commit()
+    return acc

@@ -1,0 +1,343 @@
+"""Quiz attempts: start, save answers as the student goes, submit once, grade, review.
+
+The server owns the clock: an attempt past its deadline is submitted with what was saved,
+whenever anyone next touches it (or the sweep runs). Submitting is a single conditional
+UPDATE, so two tabs or a double click grade once.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from seminar.content.quiz_model import Question, question_from_dict
+from seminar.db import db, now_utc
+from seminar.errors import SeminarError
+from seminar.grading import grade
+from seminar.models import (
+    Accommodation,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    QuestionVersion,
+    Quiz,
+    QuizVersion,
+)
+from seminar.services import quiz_stats
+
+# Answers that arrive this long after the deadline still count (the network is slow at venues).
+GRACE = timedelta(seconds=10)
+
+
+class AttemptError(SeminarError):
+    pass
+
+
+class AttemptLimitReached(AttemptError):
+    pass
+
+
+class AttemptClosed(AttemptError):
+    pass
+
+
+@dataclass(frozen=True)
+class Allowance:
+    max_attempts: int | None  # None: unlimited
+    time_multiplier: float
+    extra_attempts: int
+
+
+def accommodation_for(user_id: int) -> Accommodation | None:
+    return db.session.execute(
+        select(Accommodation).where(Accommodation.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def allowance(version: QuizVersion, acc: Accommodation | None) -> Allowance:
+    extra = acc.extra_attempts if acc else 0
+    multiplier = acc.time_multiplier if acc else 1.0
+    limit = None if version.max_attempts is None else version.max_attempts + extra
+    return Allowance(max_attempts=limit, time_multiplier=multiplier, extra_attempts=extra)
+
+
+def question_of(version: QuestionVersion) -> Question:
+    return question_from_dict(version.data)
+
+
+def _open_attempt(user_id: int, quiz_id: int) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).where(
+            Attempt.user_id == user_id,
+            Attempt.quiz_id == quiz_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    ).scalar_one_or_none()
+
+
+def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> Attempt:
+    """Resume the open attempt, or start the next one if the student has one left."""
+    now = now or now_utc()
+    submit_expired(now=now, user_id=user_id, quiz_id=quiz.id)
+    existing = _open_attempt(user_id, quiz.id)
+    if existing is not None:
+        return existing
+    version = quiz.current
+    if version is None or quiz.retired:
+        raise AttemptClosed("This quiz is not available.")
+    if version.closes_at is not None and now >= version.closes_at:
+        raise AttemptClosed("This quiz has closed.")
+    rules = allowance(version, accommodation_for(user_id))
+    used = (
+        db.session.scalar(
+            select(func.max(Attempt.number)).where(
+                Attempt.user_id == user_id, Attempt.quiz_id == quiz.id
+            )
+        )
+        or 0
+    )
+    if rules.max_attempts is not None and used >= rules.max_attempts:
+        # A concurrent request may have just started the last attempt: resume that one.
+        existing = _open_attempt(user_id, quiz.id)
+        if existing is not None:
+            return existing
+        raise AttemptLimitReached(f"You have used all {rules.max_attempts} attempts at this quiz.")
+
+    rng = random.Random(secrets.randbits(64))
+    questions = {
+        qv.id: qv
+        for qv in db.session.scalars(
+            select(QuestionVersion).where(QuestionVersion.id.in_(version.question_ids))
+        )
+    }
+    chosen = [questions[i] for i in version.question_ids]
+    if version.draw:
+        graded = [qv for qv in chosen if qv.type != "description"]
+        drawn = {qv.id for qv in rng.sample(graded, min(version.draw, len(graded)))}
+        chosen = [qv for qv in chosen if qv.id in drawn]  # keep the author's order
+    if version.shuffle:
+        rng.shuffle(chosen)
+
+    deadline = None
+    if version.time_limit:
+        deadline = now + timedelta(minutes=version.time_limit * rules.time_multiplier)
+    if version.closes_at is not None:
+        deadline = min(deadline, version.closes_at) if deadline else version.closes_at
+    attempt = Attempt(
+        user_id=user_id,
+        quiz_id=quiz.id,
+        quiz_version_id=version.id,
+        number=used + 1,
+        state=AttemptState.IN_PROGRESS,
+        started_at=now,
+        deadline=deadline,
+    )
+    db.session.add(attempt)
+    for position, qv in enumerate(chosen, start=1):
+        q = question_of(qv)
+        db.session.add(
+            AttemptQuestion(
+                attempt=attempt,
+                position=position,
+                question_version_id=qv.id,
+                points=q.points,
+                order=_display_order(q, version.shuffle, rng),
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request started this attempt number first: theirs is the attempt.
+        db.session.rollback()
+        existing = _open_attempt(user_id, quiz.id)
+        if existing is None:
+            raise AttemptLimitReached("You have used all your attempts at this quiz.") from None
+        return existing
+    return attempt
+
+
+def _display_order(q: Question, shuffle: bool, rng: random.Random) -> list[int]:
+    if q.type in ("single", "multiple"):
+        order = list(range(len(q.choices)))
+        if shuffle:
+            rng.shuffle(order)
+        return order
+    if q.type == "matching":
+        # Always shuffled: in the author's order the options would give the answer away.
+        order = list(range(len(q.pairs)))
+        rng.shuffle(order)
+        return order
+    return []
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def clean_response(q: Question, raw: Any) -> dict[str, Any] | None:
+    """Keep only the shape a question type accepts; anything else is 'no answer'."""
+    if not isinstance(raw, dict):
+        return None
+    if q.type == "single":
+        choice = raw.get("choice")
+        if isinstance(choice, str) and choice.isdigit():
+            choice = int(choice)
+        return (
+            {"choice": choice} if isinstance(choice, int) and 0 <= choice < len(q.choices) else None
+        )
+    if q.type == "multiple":
+        values = raw.get("choices") or []
+        picked = sorted({int(v) for v in values if str(v).isdigit() and int(v) < len(q.choices)})
+        return {"choices": picked} if picked else None
+    if q.type == "true_false":
+        value = raw.get("value")
+        if isinstance(value, str):
+            value = {"true": True, "false": False}.get(value.lower())
+        return {"value": value} if isinstance(value, bool) else None
+    if q.type in ("short", "essay"):
+        text = str(raw.get("text") or "")[:20_000]
+        return {"text": text} if text.strip() else None
+    if q.type == "numeric":
+        value = str(raw.get("value") or "").strip()[:100]
+        return {"value": value} if value else None
+    if q.type == "matching":
+        matches = raw.get("matches") or []
+        if not isinstance(matches, list):
+            return None
+        cleaned = [
+            int(m) if str(m).isdigit() and int(m) < len(q.pairs) else None
+            for m in matches[: len(q.pairs)]
+        ]
+        cleaned += [None] * (len(q.pairs) - len(cleaned))
+        return {"matches": cleaned} if any(m is not None for m in cleaned) else None
+    return None
+
+
+def save_answers(
+    attempt: Attempt, responses: dict[int, Any], *, now: datetime | None = None
+) -> datetime:
+    """Save answers by question position; refuses once the attempt is over."""
+    now = now or now_utc()
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+    if is_expired(attempt, now):
+        submit_attempt(attempt, now=now, auto=True)
+        raise AttemptClosed("Time is up: your attempt was submitted with the answers saved.")
+    by_position = {aq.position: aq for aq in attempt.questions}
+    for position, raw in responses.items():
+        aq = by_position.get(position)
+        if aq is None:
+            continue
+        aq.response = clean_response(question_of(aq.question), raw)
+        aq.saved_at = now
+    db.session.commit()
+    return now
+
+
+def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool = False) -> bool:
+    """Grade and close the attempt. Returns False if it was already submitted."""
+    now = now or now_utc()
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.SUBMITTED, submitted_at=now, auto_submitted=auto)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return False
+    for aq in attempt.questions:
+        q = question_of(aq.question)
+        if not q.graded:
+            continue
+        result = grade(q, aq.response)
+        aq.fraction = result.fraction
+        aq.feedback = _rendered_feedback(q, aq.question.rendered, result.feedback)
+    _total(attempt)
+    db.session.flush()
+    db.session.refresh(attempt)
+    if not attempt.needs_grading:
+        quiz_stats.record(attempt, +1)
+    db.session.commit()
+    return True
+
+
+def _rendered_feedback(q: Question, rendered: dict[str, Any], texts: tuple[str, ...]) -> list[str]:
+    html_for = {c.feedback: h for c, h in zip(q.choices, rendered["choice_feedback"], strict=True)}
+    html_for.update(
+        {a.feedback: h for a, h in zip(q.answers, rendered["answer_feedback"], strict=True)}
+    )
+    html_for[q.feedback_if_true] = rendered["feedback_if_true"]
+    html_for[q.feedback_if_false] = rendered["feedback_if_false"]
+    return [html_for.get(t, "") for t in texts if t]
+
+
+def _total(attempt: Attempt) -> None:
+    graded = [aq for aq in attempt.questions if aq.question.type != "description"]
+    attempt.max_points = sum(aq.points for aq in graded)
+    attempt.needs_grading = any(aq.fraction is None for aq in graded)
+    attempt.points = sum((aq.fraction or 0) * aq.points for aq in graded)
+    if attempt.needs_grading:
+        attempt.score = None  # not final until a person grades the essays
+    else:
+        attempt.score = 100 * attempt.points / attempt.max_points if attempt.max_points else 0.0
+
+
+def submit_expired(
+    *, now: datetime | None = None, user_id: int | None = None, quiz_id: int | None = None
+) -> int:
+    """Submit every open attempt whose time is up (optionally one student's or quiz's)."""
+    now = now or now_utc()
+    query = (
+        select(Attempt)
+        .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.question))
+        .where(
+            Attempt.state == AttemptState.IN_PROGRESS,
+            Attempt.deadline.is_not(None),
+            Attempt.deadline < now - GRACE,
+        )
+    )
+    if user_id is not None:
+        query = query.where(Attempt.user_id == user_id)
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    count = 0
+    for attempt in db.session.scalars(query).all():
+        count += submit_attempt(attempt, now=now, auto=True)
+    return count
+
+
+def grade_essay(
+    aq: AttemptQuestion,
+    *,
+    fraction: float,
+    comment: str,
+    grader_id: int,
+    now: datetime | None = None,
+) -> None:
+    """A person's mark for an essay (or any question); the attempt's total follows."""
+    if not 0 <= fraction <= 1:
+        raise AttemptError("The mark must be between 0 and the question's points.")
+    attempt = aq.attempt
+    if attempt.state != AttemptState.SUBMITTED:
+        raise AttemptError("Only submitted attempts can be graded.")
+    was_counted = attempt.in_statistics
+    if was_counted:
+        quiz_stats.record(attempt, -1)
+    aq.fraction = fraction
+    aq.comment = comment.strip()
+    aq.graded_by_id = grader_id
+    aq.graded_at = now or now_utc()
+    _total(attempt)
+    db.session.flush()
+    if not attempt.needs_grading:
+        quiz_stats.record(attempt, +1)
+    db.session.commit()
