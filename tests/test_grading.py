@@ -143,7 +143,11 @@ def test_correct_numeric_response_is_shown_readably() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("  Os   SACRUM ", "os sacrum"), ("ＳＡＣＲＵＭ", "sacrum"), ("Straße", "strasse")],
+    [
+        ("  Os   SACRUM ", "os sacrum"),
+        ("\uff33\uff21\uff23\uff32\uff35\uff2d", "sacrum"),  # full-width letters
+        ("Straße", "strasse"),
+    ],
 )
 def test_normalise_text(text: str, expected: str) -> None:
     assert normalise_text(text) == expected
