@@ -80,6 +80,8 @@ def test_reading_time_defaults_from_word_count() -> None:
         ("---\ntitle: T\nquiz: Not A Slug\n---\nx\n", ["3: 'quiz' must be a quiz slug"]),
         ("---\ntitle: T\n---\n\n", ["4: the lesson has no text"]),
         ("---\n- a list\n---\nx\n", ["2: front matter must be 'key: value' lines"]),
+        ("---\ntitle: T\nwhen: 2025-13-45\n---\nx\n", ["3: invalid YAML value"]),
+        ("---\ntitle: !!int x\n---\nx\n", ["2: invalid YAML value"]),
     ],
 )
 def test_front_matter_errors_name_the_line(text: str, expected: list[str]) -> None:

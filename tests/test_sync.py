@@ -177,7 +177,7 @@ def test_cli_check_validates_without_writing(
 ) -> None:
     result = runner.invoke(args=["seminar", "sync", "--check"])
     assert result.exit_code == 0, result.output
-    assert "checked 3 lesson files" in result.output
+    assert "checked 3 lesson and quiz files" in result.output
     assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
     (lessons_dir / "02-more/01-third-lesson.md").write_text("---\ntitle: T\nbad: 1\n---\nx\n")
     result = runner.invoke(args=["seminar", "sync", "--check"])

@@ -18,6 +18,21 @@ class FrontMatter:
     body_line: int  # 1-based line of the file where the body starts
 
 
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
+
+
+def _failing_value_line(yaml_text: str) -> int:
+    """The file line of the first top-level value that PyYAML cannot build."""
+    node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            try:
+                yaml.SafeLoader("").construct_object(value_node, deep=True)
+            except _CONSTRUCTOR_ERRORS:
+                return key_node.start_mark.line + 2
+    return 2
+
+
 def split_front_matter(text: str, path: str) -> FrontMatter:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
@@ -38,6 +53,10 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         ) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(path, 2, f"invalid YAML: {exc}")]) from None
+    except _CONSTRUCTOR_ERRORS as exc:
+        # PyYAML raises plain Python errors for values such as `2025-13-45` or `!!int x`.
+        line = _failing_value_line(yaml_text)
+        raise ContentError([Problem(path, line, f"invalid YAML value: {exc}")]) from None
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from seminar.content.gift import parse_gift_quiz
 from seminar.content.lessons import source_hash
 from seminar.content.problems import ContentError, Problem, display_path
+from seminar.content.quiz_native import parse_native_quiz
+from seminar.content.quizzes import QuizParse
 from seminar.db import db
 from seminar.errors import SeminarError
 from seminar.models import Quiz
@@ -18,7 +21,6 @@ from seminar.models.content import Origin
 from seminar.services.quiz_sync import add_quiz_version
 
 if TYPE_CHECKING:
-    from seminar.content.quizzes import QuizParse
     from seminar.services.content_sync import SyncReport
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,9 +50,6 @@ def quiz_source(filename: str, text: str) -> QuizSource:
 
 
 def parse_source(source: QuizSource, *, display_path: str | None = None) -> QuizParse:
-    from seminar.content.gift import parse_gift_quiz  # TEMP until parsers land
-    from seminar.content.quiz_native import parse_native_quiz
-
     parse = parse_gift_quiz if source.format == "gift" else parse_native_quiz
     return parse(source.text, path=display_path or source.filename, slug=source.slug)
 

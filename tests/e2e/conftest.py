@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from seminar import create_app
 from seminar.db import db
 from seminar.services.accounts import create_user
-from seminar.services.content_sync import sync_lessons
+from seminar.services.content_sync import sync_content
 from tests.conftest import PASSWORD, skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,19 +68,21 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The real lessons and three accounts, served by a real WSGI server in a thread."""
-    lessons = tmp_path / "lessons"
+    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
     shutil.copytree(REPO / "lessons", lessons)
+    shutil.copytree(REPO / "quizzes", quizzes)
     app = create_app(
         {
             "SECRET_KEY": "e2e-secret",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
             "LESSONS_DIR": str(lessons),
+            "QUIZZES_DIR": str(quizzes),
             "RATELIMIT_STORAGE_URL": "memory://",
         }
     )
     with app.app_context():
         upgrade()
-        report = sync_lessons(lessons)
+        report = sync_content(lessons, quizzes)
         assert report.ok, [str(p) for p in report.problems]
         for role, name in (
             ("student", "Dr. Sam Student"),
@@ -137,3 +139,11 @@ def serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def check_page(page: Any, url: str) -> None:
+    page.goto(url)
+    problems = serious_violations(page)
+    assert problems == [], f"{url}: {problems}"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"

@@ -7,7 +7,7 @@ from typing import Any
 
 from seminar.db import db
 from seminar.models import Lesson
-from tests.e2e.conftest import LiveServer, log_in, serious_violations
+from tests.e2e.conftest import LiveServer, check_page, log_in
 
 
 def progress_value(page: Any) -> int:
@@ -103,14 +103,6 @@ PAGES = {
     ],
     "admin": ["/admin/users"],
 }
-
-
-def check_page(page: Any, url: str) -> None:
-    page.goto(url)
-    problems = serious_violations(page)
-    assert problems == [], f"{url}: {problems}"
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
 
 
 def test_every_page_is_accessible_on_desktop(page: Any, live_server: LiveServer) -> None:
