@@ -227,3 +227,17 @@ def test_sync_conflict_with_an_upload(
     report = sync(app)
     assert any("conflict" in str(p) for p in report.conflicts)
     assert current("sample").title == "Uploaded title"
+
+
+def test_sync_warns_about_a_lesson_naming_a_missing_quiz(
+    app: Flask, quizzes_dir: Path, runner: FlaskCliRunner
+) -> None:
+    lesson = Path(app.config["LESSONS_DIR"]) / "02-more/01-third-lesson.md"
+    lesson.write_text("---\ntitle: Third lesson\nquiz: no-such-quiz\n---\nWords.\n")
+    (Path(app.config["LESSONS_DIR"]) / "01-basics/02-second-lesson.md").write_text(
+        "---\ntitle: Second\nquiz: sample\n---\nWords.\n"
+    )
+    result = runner.invoke(args=["seminar", "sync"])
+    assert result.exit_code == 0, result.output  # a warning, not an error
+    assert "01-third-lesson.md:3: warning: quiz 'no-such-quiz' does not exist" in result.output
+    assert result.output.count("does not exist") == 1  # the lesson naming "sample" is fine

@@ -48,6 +48,7 @@ class ParsedLesson:
     objectives: tuple[str, ...]
     evidence: str | None
     quiz: str | None
+    quiz_line: int  # where `quiz:` is written, for a warning when no such quiz exists
     html: str
     toc: tuple[dict[str, Any], ...]
     source: str
@@ -177,6 +178,7 @@ def parse_lesson_text(
         objectives=objectives,
         evidence=evidence,
         quiz=quiz,
+        quiz_line=_line(fm, "quiz"),
         html=rendered.html,
         toc=tuple(rendered.toc),
         source=text,

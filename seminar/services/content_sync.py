@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from seminar.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
 from seminar.content.problems import Problem
 from seminar.db import db
-from seminar.models import Lesson, LessonVersion, Module, ModuleVersion
+from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
 
 
@@ -54,6 +54,7 @@ def sync_content(
             _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
         if quizzes_root is not None:
             sync_quiz_folder(quizzes_root, report, check=check, prefer_files=prefer_files)
+            _check_quiz_links(tree, lessons_root, report)
         if check:
             db.session.rollback()
         else:
@@ -62,6 +63,24 @@ def sync_content(
         db.session.rollback()
         raise
     return report
+
+
+def _check_quiz_links(tree: LessonTree, lessons_root: Path, report: SyncReport) -> None:
+    """A lesson may name its module quiz; warn when no such quiz is loaded."""
+    known = set(db.session.scalars(select(Quiz.slug).where(Quiz.retired.is_(False))))
+    known.update(
+        p.rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in report.new if p.startswith("quizzes/")
+    )
+    for lesson in tree.lessons:
+        if lesson.quiz and lesson.quiz not in known:
+            report.warnings.append(
+                Problem(
+                    str(lessons_root / lesson.path),
+                    lesson.quiz_line,
+                    f"quiz '{lesson.quiz}' does not exist in the quizzes folder",
+                    severity="warning",
+                )
+            )
 
 
 def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False) -> SyncReport:

@@ -36,7 +36,7 @@ def test_timed_quiz_survives_a_reload_and_reviews(page: Any, live_server: LiveSe
     position = first.get_attribute("data-position")
     page.reload()
     first = page.locator(f"fieldset.question[data-position='{position}']")
-    assert first.locator(f"input[value='{chosen_value}']").is_checked()
+    assert first.locator(f"input[name='q{position}'][value='{chosen_value}']").is_checked()
     if typed:
         assert page.locator("fieldset.question input[type=text]").first.input_value() == typed
 
