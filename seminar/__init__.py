@@ -92,11 +92,33 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from seminar import account, admin, auth, health, lessons, quiz_admin, quizzes
+    from seminar import (
+        account,
+        admin,
+        auth,
+        cohorts,
+        health,
+        join,
+        lessons,
+        progress_views,
+        quiz_admin,
+        quizzes,
+    )
     from seminar.errors import register_error_handlers
     from seminar.views import register_template_helpers
 
-    for module in (auth, account, admin, health, lessons, quizzes, quiz_admin):
+    for module in (
+        auth,
+        account,
+        admin,
+        health,
+        lessons,
+        quizzes,
+        quiz_admin,
+        cohorts,
+        join,
+        progress_views,
+    ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     register_template_helpers(app)

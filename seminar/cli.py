@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from seminar.cli_cohorts import cohort_cli
 from seminar.content.problems import display_path
 from seminar.models import Role
 from seminar.services import accounts
@@ -61,6 +62,7 @@ def sync_command(check: bool, prefer_files: bool) -> None:
 
 user_cli = AppGroup("user", help="Manage accounts.")
 seminar_cli.add_command(user_cli)
+seminar_cli.add_command(cohort_cli)
 
 
 def _read_password(password_stdin: bool) -> tuple[str, bool]:

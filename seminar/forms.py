@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     EmailField,
     HiddenField,
@@ -13,11 +14,20 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
@@ -113,3 +123,63 @@ class QuizUploadForm(FlaskForm):
     )
     preview = SubmitField("Preview")
     save = SubmitField("Save as new version")
+
+
+class CohortForm(FlaskForm):
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired(), Length(max=120)],
+        description="Used in links, e.g. spring-2027. Lowercase words and hyphens.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    program = SelectField("Program")
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional()])
+    submit = SubmitField("Save cohort")
+
+
+class EnrollForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    role = SelectField(
+        "As",
+        choices=[SelectChoice("student", "Student"), SelectChoice("instructor", "Instructor")],
+    )
+    submit = SubmitField("Enrol")
+
+
+class CsvImportForm(FlaskForm):
+    file = FileField("CSV file")
+    text = TextAreaField(
+        "Or paste the CSV",
+        description="First line: email,name,licence_number,licence_state (the last two optional).",
+    )
+    preview = SubmitField("Preview")
+    confirm = SubmitField("Enrol these students")
+
+
+class JoinForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    licence_number = StringField(
+        "Licence number (optional)", validators=[Optional(), Length(max=60)]
+    )
+    licence_state = StringField(
+        "Licensing state or country (optional)", validators=[Optional(), Length(max=60)]
+    )
+    submit = SubmitField("Create my account and join")
+
+
+class PracticalForm(FlaskForm):
+    outcome = SelectField(
+        "Outcome",
+        choices=[SelectChoice("passed", "Passed"), SelectChoice("not_yet", "Not yet")],
+    )
+    observed = SelectMultipleField("Competencies observed", choices=[])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    assessed_on = DateField("Date of the assessment", validators=[DataRequired()])
+    submit = SubmitField("Record the assessment")

@@ -28,6 +28,7 @@ from seminar.forms import EmptyForm, LessonEditForm
 from seminar.models import Lesson, LessonVersion
 from seminar.security import staff_required
 from seminar.services import lessons as lesson_service
+from seminar.services.progress import record_heartbeat
 
 bp = Blueprint("lessons", __name__)
 
@@ -167,6 +168,15 @@ def restore(slug: str, number: int) -> Response:
         else:
             flash(f"Version {number} is serving again, as version {new.number}.", "success")
     return redirect(url_for("lessons.history", slug=slug))
+
+
+@bp.post("/lessons/<slug>/heartbeat")
+@login_required
+def heartbeat(slug: str) -> tuple[object, int]:
+    """Active reading time, for CE evidence: the page's script beats while the tab is in use."""
+    lesson = _lesson_or_404(slug)
+    credited = record_heartbeat(current_user.id, lesson.id)
+    return {"credited": credited}, 200
 
 
 @bp.get("/lessons/assets/<path:filename>")

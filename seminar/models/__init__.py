@@ -1,5 +1,15 @@
 """Typed models, split by domain. Import from here."""
 
+from seminar.models.cohorts import (
+    AttendanceCredit,
+    Cohort,
+    CohortMember,
+    LessonReading,
+    MemberRole,
+    PracticalSignoff,
+    Program,
+    ProgramVersion,
+)
 from seminar.models.content import Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
@@ -20,12 +30,20 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
+    "AttendanceCredit",
     "ChoiceStat",
+    "Cohort",
+    "CohortMember",
     "Lesson",
     "LessonCompletion",
+    "LessonReading",
     "LessonVersion",
+    "MemberRole",
     "Module",
     "ModuleVersion",
+    "PracticalSignoff",
+    "Program",
+    "ProgramVersion",
     "QuestionStat",
     "QuestionVersion",
     "Quiz",

@@ -42,6 +42,7 @@ def sync_content(
     prefer_files: bool = False,
 ) -> SyncReport:
     """Load lessons and quizzes in one transaction: all that parses lands, or nothing does."""
+    from seminar.services.program_sync import sync_programs
     from seminar.services.quiz_files import sync_quiz_folder
 
     tree = scan_lessons(lessons_root)
@@ -55,6 +56,14 @@ def sync_content(
         if quizzes_root is not None:
             sync_quiz_folder(quizzes_root, report, check=check, prefer_files=prefer_files)
             _check_quiz_links(tree, lessons_root, report)
+            # Programs name lessons and quizzes, so they load last.
+            sync_programs(
+                lessons_root / "program.yml",
+                report,
+                check=check,
+                lesson_slugs=_known_lesson_slugs(tree),
+                quiz_slugs=_known_quiz_slugs(report),
+            )
         if check:
             db.session.rollback()
         else:
@@ -65,12 +74,22 @@ def sync_content(
     return report
 
 
+def _known_lesson_slugs(tree: LessonTree) -> set[str]:
+    """Lessons parsed now, plus those still serving a last good version."""
+    stored = db.session.scalars(select(Lesson.slug).where(Lesson.retired.is_(False)))
+    return {p.slug for p in tree.lessons} | set(stored)
+
+
+def _known_quiz_slugs(report: SyncReport) -> set[str]:
+    """Quizzes stored (this sync's included, by autoflush) and, with --check, those parsed."""
+    known = set(db.session.scalars(select(Quiz.slug).where(Quiz.retired.is_(False))))
+    known.update(Path(p).stem for p in report.new if p.startswith("quizzes/"))
+    return known
+
+
 def _check_quiz_links(tree: LessonTree, lessons_root: Path, report: SyncReport) -> None:
     """A lesson may name its module quiz; warn when no such quiz is loaded."""
-    known = set(db.session.scalars(select(Quiz.slug).where(Quiz.retired.is_(False))))
-    known.update(
-        p.rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in report.new if p.startswith("quizzes/")
-    )
+    known = _known_quiz_slugs(report)
     for lesson in tree.lessons:
         if lesson.quiz and lesson.quiz not in known:
             report.warnings.append(

@@ -1,0 +1,127 @@
+"""Certification programs (versioned), cohorts and their members, and the facts that count
+towards a program: reading time, attendance credit and practical sign-offs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from seminar.db import db, now_utc
+from seminar.models.content import enum_column
+
+
+class MemberRole(enum.StrEnum):
+    STUDENT = "student"
+    INSTRUCTOR = "instructor"
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    retired: Mapped[bool] = mapped_column(default=False)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("program_versions.id", use_alter=True)
+    )
+
+    current: Mapped[ProgramVersion | None] = relationship(foreign_keys=[current_version_id])
+
+
+class ProgramVersion(db.Model):
+    """A program's requirements as loaded; a cohort keeps the version it started with."""
+
+    __tablename__ = "program_versions"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    credential: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Program dataclass, as loaded
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    program: Mapped[Program] = relationship(foreign_keys=[program_id])
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    program_version_id: Mapped[int] = mapped_column(ForeignKey("program_versions.id"))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    invite_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    invite_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    program_version: Mapped[ProgramVersion] = relationship()
+    members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_members"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole))
+    joined_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members")
+    user: Mapped[Any] = relationship("User")
+
+
+class LessonReading(db.Model):
+    """Active reading time on a lesson, from a heartbeat that stops when the tab is idle."""
+
+    __tablename__ = "lesson_readings"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    seconds: Mapped[int] = mapped_column(default=0)
+    last_beat_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class AttendanceCredit(db.Model):
+    """Hours credited towards a program's attendance requirement (from seminar sessions)."""
+
+    __tablename__ = "attendance_credits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    hours: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(40))  # e.g. "session"
+    source_id: Mapped[int | None]  # the session, once sessions exist
+    note: Mapped[str] = mapped_column(String(300), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class PracticalSignoff(db.Model):
+    """An instructor's practical assessment; the latest one for a student counts."""
+
+    __tablename__ = "practical_signoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    passed: Mapped[bool]
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    assessed_on: Mapped[date]
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    assessor: Mapped[Any] = relationship("User", foreign_keys=[assessor_id])

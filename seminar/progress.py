@@ -1,0 +1,206 @@
+"""Where students stand on their cohort's program: facts gathered in a fixed number of
+queries (whatever the cohort's size), then the pure eligibility() per student."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+
+from seminar.certification import Eligibility, Facts, QuizFact, eligibility
+from seminar.content.programs import Program as ProgramSpec
+from seminar.db import db
+from seminar.grading import aggregate
+from seminar.models import (
+    Attempt,
+    AttemptState,
+    AttendanceCredit,
+    Cohort,
+    CohortMember,
+    Lesson,
+    LessonCompletion,
+    LessonReading,
+    MemberRole,
+    Module,
+    PracticalSignoff,
+    Quiz,
+    QuizVersion,
+    User,
+)
+from seminar.services.program_sync import program_from_dict
+
+
+@dataclass
+class StudentStatus:
+    user_id: int
+    name: str
+    email: str
+    joined_at: datetime
+    eligibility: Eligibility
+    last_activity: datetime | None
+    reading_seconds: int = 0
+    practical: PracticalSignoff | None = None
+    quiz_results: dict[str, QuizFact] = field(default_factory=dict)
+
+
+def program_of(cohort: Cohort) -> ProgramSpec:
+    return program_from_dict(cohort.program_version.data)
+
+
+def live_lesson_slugs() -> list[tuple[int, str]]:
+    return [
+        (row.id, row.slug)
+        for row in db.session.execute(
+            select(Lesson.id, Lesson.slug)
+            .join(Module, Lesson.module_id == Module.id)
+            .where(
+                Lesson.retired.is_(False),
+                Module.retired.is_(False),
+                Lesson.current_version_id.is_not(None),
+            )
+            .order_by(Module.position, Lesson.position)
+        )
+    ]
+
+
+def _students(cohort: Cohort, user_ids: Iterable[int] | None) -> Select:
+    query = (
+        select(User.id, User.name, User.email, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.STUDENT)
+        .order_by(User.name)
+    )
+    if user_ids is not None:
+        query = query.where(User.id.in_(list(user_ids)))
+    return query
+
+
+def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> list[StudentStatus]:
+    """Every student of the cohort (or the given ones), in nine queries."""
+    program = program_of(cohort)
+    students = db.session.execute(_students(cohort, user_ids)).all()
+    ids = [s.id for s in students]
+    member_ids = select(CohortMember.user_id).where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id.in_(ids)
+    )
+    lessons = live_lesson_slugs()
+    slug_of = dict(lessons)
+
+    completed: dict[int, set[str]] = defaultdict(set)
+    last: dict[int, datetime] = {}
+
+    def touch(user_id: int, when: datetime | None) -> None:
+        if when is not None and (user_id not in last or when > last[user_id]):
+            last[user_id] = when
+
+    for user_id, lesson_id, when in db.session.execute(
+        select(
+            LessonCompletion.user_id, LessonCompletion.lesson_id, LessonCompletion.completed_at
+        ).where(LessonCompletion.user_id.in_(member_ids))
+    ):
+        if lesson_id in slug_of:
+            completed[user_id].add(slug_of[lesson_id])
+        touch(user_id, when)
+
+    reading: dict[int, int] = {}
+    for user_id, seconds, beat in db.session.execute(
+        select(
+            LessonReading.user_id,
+            func.sum(LessonReading.seconds),
+            func.max(LessonReading.last_beat_at),
+        )
+        .where(LessonReading.user_id.in_(member_ids))
+        .group_by(LessonReading.user_id)
+    ):
+        reading[user_id] = int(seconds or 0)
+        touch(user_id, beat)
+
+    quiz_slugs = [q.slug for q in program.quizzes]
+    quizzes = {
+        quiz.id: (quiz.slug, version)
+        for quiz, version in db.session.execute(
+            select(Quiz, QuizVersion)
+            .join(QuizVersion, Quiz.current_version_id == QuizVersion.id)
+            .where(Quiz.slug.in_(quiz_slugs))
+        ).tuples()
+    }
+    attempts: dict[tuple[int, str], list[Attempt]] = defaultdict(list)
+    for attempt in db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id.in_(member_ids), Attempt.quiz_id.in_(list(quizzes)))
+        .order_by(Attempt.number)
+    ):
+        attempts[(attempt.user_id, quizzes[attempt.quiz_id][0])].append(attempt)
+        touch(attempt.user_id, attempt.submitted_at or attempt.started_at)
+
+    hours = dict(
+        db.session.execute(
+            select(AttendanceCredit.user_id, func.sum(AttendanceCredit.hours))
+            .where(AttendanceCredit.cohort_id == cohort.id, AttendanceCredit.user_id.in_(ids))
+            .group_by(AttendanceCredit.user_id)
+        ).tuples()
+    )
+    practicals: dict[int, PracticalSignoff] = {}
+    for signoff in db.session.scalars(
+        select(PracticalSignoff)
+        .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id.in_(ids))
+        .order_by(PracticalSignoff.created_at, PracticalSignoff.id)
+    ):
+        practicals[signoff.user_id] = signoff  # the latest wins
+        touch(signoff.user_id, signoff.created_at)
+
+    versions = {slug: version for slug, version in quizzes.values()}
+    lesson_order = [slug for _, slug in lessons]
+    out = []
+    for s in students:
+        results = {
+            slug: _quiz_fact(attempts.get((s.id, slug), []), versions[slug])
+            for slug in quiz_slugs
+            if slug in versions
+        }
+        practical = practicals.get(s.id)
+        facts = Facts(
+            completed_lessons=frozenset(completed.get(s.id, set())),
+            quizzes=results,
+            attendance_hours=float(hours.get(s.id) or 0),
+            practical_passed=bool(practical and practical.passed),
+            practical_attempted=practical is not None,
+        )
+        out.append(
+            StudentStatus(
+                user_id=s.id,
+                name=s.name,
+                email=s.email,
+                joined_at=s.joined_at,
+                eligibility=eligibility(program, facts, lesson_slugs=lesson_order),
+                last_activity=last.get(s.id),
+                reading_seconds=reading.get(s.id, 0),
+                practical=practical,
+                quiz_results=results,
+            )
+        )
+    return out
+
+
+def _quiz_fact(attempts: list[Attempt], version: QuizVersion) -> QuizFact:
+    scores = [a.score for a in attempts if a.score is not None]
+    return QuizFact(
+        result=aggregate(scores, version.grading),
+        attempts=len(attempts),
+        pending=any(a.state == AttemptState.IN_PROGRESS or a.needs_grading for a in attempts),
+        pass_mark=version.pass_mark,
+    )
+
+
+def student_cohorts(user_id: int) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id)
+            .order_by(Cohort.starts_on.desc(), Cohort.title)
+        )
+    )

@@ -1,0 +1,268 @@
+"""Cohorts: create them, enrol people (one by one, from CSV, or by invite link), manage invites."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from seminar.db import db
+from seminar.errors import SeminarError
+from seminar.models import Cohort, CohortMember, MemberRole, Program, Role, User
+from seminar.services.accounts import (
+    AccountError,
+    create_user,
+    find_user,
+    generate_password,
+    normalise_email,
+)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class CohortError(SeminarError):
+    pass
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def get_cohort(slug: str) -> Cohort | None:
+    return db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
+
+
+def create_cohort(
+    slug: str,
+    *,
+    title: str,
+    program_slug: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Cohort:
+    slug = slug.strip().lower()
+    if not _SLUG.match(slug):
+        raise CohortError("A cohort's slug is lowercase words and hyphens, e.g. spring-2027.")
+    if not title.strip():
+        raise CohortError("A cohort needs a title.")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise CohortError("The cohort cannot end before it starts.")
+    if get_cohort(slug) is not None:
+        raise CohortError(f"A cohort '{slug}' already exists.")
+    program = db.session.execute(
+        select(Program).where(Program.slug == program_slug, Program.retired.is_(False))
+    ).scalar_one_or_none()
+    if program is None or program.current_version_id is None:
+        raise CohortError(f"No program '{program_slug}'. Programs come from lessons/program.yml.")
+    cohort = Cohort(
+        slug=slug,
+        title=title.strip(),
+        program_version_id=program.current_version_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        invite_code=new_invite_code(),
+    )
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def update_cohort(
+    cohort: Cohort, *, title: str, starts_on: date | None, ends_on: date | None
+) -> None:
+    if not title.strip():
+        raise CohortError("A cohort needs a title.")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise CohortError("The cohort cannot end before it starts.")
+    cohort.title, cohort.starts_on, cohort.ends_on = title.strip(), starts_on, ends_on
+    db.session.commit()
+
+
+def move_to_current_program(cohort: Cohort) -> bool:
+    """Give the cohort its program's newest requirements; False if it already has them."""
+    program = cohort.program_version.program
+    if program.current_version_id in (None, cohort.program_version_id):
+        return False
+    cohort.program_version_id = program.current_version_id  # type: ignore[assignment]
+    db.session.commit()
+    return True
+
+
+def _membership(cohort: Cohort, user: User) -> CohortMember | None:
+    return db.session.execute(
+        select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id
+        )
+    ).scalar_one_or_none()
+
+
+def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) -> bool:
+    """Add a person to a cohort; False when they were already in it (nothing changes)."""
+    if _membership(cohort, user) is not None:
+        return False
+    if role == MemberRole.INSTRUCTOR and user.role == Role.STUDENT:
+        raise CohortError(f"{user.email} is a student; make them an instructor first.")
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role=role))
+    try:
+        db.session.commit()
+    except IntegrityError:  # enrolled concurrently: the same outcome
+        db.session.rollback()
+        return False
+    return True
+
+
+def unenroll(cohort: Cohort, user: User) -> None:
+    member = _membership(cohort, user)
+    if member is not None:
+        db.session.delete(member)
+        db.session.commit()
+
+
+def rotate_invite(cohort: Cohort) -> str:
+    cohort.invite_code = new_invite_code()
+    cohort.invite_open = True
+    db.session.commit()
+    return cohort.invite_code
+
+
+def set_invite_open(cohort: Cohort, is_open: bool) -> None:
+    cohort.invite_open = is_open
+    db.session.commit()
+
+
+def cohort_for_invite(code: str) -> Cohort | None:
+    cohort = db.session.execute(
+        select(Cohort).where(Cohort.invite_code == code)
+    ).scalar_one_or_none()
+    return cohort if cohort is not None and cohort.invite_open else None
+
+
+def join_with_new_account(
+    cohort: Cohort,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    licence_number: str | None = None,
+    licence_state: str | None = None,
+) -> User:
+    """Sign-up through an invite link: a student account, enrolled in the cohort."""
+    if find_user(email) is not None:
+        raise AccountError("An account with this email exists: log in to join the cohort.")
+    user = create_user(
+        email,
+        name=name,
+        role=Role.STUDENT,
+        password=password,
+        licence_number=licence_number,
+        licence_state=licence_state,
+    )
+    enroll(cohort, user)
+    return user
+
+
+# --- CSV enrolment -----------------------------------------------------------------------------
+
+CSV_COLUMNS = ("email", "name", "licence_number", "licence_state")
+
+
+@dataclass
+class CsvRow:
+    line: int
+    email: str
+    name: str
+    licence_number: str
+    licence_state: str
+    action: str = ""  # "enrol", "create and enrol", "already enrolled"
+    error: str = ""
+
+
+@dataclass
+class CsvPlan:
+    rows: list[CsvRow] = field(default_factory=list)
+    error: str = ""  # a problem with the file as a whole
+
+    @property
+    def valid(self) -> list[CsvRow]:
+        return [r for r in self.rows if not r.error]
+
+    @property
+    def errors(self) -> list[CsvRow]:
+        return [r for r in self.rows if r.error]
+
+
+def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
+    """Read a CSV of students (email,name[,licence_number,licence_state]) without writing."""
+    plan = CsvPlan()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "email" not in headers or "name" not in headers:
+        plan.error = "The first line must name the columns, with at least: email,name"
+        return plan
+    reader.fieldnames = headers
+    records = [(reader.line_num, r) for r in reader]
+    emails = [normalise_email(r.get("email") or "") for _, r in records]
+    existing = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    members = set(
+        db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
+    )
+    seen: set[str] = set()
+    for (line, record), email in zip(records, emails, strict=True):
+        row = CsvRow(
+            line=line,
+            email=email,
+            name=(record.get("name") or "").strip(),
+            licence_number=(record.get("licence_number") or "").strip(),
+            licence_state=(record.get("licence_state") or "").strip(),
+        )
+        user = existing.get(row.email)
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", row.email):
+            row.error = "not an email address"
+        elif row.email in seen:
+            row.error = "this email appears twice in the file"
+        elif user is None and not row.name:
+            row.error = "a new person needs a name"
+        elif user is not None and user.id in members:
+            row.action = "already enrolled"
+        elif user is not None:
+            row.action = "enrol"
+        else:
+            row.action = "create and enrol"
+        seen.add(row.email)
+        plan.rows.append(row)
+    if not plan.rows:
+        plan.error = "The file has no rows after the header."
+    return plan
+
+
+@dataclass(frozen=True)
+class CsvOutcome:
+    enrolled: int
+    created: list[tuple[str, str]]  # (email, generated password) for new accounts
+
+
+def apply_csv(cohort: Cohort, plan: CsvPlan) -> CsvOutcome:
+    """Enrol every valid row; new accounts get a generated password the admin hands over."""
+    enrolled, created = 0, []
+    for row in plan.valid:
+        if row.action == "already enrolled":
+            continue
+        user = find_user(row.email)
+        if user is None:
+            password = generate_password()
+            user = create_user(
+                row.email,
+                name=row.name,
+                password=password,
+                licence_number=row.licence_number or None,
+                licence_state=row.licence_state or None,
+            )
+            created.append((row.email, password))
+        enrolled += enroll(cohort, user)
+    return CsvOutcome(enrolled=enrolled, created=created)
