@@ -11,10 +11,11 @@ from flask.cli import AppGroup
 
 from seminar.cli_cohorts import cohort_cli
 from seminar.content.problems import display_path
+from seminar.errors import SeminarError
 from seminar.models import Role
 from seminar.services import accounts
 from seminar.services.content_sync import sync_content
-from seminar.services.demo import seed_demo_accounts
+from seminar.services.demo import add_synthetic_students, ensure_demo_cohort, seed_demo_accounts
 
 seminar_cli = AppGroup("seminar", help="Manage the seminar platform.")
 
@@ -128,8 +129,15 @@ def user_set_password(email: str, password_stdin: bool) -> None:
 
 
 @seminar_cli.command("demo")
-def demo_command() -> None:
-    """Create the demo accounts (once) and print how to log in."""
+@click.option(
+    "--students",
+    type=click.IntRange(min=0, max=50_000),
+    default=0,
+    help="Also add this many synthetic students with varied progress to the demo cohort.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="For repeatable data.")
+def demo_command(students: int, seed: int) -> None:
+    """Create the demo accounts and the demo cohort (once) and print how to log in."""
     logins = seed_demo_accounts()
     saved = Path(current_app.instance_path) / "demo-accounts.txt"
     fresh = [login for login in logins if login.password]
@@ -139,12 +147,22 @@ def demo_command() -> None:
             saved.chmod(0o600)
             for login in fresh:
                 f.write(f"{login.role:<11} {login.email:<26} {login.password}\n")
+    try:
+        cohort = ensure_demo_cohort()
+    except SeminarError as exc:
+        click.echo(f"demo cohort not created: {exc} (run 'flask seminar sync' first)", err=True)
+        cohort = None
+    if cohort is not None and students:
+        finishers = add_synthetic_students(cohort, students, seed=seed)
+        click.echo(f"added {students} synthetic students to '{cohort.slug}' ({finishers} finish)")
     click.echo("Demo accounts (role, email, password):")
     if saved.exists():
         click.echo(saved.read_text().rstrip())
     else:
         for login in logins:
-            click.echo(f"{login.role:<11} {login.email:<26} (already existed; see set-password)")
+            click.echo(
+                f"{login.role:<11} {login.email:<26} (exists; 'flask seminar user set-password')"
+            )
 
 
 @seminar_cli.command("export-quiz")

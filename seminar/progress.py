@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
 from seminar.certification import Eligibility, Facts, QuizFact, eligibility
 from seminar.content.programs import Program as ProgramSpec
-from seminar.db import db
+from seminar.db import UTCDateTime, db
 from seminar.grading import aggregate
 from seminar.models import (
     Attempt,
@@ -31,6 +32,8 @@ from seminar.models import (
     User,
 )
 from seminar.services.program_sync import program_from_dict
+
+AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
 
 
 @dataclass
@@ -96,13 +99,19 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
         if when is not None and (user_id not in last or when > last[user_id]):
             last[user_id] = when
 
-    for user_id, lesson_id, when in db.session.execute(
-        select(
-            LessonCompletion.user_id, LessonCompletion.lesson_id, LessonCompletion.completed_at
-        ).where(LessonCompletion.user_id.in_(member_ids))
+    # Pairs only: per-row timestamps would cost more than all the rest at cohort scale.
+    for user_id, lesson_id in db.session.execute(
+        select(LessonCompletion.user_id, LessonCompletion.lesson_id).where(
+            LessonCompletion.user_id.in_(member_ids)
+        )
     ):
         if lesson_id in slug_of:
             completed[user_id].add(slug_of[lesson_id])
+    for user_id, when in db.session.execute(
+        select(LessonCompletion.user_id, func.max(LessonCompletion.completed_at))
+        .where(LessonCompletion.user_id.in_(member_ids))
+        .group_by(LessonCompletion.user_id)
+    ):
         touch(user_id, when)
 
     reading: dict[int, int] = {}
@@ -125,23 +134,30 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
             select(Quiz, QuizVersion)
             .join(QuizVersion, Quiz.current_version_id == QuizVersion.id)
             .where(Quiz.slug.in_(quiz_slugs))
-        ).tuples()
+        ).all()
     }
-    attempts: dict[tuple[int, str], list[Attempt]] = defaultdict(list)
-    for attempt in db.session.scalars(
-        select(Attempt)
+    attempts: dict[tuple[int, str], list[AttemptRow]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            Attempt.score,
+            Attempt.state,
+            Attempt.needs_grading,
+            func.coalesce(Attempt.submitted_at, Attempt.started_at).label("when"),
+        )
         .where(Attempt.user_id.in_(member_ids), Attempt.quiz_id.in_(list(quizzes)))
         .order_by(Attempt.number)
     ):
-        attempts[(attempt.user_id, quizzes[attempt.quiz_id][0])].append(attempt)
-        touch(attempt.user_id, attempt.submitted_at or attempt.started_at)
+        attempts[(row.user_id, quizzes[row.quiz_id][0])].append(row)
+        touch(row.user_id, UTCDateTime().process_result_value(row.when, None))
 
     hours = dict(
         db.session.execute(
             select(AttendanceCredit.user_id, func.sum(AttendanceCredit.hours))
             .where(AttendanceCredit.cohort_id == cohort.id, AttendanceCredit.user_id.in_(ids))
             .group_by(AttendanceCredit.user_id)
-        ).tuples()
+        ).all()
     )
     practicals: dict[int, PracticalSignoff] = {}
     for signoff in db.session.scalars(
@@ -185,7 +201,7 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
     return out
 
 
-def _quiz_fact(attempts: list[Attempt], version: QuizVersion) -> QuizFact:
+def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:
     scores = [a.score for a in attempts if a.score is not None]
     return QuizFact(
         result=aggregate(scores, version.grading),

@@ -11,14 +11,23 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select, true
 
 from seminar.certification import RequirementStatus, State, next_step
 from seminar.cohorts import _student_or_404, cohort_for_staff, practical_form
 from seminar.db import db, now_utc
-from seminar.models import Attempt, Cohort, PracticalSignoff, Quiz
-from seminar.progress import StudentStatus, cohort_statuses, program_of, student_cohorts
+from seminar.models import (
+    Attempt,
+    Cohort,
+    CohortMember,
+    MemberRole,
+    PracticalSignoff,
+    Quiz,
+    StudentProgress,
+)
+from seminar.progress import cohort_statuses, program_of, student_cohorts
 from seminar.security import staff_required
+from seminar.services.progress_snapshot import refresh
 
 bp = Blueprint("progress", __name__)
 PER_PAGE = 50
@@ -31,104 +40,157 @@ FILTERS = {
 }
 
 
-def at_risk(s: StudentStatus, now: datetime) -> bool:
-    since = s.last_activity or s.joined_at
-    return not s.eligibility.eligible and now - since > AT_RISK_AFTER
-
-
-def matches(s: StudentStatus, name: str, now: datetime) -> bool:
+def filter_clause(name: str, now: datetime) -> Any:
+    """Filters as SQL, so the database pages through a cohort of any size."""
     if name == "eligible":
-        return s.eligibility.eligible
+        return StudentProgress.eligible.is_(True)
     if name == "at_risk":
-        return at_risk(s, now)
+        since = func.coalesce(StudentProgress.last_activity, StudentProgress.joined_at)
+        return and_(StudentProgress.eligible.is_(False), since < now - AT_RISK_AFTER)
     if name == "not_started":
-        return s.last_activity is None
-    return True
+        return StudentProgress.last_activity.is_(None)
+    return true()
 
 
-def sort_key(column: str) -> Callable[[StudentStatus], Any]:
-    if column == "percent":
-        return lambda s: (s.eligibility.percent, s.name.lower())
-    if column == "activity":
-        return lambda s: (
-            s.last_activity or datetime.min.replace(tzinfo=now_utc().tzinfo),
-            s.name.lower(),
-        )
-    if column == "eligible":
-        return lambda s: (s.eligibility.eligible, s.eligibility.percent, s.name.lower())
-    if column.startswith("req:"):
-        key = column[4:]
+SORTS = {
+    "name": (StudentProgress.name,),
+    "percent": (StudentProgress.percent,),
+    "activity": (StudentProgress.last_activity,),
+    "eligible": (StudentProgress.eligible, StudentProgress.percent),
+}
 
-        def requirement(s: StudentStatus) -> tuple[float, str]:
-            found = next((r for r in s.eligibility.requirements if r.key == key), None)
-            return (found.progress if found else 0.0, s.name.lower())
 
-        return requirement
-    return lambda s: s.name.lower()
+def requirement_progress(key: str) -> Callable[[StudentProgress], Any]:
+    def progress(s: StudentProgress) -> tuple[float, str]:
+        found = next((r for r in s.requirements if r["key"] == key), None)
+        return (found["progress"] if found else 0.0, s.name.lower())
+
+    return progress
 
 
 @dataclass
 class DashboardQuery:
-    """The dashboard's rows as filtered and sorted by the query string (the CSV uses it too)."""
+    """The dashboard's filter and sort from the query string (the CSV uses it too)."""
 
     cohort: Cohort
-    everyone: list[StudentStatus]
-    rows: list[StudentStatus]
     filter: str
     sort: str
     dir: str
 
+    @property
+    def descending(self) -> bool:
+        return self.dir == "desc"
+
+    def rows(self, *, offset: int = 0, limit: int | None = None) -> list[StudentProgress]:
+        query = select(StudentProgress).where(
+            StudentProgress.cohort_id == self.cohort.id, filter_clause(self.filter, now_utc())
+        )
+        if self.sort.startswith("req:"):  # kept in each row's JSON: sorted here
+            rows = sorted(
+                db.session.scalars(query),
+                key=requirement_progress(self.sort[4:]),
+                reverse=self.descending,
+            )
+            return rows[offset : None if limit is None else offset + limit]
+        columns = SORTS.get(self.sort, SORTS["name"])
+        order = [c.desc() if self.descending else c.asc() for c in columns]
+        query = query.order_by(*order, StudentProgress.name, StudentProgress.user_id)
+        return list(db.session.scalars(query.offset(offset).limit(limit)))
+
+    def count(self) -> int:
+        return (
+            db.session.scalar(
+                select(func.count())
+                .select_from(StudentProgress)
+                .where(
+                    StudentProgress.cohort_id == self.cohort.id,
+                    filter_clause(self.filter, now_utc()),
+                )
+            )
+            or 0
+        )
+
+
+def ensure_snapshot(cohort: Cohort) -> None:
+    """Rebuild the precomputed rows if they do not cover every student (e.g. after an upgrade)."""
+    students = db.session.scalar(
+        select(func.count())
+        .select_from(CohortMember)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.STUDENT)
+    )
+    rows = db.session.scalar(
+        select(func.count())
+        .select_from(StudentProgress)
+        .where(StudentProgress.cohort_id == cohort.id)
+    )
+    if students != rows:
+        refresh(cohort)
+
 
 def dashboard_query(slug: str) -> DashboardQuery:
     cohort = cohort_for_staff(slug)
-    now = now_utc()
+    ensure_snapshot(cohort)
     chosen = request.args.get("filter", "all")
-    chosen = chosen if chosen in FILTERS else "all"
     column = request.args.get("sort", "name")
-    descending = request.args.get("dir", "asc") == "desc"
-    everyone = cohort_statuses(cohort)
-    rows = sorted(
-        (s for s in everyone if matches(s, chosen, now)), key=sort_key(column), reverse=descending
+    if not (column in SORTS or column.startswith("req:")):
+        column = "name"
+    return DashboardQuery(
+        cohort,
+        chosen if chosen in FILTERS else "all",
+        column,
+        "desc" if request.args.get("dir") == "desc" else "asc",
     )
-    return DashboardQuery(cohort, everyone, rows, chosen, column, "desc" if descending else "asc")
 
 
-def histogram(statuses: list[StudentStatus]) -> list[tuple[str, int]]:
-    """Students per tenth of progress, with 100% (eligible) on its own."""
-    buckets = [0] * 11
-    for s in statuses:
-        buckets[min(s.eligibility.percent // 10, 10)] += 1
+def overview(cohort: Cohort) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, str]]]:
+    """Counts per filter, the progress histogram and the requirement columns, in SQL."""
+    now = now_utc()
+    in_cohort = StudentProgress.cohort_id == cohort.id
+    counts = db.session.execute(
+        select(
+            *[
+                func.coalesce(func.sum(case((filter_clause(name, now), 1), else_=0)), 0)
+                for name in FILTERS
+            ]
+        ).where(in_cohort)
+    ).one()
+    band = case((StudentProgress.percent >= 100, 10), else_=StudentProgress.percent // 10)
+    bands = dict(
+        db.session.execute(select(band, func.count()).where(in_cohort).group_by(band)).all()
+    )
     labels = [f"{10 * i} to {10 * i + 9}%" for i in range(10)] + ["100%"]
-    return list(zip(labels, buckets, strict=True))
+    chart = [(label, int(bands.get(i, 0))) for i, label in enumerate(labels)]
+    sample = db.session.scalars(
+        select(StudentProgress.requirements).where(in_cohort).limit(1)
+    ).first()
+    columns = [(r["key"], r["label"]) for r in sample or []]
+    return dict(zip(FILTERS, (int(c) for c in counts), strict=True)), chart, columns
 
 
 @bp.get("/cohorts/<slug>/progress")
 @staff_required
 def dashboard(slug: str) -> str:
     q = dashboard_query(slug)
-    cohort, rows, statuses = q.cohort, q.rows, q.everyone
-    page = max(1, request.args.get("page", 1, type=int))
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page = min(page, pages)
-    shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
-    program = program_of(cohort)
-    columns = [(r.key, r.label) for r in statuses[0].eligibility.requirements] if statuses else []
+    total = q.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    counts, chart, columns = overview(q.cohort)
     now = now_utc()
     return render_template(
         "progress/dashboard.html",
-        cohort=cohort,
-        program=program,
-        rows=shown,
-        total=len(rows),
-        everyone=len(statuses),
-        counts={name: sum(matches(s, name, now) for s in statuses) for name in FILTERS},
+        cohort=q.cohort,
+        program=program_of(q.cohort),
+        rows=q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE),
+        total=total,
+        everyone=counts["all"],
+        counts=counts,
         columns=columns,
         state={"filter": q.filter, "sort": q.sort, "dir": q.dir},
         filters=FILTERS,
         page=page,
         pages=pages,
-        chart=histogram(statuses),
-        at_risk=lambda s: at_risk(s, now),
+        chart=chart,
+        at_risk=lambda s: not s.eligible and now - (s.last_activity or s.joined_at) > AT_RISK_AFTER,
     )
 
 
@@ -136,25 +198,25 @@ def dashboard(slug: str) -> str:
 @staff_required
 def dashboard_csv(slug: str) -> Response:
     q = dashboard_query(slug)
-    rows = q.rows
+    rows = q.rows()
     out = io.StringIO()
     writer = csv.writer(out)
-    requirements = rows[0].eligibility.requirements if rows else ()
+    requirements = rows[0].requirements if rows else []
     writer.writerow(
         ["name", "email", "overall %", "eligible", "last activity", "active reading minutes"]
-        + [f"{r.label} ({r.key})" for r in requirements]
+        + [f"{r['label']} ({r['key']})" for r in requirements]
     )
     for s in rows:
         writer.writerow(
             [
                 s.name,
                 s.email,
-                s.eligibility.percent,
-                "yes" if s.eligibility.eligible else "no",
+                s.percent,
+                "yes" if s.eligible else "no",
                 s.last_activity.strftime("%Y-%m-%d %H:%M") if s.last_activity else "",
                 s.reading_seconds // 60,
             ]
-            + [f"{r.state.value}: {r.detail}" for r in s.eligibility.requirements]
+            + [f"{r['state'].replace('_', ' ')}: {r['detail']}" for r in s.requirements]
         )
     return Response(
         out.getvalue(),

@@ -168,7 +168,8 @@ def test_cli_demo_seeds_once_and_prints_logins(
 ) -> None:
     first = runner.invoke(args=["seminar", "demo"])
     assert first.exit_code == 0, first.output
-    lines = [line.split() for line in first.output.splitlines()[1:]]
+    after = first.output.split("Demo accounts (role, email, password):\n", 1)[1]
+    lines = [line.split() for line in after.splitlines()]
     assert [line[0] for line in lines] == ["admin", "instructor", "student"]
     second = runner.invoke(args=["seminar", "demo"])
     assert second.output == first.output  # same accounts, same passwords, nothing reset

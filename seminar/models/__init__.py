@@ -9,6 +9,7 @@ from seminar.models.cohorts import (
     PracticalSignoff,
     Program,
     ProgramVersion,
+    StudentProgress,
 )
 from seminar.models.content import Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.progress import LessonCompletion
@@ -49,5 +50,6 @@ __all__ = [
     "Quiz",
     "QuizVersion",
     "Role",
+    "StudentProgress",
     "User",
 ]

@@ -125,3 +125,29 @@ class PracticalSignoff(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     assessor: Mapped[Any] = relationship("User", foreign_keys=[assessor_id])
+
+
+class StudentProgress(db.Model):
+    """A student's standing in a cohort, precomputed whenever their facts change.
+
+    The cohort dashboard reads these rows instead of recomputing every student's eligibility
+    on each view; the student's own path page always computes live.
+    """
+
+    __tablename__ = "student_progress"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    percent: Mapped[int]
+    eligible: Mapped[bool]
+    joined_at: Mapped[datetime]
+    last_activity: Mapped[datetime | None]
+    reading_seconds: Mapped[int] = mapped_column(default=0)
+    requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)

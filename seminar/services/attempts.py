@@ -30,7 +30,7 @@ from seminar.models import (
     Quiz,
     QuizVersion,
 )
-from seminar.services import quiz_stats
+from seminar.services import progress_snapshot, quiz_stats
 
 # Answers that arrive this long after the deadline still count (the network is slow at venues).
 GRACE = timedelta(seconds=10)
@@ -267,6 +267,8 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
     db.session.commit()
+    progress_snapshot.refresh_student(attempt.user_id)
+    progress_snapshot.refresh_student(attempt.user_id)
     return True
 
 

@@ -9,12 +9,21 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from seminar.db import db
 from seminar.errors import SeminarError
-from seminar.models import Cohort, CohortMember, MemberRole, Program, Role, User
+from seminar.models import (
+    Cohort,
+    CohortMember,
+    MemberRole,
+    Program,
+    Role,
+    StudentProgress,
+    User,
+)
+from seminar.services import progress_snapshot
 from seminar.services.accounts import (
     AccountError,
     create_user,
@@ -91,6 +100,8 @@ def move_to_current_program(cohort: Cohort) -> bool:
         return False
     cohort.program_version_id = program.current_version_id  # type: ignore[assignment]
     db.session.commit()
+    db.session.refresh(cohort)
+    progress_snapshot.refresh(cohort)
     return True
 
 
@@ -114,6 +125,8 @@ def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) ->
     except IntegrityError:  # enrolled concurrently: the same outcome
         db.session.rollback()
         return False
+    if role == MemberRole.STUDENT:
+        progress_snapshot.refresh(cohort, [user.id])
     return True
 
 
@@ -121,6 +134,11 @@ def unenroll(cohort: Cohort, user: User) -> None:
     member = _membership(cohort, user)
     if member is not None:
         db.session.delete(member)
+        db.session.execute(
+            delete(StudentProgress).where(
+                StudentProgress.cohort_id == cohort.id, StudentProgress.user_id == user.id
+            )
+        )
         db.session.commit()
 
 

@@ -17,6 +17,9 @@ from seminar.content.problems import Problem
 from seminar.db import db
 from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
+from seminar.services.program_sync import sync_programs
+from seminar.services.progress_snapshot import refresh_all
+from seminar.services.quiz_files import sync_quiz_folder
 
 
 @dataclass
@@ -42,9 +45,6 @@ def sync_content(
     prefer_files: bool = False,
 ) -> SyncReport:
     """Load lessons and quizzes in one transaction: all that parses lands, or nothing does."""
-    from seminar.services.program_sync import sync_programs
-    from seminar.services.quiz_files import sync_quiz_folder
-
     tree = scan_lessons(lessons_root)
     report = SyncReport(problems=list(tree.problems))
     try:
@@ -71,6 +71,9 @@ def sync_content(
     except Exception:
         db.session.rollback()
         raise
+    if not check and (report.new or report.changed or report.removed):
+        # New lessons or requirements move everyone's standing.
+        refresh_all()
     return report
 
 

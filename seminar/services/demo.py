@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from seminar.models import Role
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
+from werkzeug.security import generate_password_hash
+
+from seminar.content.quiz_model import Question
+from seminar.db import db, now_utc
+from seminar.grading import correct_response, grade
+from seminar.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    AttendanceCredit,
+    Cohort,
+    CohortMember,
+    Lesson,
+    LessonCompletion,
+    MemberRole,
+    PracticalSignoff,
+    QuestionVersion,
+    Quiz,
+    Role,
+    User,
+)
+from seminar.progress import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
+from seminar.services.attempts import question_of
+from seminar.services.cohorts import create_cohort, enroll, get_cohort
+from seminar.services.program_sync import program_from_dict
+from seminar.services.progress import PRACTICAL_CHECKLIST
+from seminar.services.progress_snapshot import refresh
+from seminar.services.quiz_stats import rebuild as rebuild_statistics
 
 DEMO_ACCOUNTS = (
     ("admin@demo.seminar", "Avery Admin", Role.ADMIN, None, None),
@@ -39,3 +72,300 @@ def seed_demo_accounts() -> list[DemoLogin]:
         )
         logins.append(DemoLogin(email, role, password))
     return logins
+
+
+# --- the demo cohort and synthetic students --------------------------------------------------
+
+DEMO_COHORT = "demo"
+DEMO_PROGRAM = "sot-basic"
+FIRST_NAMES = (
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Priya",
+    "Mei",
+    "Luca",
+    "Amara",
+    "Noah",
+    "Ines",
+    "Kofi",
+    "Hana",
+    "Mateo",
+    "Zoe",
+    "Ravi",
+    "Lena",
+    "Omar",
+    "Sofia",
+    "Tariq",
+    "Yuki",
+    "Elena",
+)
+LAST_NAMES = (
+    "Nguyen",
+    "Smith",
+    "Garcia",
+    "Okafor",
+    "Kowalski",
+    "Rossi",
+    "Tanaka",
+    "Haddad",
+    "Larsen",
+    "Moreau",
+    "Silva",
+    "Chen",
+    "Murphy",
+    "Novak",
+    "Fischer",
+    "Adeyemi",
+)
+STATES = ("CA", "NY", "TX", "FL", "Ontario", "NSW", "Victoria", "United Kingdom")
+
+
+def ensure_demo_cohort() -> Cohort:
+    """The demo cohort on sot-basic, with the demo instructor and student in it."""
+    cohort = get_cohort(DEMO_COHORT)
+    if cohort is None:
+        today = now_utc().date()
+        cohort = create_cohort(
+            DEMO_COHORT,
+            title="Demo cohort",
+            program_slug=DEMO_PROGRAM,
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=120),
+        )
+    for email, role in (
+        ("instructor@demo.seminar", MemberRole.INSTRUCTOR),
+        ("student@demo.seminar", MemberRole.STUDENT),
+    ):
+        user = find_user(email)
+        if user is not None:
+            enroll(cohort, user, role)
+    return cohort
+
+
+@dataclass
+class _Bulk:
+    """Rows gathered for one round of bulk inserts."""
+
+    members: list[dict[str, Any]]
+    completions: list[dict[str, Any]]
+    credits: list[dict[str, Any]]
+    signoffs: list[dict[str, Any]]
+    attempts: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def add_synthetic_students(cohort: Cohort, count: int, *, seed: int = 7) -> int:
+    """Add `count` students with varied, realistic progress; returns how many finish.
+
+    About one in six meets every requirement; the rest stop somewhere along the program,
+    with their last activity spread over two months, so filters and sorting have work to do.
+    Written with bulk inserts, so thousands take seconds.
+    """
+    rng = random.Random(seed)
+    now = now_utc()
+    program = program_from_dict(cohort.program_version.data)
+    lessons = [lesson_id for lesson_id, _ in live_lesson_slugs()]
+    versions = dict(
+        db.session.execute(
+            select(Lesson.id, Lesson.current_version_id).where(Lesson.id.in_(lessons))
+        ).all()
+    )
+    by_slug = {
+        q.slug: q for q in db.session.scalars(select(Quiz).options(joinedload(Quiz.current)))
+    }
+    quizzes = [by_slug[r.slug] for r in program.quizzes if r.slug in by_slug]
+    questions = {
+        qv.id: question_of(qv)
+        for qv in db.session.scalars(
+            select(QuestionVersion).where(QuestionVersion.quiz_id.in_([q.id for q in quizzes]))
+        )
+    }
+    assessor = find_user("instructor@demo.seminar") or find_user("admin@demo.seminar")
+    first = (db.session.scalar(select(func.max(User.id))) or 0) + 1
+    # Synthetic people never log in: one hash of a random, unknown password serves them all.
+    shared_hash = generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    people = [
+        {
+            "email": f"student{first + i:06d}@synthetic.seminar",
+            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "role": Role.STUDENT,
+            "password_hash": shared_hash,
+            "licence_number": f"DC-{rng.randint(10000, 99999)}",
+            "licence_state": rng.choice(STATES),
+            "active": True,
+            "created_at": now - timedelta(days=70),
+        }
+        for i in range(count)
+    ]
+    db.session.execute(insert(User), people)
+    ids = db.session.scalars(
+        select(User.id).where(User.email.in_([p["email"] for p in people])).order_by(User.id)
+    ).all()
+    bulk = _Bulk([], [], [], [], [])
+    finishers = 0
+    for user_id in ids:
+        finisher = rng.random() < 0.17
+        finishers += finisher
+        reach = 1.0 if finisher else rng.betavariate(1.3, 1.6)  # share of the program reached
+        skill = 1.0 if finisher else rng.uniform(0.45, 0.95)
+        last_seen = now - timedelta(
+            days=rng.randint(0, 8) if finisher else int(rng.triangular(0, 60, 6)),
+            minutes=rng.randint(0, 600),
+        )
+        bulk.members.append(
+            {
+                "cohort_id": cohort.id,
+                "user_id": user_id,
+                "role": MemberRole.STUDENT,
+                "joined_at": now - timedelta(days=65),
+            }
+        )
+        done = lessons[: round(reach * len(lessons))]
+        bulk.completions += [
+            {
+                "user_id": user_id,
+                "lesson_id": lesson_id,
+                "lesson_version_id": versions[lesson_id],
+                "completed_at": last_seen - timedelta(hours=12 * (len(done) - k)),
+            }
+            for k, lesson_id in enumerate(done)
+        ]
+        for index, quiz in enumerate(quizzes):
+            if not finisher and (index + 1) / (len(quizzes) + 1) > reach:
+                break
+            for number in range(1, 2 if rng.random() < 0.7 else 3):
+                when = last_seen - timedelta(days=rng.randint(0, 20))
+                bulk.attempts.append(_attempt(rng, quiz, questions, user_id, number, skill, when))
+        hours = program.attendance_hours if finisher else round(rng.random() * reach * 48) / 4
+        if hours:
+            bulk.credits.append(
+                {
+                    "user_id": user_id,
+                    "cohort_id": cohort.id,
+                    "hours": float(hours),
+                    "source": "demo",
+                    "note": "synthetic demo data",
+                    "recorded_at": last_seen,
+                }
+            )
+        if assessor is not None and (finisher or reach > 0.8):
+            bulk.signoffs.append(
+                {
+                    "cohort_id": cohort.id,
+                    "user_id": user_id,
+                    "passed": finisher or rng.random() < 0.5,
+                    "checklist": [{"item": item, "observed": True} for item in PRACTICAL_CHECKLIST],
+                    "note": "",
+                    "assessed_on": last_seen.date(),
+                    "assessor_id": assessor.id,
+                    "created_at": last_seen,
+                }
+            )
+    _write(bulk, ids)
+    for quiz in quizzes:
+        rebuild_statistics(quiz.id)
+    refresh(cohort)
+    return finishers
+
+
+def _response(rng: random.Random, q: Question, right: bool) -> dict[str, Any] | None:
+    if right:
+        return (
+            correct_response(q)
+            if q.type != "essay"
+            else {"text": "A careful, attributed explanation."}
+        )
+    if q.type == "single":
+        wrong = [i for i, c in enumerate(q.choices) if c.weight <= 0] or [0]
+        return {"choice": rng.choice(wrong)}
+    if q.type == "multiple":
+        return {"choices": [rng.randrange(len(q.choices))]}
+    if q.type == "true_false":
+        return {"value": not q.answer}
+    if q.type == "matching":
+        return {"matches": list(reversed(range(len(q.pairs))))}
+    if q.type == "essay":
+        return {"text": "A short answer."}
+    return {"text": "not sure"} if q.type == "short" else {"value": "0"}
+
+
+def _attempt(
+    rng: random.Random,
+    quiz: Quiz,
+    questions: dict[int, Question],
+    user_id: int,
+    number: int,
+    skill: float,
+    when: datetime,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    version = quiz.current
+    assert version is not None
+    rows, points = [], 0.0
+    graded_ids = [i for i in version.question_ids if questions[i].graded]
+    for position, qv_id in enumerate(graded_ids, start=1):
+        q = questions[qv_id]
+        response = _response(rng, q, rng.random() < skill)
+        fraction = grade(q, response).fraction
+        if fraction is None:  # an essay: the demo instructor has already marked it
+            fraction = round(rng.uniform(0.5, 1.0) * skill, 2)
+        points += fraction * q.points
+        rows.append(
+            {
+                "position": position,
+                "question_version_id": qv_id,
+                "points": q.points,
+                "order": [],
+                "response": response,
+                "saved_at": when,
+                "fraction": fraction,
+                "feedback": [],
+                "comment": "",
+                "graded_at": when,
+            }
+        )
+    maximum = sum(questions[i].points for i in graded_ids)
+    attempt = {
+        "user_id": user_id,
+        "quiz_id": quiz.id,
+        "quiz_version_id": version.id,
+        "number": number,
+        "state": AttemptState.SUBMITTED,
+        "started_at": when - timedelta(minutes=12),
+        "deadline": None,
+        "submitted_at": when,
+        "auto_submitted": False,
+        "points": points,
+        "max_points": maximum,
+        "score": 100 * points / maximum if maximum else 0.0,
+        "needs_grading": False,
+        "in_statistics": False,
+    }
+    return attempt, rows
+
+
+def _write(bulk: _Bulk, user_ids: list[int]) -> None:
+    for model, rows in (
+        (CohortMember, bulk.members),
+        (LessonCompletion, bulk.completions),
+        (AttendanceCredit, bulk.credits),
+        (PracticalSignoff, bulk.signoffs),
+        (Attempt, [attempt for attempt, _ in bulk.attempts]),
+    ):
+        if rows:
+            db.session.execute(insert(model), rows)
+    attempt_ids = {
+        (row.user_id, row.quiz_id, row.number): row.id
+        for row in db.session.execute(
+            select(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.id).where(
+                Attempt.user_id.in_(user_ids)
+            )
+        )
+    }
+    answers = [
+        answer | {"attempt_id": attempt_ids[(a["user_id"], a["quiz_id"], a["number"])]}
+        for a, rows in bulk.attempts
+        for answer in rows
+    ]
+    if answers:
+        db.session.execute(insert(AttemptQuestion), answers)
+    db.session.commit()

@@ -14,6 +14,7 @@ from seminar.errors import Conflict, SeminarError
 from seminar.models import Lesson, LessonCompletion, LessonVersion
 from seminar.models.content import Origin
 from seminar.services.content_sync import add_lesson_version
+from seminar.services.progress_snapshot import refresh_student
 
 
 class LessonNotFound(SeminarError):
@@ -87,6 +88,7 @@ def set_complete(user_id: int, slug: str, done: bool) -> None:
             )
         )
         db.session.commit()
+        refresh_student(user_id)
         return
     db.session.add(
         LessonCompletion(
@@ -97,6 +99,8 @@ def set_complete(user_id: int, slug: str, done: bool) -> None:
         db.session.commit()
     except IntegrityError:  # already complete (a double click, or two tabs): keep the first
         db.session.rollback()
+        return
+    refresh_student(user_id)
 
 
 __all__ = ["ContentError", "LessonNotFound", "restore_version", "save_web_edit", "set_complete"]

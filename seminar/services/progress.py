@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 from seminar.models import Cohort, LessonReading, PracticalSignoff, User
+from seminar.services import progress_snapshot
 
 # A heartbeat says "this tab was visible and used in the last HEARTBEAT seconds"; gaps longer
 # than that (a closed laptop, a tab in the background) never count as reading.
@@ -53,7 +54,9 @@ def record_heartbeat(user_id: int, lesson_id: int, *, now: datetime | None = Non
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return credit if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+    credited = credit if result.rowcount == 1 else 0  # type: ignore[attr-defined]
+    progress_snapshot.touch(user_id, credited)
+    return credited
 
 
 def record_practical(
@@ -82,4 +85,5 @@ def record_practical(
     )
     db.session.add(signoff)
     db.session.commit()
+    progress_snapshot.refresh(cohort, [student.id])
     return signoff
