@@ -3,6 +3,7 @@ queries (whatever the cohort's size), then the pure eligibility() per student.""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -191,7 +192,9 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
                 name=s.name,
                 email=s.email,
                 joined_at=s.joined_at,
-                eligibility=eligibility(program, facts, lesson_slugs=lesson_order),
+                eligibility=_titled(
+                    eligibility(program, facts, lesson_slugs=lesson_order), versions
+                ),
                 last_activity=last.get(s.id),
                 reading_seconds=reading.get(s.id, 0),
                 practical=practical,
@@ -199,6 +202,19 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
             )
         )
     return out
+
+
+def _titled(result: Eligibility, versions: dict[str, QuizVersion]) -> Eligibility:
+    """Quiz requirements read better under the quiz's title than its slug."""
+    return dataclasses.replace(
+        result,
+        requirements=tuple(
+            dataclasses.replace(r, label=f"Quiz: {versions[r.key].title}")
+            if r.kind == "quiz" and r.key in versions
+            else r
+            for r in result.requirements
+        ),
+    )
 
 
 def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:

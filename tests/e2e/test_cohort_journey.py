@@ -1,0 +1,95 @@
+"""A student joins by invite and works; the instructor sees the dashboard change and exports it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from seminar.db import db
+from seminar.services import cohorts as cohort_service
+from seminar.services.accounts import find_user
+from tests.e2e.conftest import LiveServer, check_page, log_in
+
+
+def make_cohort(server: LiveServer) -> str:
+    with server.app.app_context():
+        cohort = cohort_service.create_cohort(
+            "winter", title="Winter cohort", program_slug="sot-basic"
+        )
+        instructor = find_user("instructor@example.org")
+        cohort_service.enroll(cohort, instructor, cohort_service.MemberRole.INSTRUCTOR)
+        code = cohort.invite_code
+        db.session.remove()
+    return code
+
+
+def test_student_joins_and_instructor_sees_the_dashboard_change(
+    browser: Any, live_server: LiveServer
+) -> None:
+    code = make_cohort(live_server)
+    staff = browser.new_context()
+    teacher = staff.new_page()
+    log_in(teacher, live_server, "instructor")
+    teacher.goto(live_server.at("/cohorts/winter/progress"))
+    assert teacher.get_by_text("0 students").first.is_visible()
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    student = phone.new_page()
+    student.goto(live_server.at(f"/join/{code}"))
+    student.get_by_label("Full name").fill("Dr. Jo Newcomer")
+    student.get_by_label("Email").fill("jo@example.org")
+    student.get_by_label("Password").fill("a long enough password")
+    student.get_by_label("Licence number (optional)").fill("DC-4242")
+    student.get_by_role("button", name="Create my account and join").click()
+    student.wait_for_url(re.compile(r"/path$"))
+    assert (
+        student.get_by_text("You joined").count()
+        + student.get_by_text("enrolled in Winter cohort").count()
+        >= 1
+    )
+    assert student.get_by_text("0 of 27 lessons").is_visible()
+    student.get_by_role("link", name="Go to lessons").click()
+    student.get_by_role("link", name=re.compile("^Start:")).click()
+    student.get_by_role("button", name="Mark as complete").click()
+    student.wait_for_url(re.compile(r"#lesson-complete$"))
+    student.goto(live_server.at("/path"))
+    assert student.get_by_text("1 of 27 lessons").is_visible()
+
+    teacher.reload()
+    row = teacher.get_by_role("row", name=re.compile("Dr. Jo Newcomer"))
+    assert row.get_by_text("In progress").first.is_visible()
+    assert teacher.get_by_text("1 student ·").first.is_visible()
+    with teacher.expect_download() as download:
+        teacher.get_by_role("link", name="Download this view as CSV").click()
+    text = download.value.path().read_text()
+    (record,) = list(csv.DictReader(io.StringIO(text)))
+    assert record["name"] == "Dr. Jo Newcomer" and record["email"] == "jo@example.org"
+    assert record["Lessons (lessons)"].startswith("in progress: 1 of 27")
+    teacher.get_by_role("link", name="Dr. Jo Newcomer").click()
+    assert teacher.get_by_role("heading", name="Dr. Jo Newcomer").is_visible()
+    staff.close()
+    phone.close()
+
+
+def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None:
+    code = make_cohort(live_server)
+    check_page(page, live_server.at(f"/join/{code}"))
+    check_page(page, live_server.at("/join/not-a-code"))
+    log_in(page, live_server, "student")
+    check_page(page, live_server.at("/path"))
+    check_page(page, live_server.at(f"/join/{code}"))
+    page.context.clear_cookies()
+    log_in(page, live_server, "admin")
+    for url in ("/cohorts/", "/cohorts/new", "/cohorts/winter", "/cohorts/winter/edit",
+                "/cohorts/winter/import", "/cohorts/winter/progress"):  # fmt: skip
+        check_page(page, live_server.at(url))
+    page.goto(live_server.at(f"/join/{code}"))
+    with live_server.app.app_context():
+        student = find_user("student@example.org")
+        cohort = cohort_service.get_cohort("winter")
+        cohort_service.enroll(cohort, student)
+        student_id = student.id
+        db.session.remove()
+    check_page(page, live_server.at(f"/cohorts/winter/students/{student_id}"))
