@@ -15,7 +15,7 @@ from seminar.db import db
 from seminar.errors import SeminarError
 from seminar.forms import AccommodationForm, EssayGradeForm, QuizUploadForm
 from seminar.models import Accommodation, Attempt, AttemptQuestion, AttemptState, User
-from seminar.security import staff_required
+from seminar.security import staff_required, taught_students, teaches_student
 from seminar.services import attempts, quiz_files
 from seminar.services.accommodations import set_accommodation
 from seminar.services.accounts import find_user
@@ -74,7 +74,11 @@ def grading() -> str:
             joinedload(AttemptQuestion.attempt).joinedload(Attempt.version),
             joinedload(AttemptQuestion.question),
         )
-        .where(Attempt.state == AttemptState.SUBMITTED, AttemptQuestion.fraction.is_(None))
+        .where(
+            Attempt.state == AttemptState.SUBMITTED,
+            AttemptQuestion.fraction.is_(None),
+            Attempt.user_id.in_(taught_students(current_user)),
+        )
         .order_by(Attempt.submitted_at)
     ).all()
     forms = {aq.id: EssayGradeForm(prefix=f"g{aq.id}") for aq in pending}
@@ -84,7 +88,9 @@ def grading() -> str:
 @bp.post("/grading/<int:aq_id>")
 @staff_required
 def grade(aq_id: int) -> str | Response:
-    aq = db.session.get(AttemptQuestion, aq_id) or abort(404)
+    aq = db.session.get(AttemptQuestion, aq_id)
+    if aq is None or not teaches_student(current_user, aq.attempt.user_id):
+        abort(404)
     form = EssayGradeForm(prefix=f"g{aq.id}")
     if form.validate_on_submit():
         points = form.points.data or Decimal(0)
@@ -115,6 +121,8 @@ def accommodations() -> str | Response:
         student = find_user(form.email.data or "")
         if student is None:
             form.email.errors = ["No account has this email."]
+        elif not teaches_student(current_user, student.id):
+            form.email.errors = ["This person is not a student in a cohort you teach."]
         else:
             set_accommodation(
                 student,
@@ -126,6 +134,9 @@ def accommodations() -> str | Response:
             flash(f"Accommodation saved for {student.name}.", "success")
             return redirect(url_for("quiz_admin.accommodations"))
     rows = db.session.execute(
-        select(Accommodation, User).join(User, Accommodation.user_id == User.id).order_by(User.name)
+        select(Accommodation, User)
+        .join(User, Accommodation.user_id == User.id)
+        .where(User.id.in_(taught_students(current_user)))
+        .order_by(User.name)
     ).all()
     return render_template("quizzes/accommodations.html", form=form, rows=rows)

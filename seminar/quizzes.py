@@ -28,7 +28,7 @@ from seminar.db import db, now_utc
 from seminar.forms import EmptyForm
 from seminar.grading import correct_response
 from seminar.models import Attempt, AttemptQuestion, AttemptState, Quiz
-from seminar.security import staff_required
+from seminar.security import staff_required, teaches_student
 from seminar.services import attempts as attempt_service
 from seminar.services.attempts import question_of
 
@@ -58,7 +58,9 @@ def _attempt_or_404(slug: str, attempt_id: int, *, staff_may_view: bool = False)
     ).scalar_one_or_none()
     if attempt is None or attempt.quiz.slug != slug:
         abort(404)
-    if attempt.user_id != current_user.id and not (staff_may_view and current_user.is_staff):
+    if attempt.user_id != current_user.id and not (
+        staff_may_view and teaches_student(current_user, attempt.user_id)
+    ):
         abort(404)
     return attempt
 

@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort
 from flask_login import current_user, login_required
+from sqlalchemy import Select, select
 
-from seminar.models import Role
+from seminar.db import db
+from seminar.models import CohortMember, MemberRole, Role, User
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,3 +65,25 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def taught_students(viewer: Any) -> Select[Any]:
+    """The ids of students in cohorts the viewer teaches (for admins: everyone)."""
+    if viewer.role == Role.ADMIN:
+        return select(User.id)
+    teaching = select(CohortMember.cohort_id).where(
+        CohortMember.user_id == viewer.id, CohortMember.role == MemberRole.INSTRUCTOR
+    )
+    return select(CohortMember.user_id).where(
+        CohortMember.cohort_id.in_(teaching), CohortMember.role == MemberRole.STUDENT
+    )
+
+
+def teaches_student(viewer: Any, student_id: int) -> bool:
+    """An admin, or an instructor of a cohort the student is in."""
+    if viewer.role == Role.ADMIN:
+        return True
+    if viewer.role != Role.INSTRUCTOR:
+        return False
+    query = taught_students(viewer).where(CohortMember.user_id == student_id).limit(1)
+    return db.session.execute(query).first() is not None

@@ -386,8 +386,21 @@ def test_essay_grading_queue(client: FlaskClient, make_user, app: Flask) -> None
         as_text=True
     )
 
+    outsider = app.test_client()
+    login(outsider, make_user("instructor"))  # teaches no cohort of this student
+    assert "Blocks use the body" not in outsider.get("/quizzes/manage/grading").get_data(
+        as_text=True
+    )
+    aq = next(a for a in attempt.questions if a.question.key == "explain")
+    assert (
+        outsider.post(
+            f"/quizzes/manage/grading/{aq.id}", data={f"g{aq.id}-points": "1"}
+        ).status_code
+        == 404
+    )
+    assert outsider.get(f"/quizzes/cats/attempts/{attempt.id}/review").status_code == 404
     teacher = app.test_client()
-    login(teacher, make_user("instructor"))
+    login(teacher, make_user("admin"))
     queue = teacher.get("/quizzes/manage/grading").get_data(as_text=True)
     assert "Blocks use the body&#39;s weight." in queue
     aq = next(a for a in attempt.questions if a.question.key == "explain")
@@ -479,8 +492,13 @@ def test_statistics_are_precomputed_and_fast_at_5000_attempts(
 def test_accommodations_give_time_and_attempts(client: FlaskClient, make_user, app: Flask) -> None:
     make_quiz(time_limit=10, max_attempts=1)
     student = make_user(email="extra@example.org")
+    outsider = app.test_client()
+    login(outsider, make_user("instructor"))  # teaches no cohort of this student
+    refused = outsider.post("/quizzes/manage/accommodations", data={"email": "extra@example.org",
+                            "time_multiplier": "2", "extra_attempts": "0"})  # fmt: skip
+    assert "not a student in a cohort you teach" in refused.get_data(as_text=True)
     teacher = app.test_client()
-    login(teacher, make_user("instructor"))
+    login(teacher, make_user("admin"))
     assert teacher.get("/quizzes/manage/accommodations").status_code == 200
     bad = teacher.post("/quizzes/manage/accommodations", data={"email": "ghost@example.org",
                        "time_multiplier": "1.5", "extra_attempts": "1"})  # fmt: skip
