@@ -49,4 +49,5 @@ def change_role(user_id: int) -> Response:
             flash(str(exc), "error")
         else:
             flash(f"{user.name} is now {user.role.label.lower()}.", "success")
-    return redirect(url_for("admin.users", **request.args))
+    keep = {k: v for k, v in request.args.items() if k in ("q", "role", "page")}
+    return redirect(url_for("admin.users", **keep))

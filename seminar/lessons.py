@@ -175,6 +175,8 @@ def restore(slug: str, number: int) -> Response:
 def heartbeat(slug: str) -> tuple[object, int]:
     """Active reading time, for CE evidence: the page's script beats while the tab is in use."""
     lesson = _lesson_or_404(slug)
+    if lesson.retired:
+        abort(404)
     credited = record_heartbeat(current_user.id, lesson.id)
     return {"credited": credited}, 200
 

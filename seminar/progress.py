@@ -91,7 +91,8 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
         CohortMember.cohort_id == cohort.id, CohortMember.user_id.in_(ids)
     )
     lessons = live_lesson_slugs()
-    slug_of = dict(lessons)
+    # Every lesson, retired ones too: a program that lists a retired lesson still credits it.
+    slug_of = dict(db.session.execute(select(Lesson.id, Lesson.slug)).all())
 
     completed: dict[int, set[str]] = defaultdict(set)
     last: dict[int, datetime] = {}

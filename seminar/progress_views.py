@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +13,7 @@ from sqlalchemy import and_, case, func, select, true
 
 from seminar.certification import RequirementStatus, State, next_step
 from seminar.cohorts import _student_or_404, cohort_for_staff, practical_form
+from seminar.csv_export import csv_response
 from seminar.db import db, now_utc
 from seminar.models import (
     Attempt,
@@ -199,15 +198,12 @@ def dashboard(slug: str) -> str:
 def dashboard_csv(slug: str) -> Response:
     q = dashboard_query(slug)
     rows = q.rows()
-    out = io.StringIO()
-    writer = csv.writer(out)
     requirements = rows[0].requirements if rows else []
-    writer.writerow(
-        ["name", "email", "overall %", "eligible", "last activity", "active reading minutes"]
-        + [f"{r['label']} ({r['key']})" for r in requirements]
-    )
-    for s in rows:
-        writer.writerow(
+    header = ["name", "email", "overall %", "eligible", "last activity", "active reading minutes"]
+    return csv_response(
+        f"{q.cohort.slug}-progress.csv",
+        header + [f"{r['label']} ({r['key']})" for r in requirements],
+        (
             [
                 s.name,
                 s.email,
@@ -217,11 +213,8 @@ def dashboard_csv(slug: str) -> Response:
                 s.reading_seconds // 60,
             ]
             + [f"{r['state'].replace('_', ' ')}: {r['detail']}" for r in s.requirements]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{q.cohort.slug}-progress.csv"'},
+            for s in rows
+        ),
     )
 
 

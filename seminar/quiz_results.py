@@ -68,13 +68,16 @@ class Standing:
         """Review rules: when the score, the right answers or the feedback may be shown."""
         if attempt.state != AttemptState.SUBMITTED:
             return False
-        when = self.version.review.get(part, "immediately")
+        # The attempt's own version sets its rules: a later upload never reveals old answers.
+        version = attempt.version
+        closed = version.closes_at is not None and (now or now_utc()) >= version.closes_at
+        when = version.review.get(part, "immediately")
         if when == "immediately":
             return True
         if when == "after_last_attempt":
-            return self.attempts_left == 0 or self.closed
+            return (self.attempts_left == 0 and self.open_attempt is None) or closed
         if when == "after_close":
-            return self.closed
+            return closed
         return False
 
 

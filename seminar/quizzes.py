@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import (
@@ -24,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar import quiz_results
+from seminar.csv_export import csv_response
 from seminar.db import db, now_utc
 from seminar.forms import EmptyForm
 from seminar.grading import correct_response
@@ -182,7 +181,9 @@ def save_page(slug: str, attempt_id: int) -> WerkzeugResponse:
 def autosave(slug: str, attempt_id: int) -> tuple[Response, int]:
     """Saves one answer as the student changes it (JavaScript)."""
     attempt = _attempt_or_404(slug, attempt_id)
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error="Send a JSON object with 'position' and 'response'."), 400
     position = payload.get("position")
     if not isinstance(position, int):
         return jsonify(error="Which question? 'position' is missing."), 400
@@ -255,12 +256,8 @@ def statistics(slug: str) -> str:
 @staff_required
 def statistics_csv(slug: str) -> Response:
     quiz = _quiz_or_404(slug)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["question", "version", "type", "in current quiz", "attempts", "facility %",
-         "discrimination", "flag", "option", "option share %"]
-    )  # fmt: skip
+    attempt_service.submit_expired(quiz_id=quiz.id)  # as the page does, so the two agree
+    rows = []
     for r in quiz_results.question_statistics(quiz):
         base = [
             r.version.key,
@@ -273,9 +270,7 @@ def statistics_csv(slug: str) -> Response:
             "negative discrimination" if r.flagged else "",
         ]
         for _key, label, count in r.options or [("", "", 0)]:
-            writer.writerow([*base, label, f"{100 * r.share(count):.1f}" if r.n else ""])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-statistics.csv"'},
-    )
+            rows.append([*base, label, f"{100 * r.share(count):.1f}" if r.n else ""])
+    header = ["question", "version", "type", "in current quiz", "attempts", "facility %",
+              "discrimination", "flag", "option", "option share %"]  # fmt: skip
+    return csv_response(f"{slug}-statistics.csv", header, rows)

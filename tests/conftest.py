@@ -269,3 +269,60 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+# --- a cohort world: sample lessons, one quiz, a program and a cohort on it ------------------
+
+PROGRAM = """
+programs:
+  - slug: basic
+    title: Basic program
+    credential: Certificate of Completion, Basic
+    ce_hours: 4
+    requires:
+      lessons: all
+      quizzes:
+        - check: 60
+      attendance_hours: 2
+      practical: true
+"""
+
+QUIZ = """---
+title: Check
+pass_mark: 50
+---
+
+## Which bone is at the base of the spine? {#base}
+
+- [ ] Occiput
+- [x] Sacrum
+
+## The occiput is part of the skull. {#tf}
+
+- [x] True
+- [ ] False
+"""
+
+
+@pytest.fixture
+def world(app: Flask) -> Any:
+    """The sample lessons, one quiz, a program and a cohort on it."""
+    lessons, quizzes = Path(app.config["LESSONS_DIR"]), Path(app.config["QUIZZES_DIR"])
+    quizzes.mkdir(parents=True, exist_ok=True)
+    (quizzes / "check.md").write_text(QUIZ)
+    (lessons / "program.yml").write_text(PROGRAM)
+    from seminar.services import cohorts as cohort_service
+    from seminar.services.content_sync import sync_content
+
+    report = sync_content(lessons, quizzes)
+    assert report.ok, [str(p) for p in report.problems]
+    return cohort_service.create_cohort("spring", title="Spring cohort", program_slug="basic")
+
+
+@pytest.fixture
+def teacher(world: Any, make_user: Callable[..., User]) -> User:
+    from seminar.services import cohorts as cohort_service
+
+    user = make_user("instructor")
+    cohort_service.enroll(world, user, cohort_service.MemberRole.INSTRUCTOR)
+    return user

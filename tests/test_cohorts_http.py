@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
@@ -27,56 +26,7 @@ from seminar.services import cohorts as cohort_service
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students
 from seminar.services.progress import record_heartbeat
-from tests.conftest import count_queries, login
-
-PROGRAM = """
-programs:
-  - slug: basic
-    title: Basic program
-    credential: Certificate of Completion, Basic
-    ce_hours: 4
-    requires:
-      lessons: all
-      quizzes:
-        - check: 60
-      attendance_hours: 2
-      practical: true
-"""
-
-QUIZ = """---
-title: Check
-pass_mark: 50
----
-
-## Which bone is at the base of the spine? {#base}
-
-- [ ] Occiput
-- [x] Sacrum
-
-## The occiput is part of the skull. {#tf}
-
-- [x] True
-- [ ] False
-"""
-
-
-@pytest.fixture
-def world(app: Flask) -> Cohort:
-    """The sample lessons, one quiz, a program and a cohort on it."""
-    lessons, quizzes = Path(app.config["LESSONS_DIR"]), Path(app.config["QUIZZES_DIR"])
-    quizzes.mkdir(parents=True, exist_ok=True)
-    (quizzes / "check.md").write_text(QUIZ)
-    (lessons / "program.yml").write_text(PROGRAM)
-    report = sync_content(lessons, quizzes)
-    assert report.ok, [str(p) for p in report.problems]
-    return cohort_service.create_cohort("spring", title="Spring cohort", program_slug="basic")
-
-
-@pytest.fixture
-def teacher(world: Cohort, make_user) -> User:
-    user = make_user("instructor")
-    cohort_service.enroll(world, user, cohort_service.MemberRole.INSTRUCTOR)
-    return user
+from tests.conftest import PROGRAM, count_queries, login
 
 
 def student_in(cohort: Cohort, make_user, **kwargs) -> User:

@@ -96,12 +96,19 @@ def position_of(attempt: Attempt, key: str) -> int:
     return next(aq.position for aq in attempt.questions if aq.question.key == key)
 
 
+def shown(attempt: Attempt, key: str, index: int) -> int:
+    """Where the question's own option `index` is displayed (what the page sends back)."""
+    aq = next(a for a in attempt.questions if a.question.key == key)
+    return aq.order.index(index) if aq.order else index
+
+
 def perfect(client: FlaskClient, attempt: Attempt) -> None:
+    db.session.refresh(attempt)
     for key, response in (
-        ("cat-2", {"choice": 1}),
+        ("cat-2", {"choice": shown(attempt, "cat-2", 1)}),
         ("occiput-tf", {"value": True}),
         ("segments", {"value": "5"}),
-        ("regions", {"matches": [0, 1, 2]}),
+        ("regions", {"matches": [shown(attempt, "regions", i) for i in range(3)]}),
     ):
         assert answer(client, attempt, position_of(attempt, key), response).status_code == 200
 
@@ -169,8 +176,8 @@ def test_saving_without_javascript(client: FlaskClient, student) -> None:
         f"q{p_cat}-shown": "1",
         f"q{p_cat}": "1",
         f"q{p_reg}-shown": "1",
-        f"q{p_reg}-0": "0",
-        f"q{p_reg}-1": "2",
+        f"q{p_reg}-0": str(shown(attempt, "regions", 0)),
+        f"q{p_reg}-1": str(shown(attempt, "regions", 2)),
         f"q{p_reg}-2": "",
     }
     response = client.post(f"/quizzes/cats/attempts/{attempt.id}", data=data)
@@ -531,3 +538,53 @@ def test_closed_quiz_refuses_to_start(client: FlaskClient, student) -> None:
     make_quiz(closes="2020-01-01")
     response = client.post("/quizzes/cats/start", follow_redirects=True)
     assert "This quiz has closed." in response.get_data(as_text=True)
+
+
+def test_option_values_are_display_positions(client: FlaskClient, student) -> None:
+    """The page's values must not be the author's indices: those would give the key away."""
+    import re
+
+    make_quiz(shuffle=True)
+    attempt = start(client)
+    page = client.get(f"/quizzes/cats/attempts/{attempt.id}").get_data(as_text=True)
+    p_cat, p_reg = position_of(attempt, "cat-2"), position_of(attempt, "regions")
+    radios = re.findall(rf'name="q{p_cat}" value="(\d+)"', page)
+    assert radios == ["0", "1", "2"]  # always in display order, whatever the shuffle
+    for row in range(3):
+        select_html = page.split(f'name="q{p_reg}-{row}"', 1)[1].split("</select>", 1)[0]
+        assert re.findall(r'<option value="(\d*)"', select_html) == ["", "0", "1", "2"]
+    # Saving a display position stores the question's own index.
+    aq = next(a for a in attempt.questions if a.question.key == "cat-2")
+    answer(client, attempt, p_cat, {"choice": aq.order.index(1)})
+    db.session.refresh(aq)
+    assert aq.response == {"choice": 1}
+
+
+def test_review_waits_while_the_last_attempt_is_open(client: FlaskClient, student) -> None:
+    make_quiz(
+        max_attempts=2, review=Review(answers="after_last_attempt", feedback="after_last_attempt")
+    )
+    first = start(client)
+    client.post(f"/quizzes/cats/attempts/{first.id}/submit")
+    start(client)  # the last attempt, still open
+    html = client.get(f"/quizzes/cats/attempts/{first.id}/review").get_data(as_text=True)
+    assert GENERAL_FEEDBACK not in html and "Correct answer" not in html
+
+
+def test_autosave_rejects_malformed_payloads(client: FlaskClient, student) -> None:
+    make_quiz()
+    attempt = start(client)
+    url = f"/quizzes/cats/attempts/{attempt.id}/answer"
+    assert client.post(url, json=[1, 2]).status_code == 400
+    assert client.post(url, json={"response": {}}).status_code == 400
+    p_cat = position_of(attempt, "cat-2")
+    assert client.post(url, json={"position": p_cat, "response": {"choices": 5}}).status_code == 200
+    assert client.post(url, json={"position": p_cat, "response": "x"}).status_code == 200
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    from seminar.csv_export import cell
+
+    assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert cell("+1") == "'+1" and cell("@x") == "'@x" and cell("-2") == "'-2"
+    assert cell("Dr. Ada") == "Dr. Ada" and cell(5) == 5

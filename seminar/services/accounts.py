@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from seminar.db import db, now_utc
 from seminar.errors import NotAllowed, SeminarError
 from seminar.models import Role, User
+from seminar.services.progress_snapshot import refresh_student
 
 
 class AccountError(SeminarError):
@@ -59,7 +61,11 @@ def create_user(
     except ValueError as exc:
         raise AccountError(str(exc)) from None
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same email, created a moment ago by another request
+        db.session.rollback()
+        raise AccountError(f"An account for {email} already exists.") from None
     return user
 
 
@@ -85,6 +91,7 @@ def update_profile(
     user.licence_number = (licence_number or "").strip() or None
     user.licence_state = (licence_state or "").strip() or None
     db.session.commit()
+    refresh_student(user.id)  # dashboards show the name
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

@@ -160,6 +160,7 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
         if existing is None:
             raise AttemptLimitReached("You have used all your attempts at this quiz.") from None
         return existing
+    progress_snapshot.refresh_student(user_id)  # a first attempt is activity
     return attempt
 
 
@@ -181,6 +182,34 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
+def _position(value: Any, order: list[int]) -> int | None:
+    """A displayed position back to the question's own index (the page never sees those)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and 0 <= value < len(order):
+        return order[value]
+    return None
+
+
+def from_display(q: Question, order: list[int], raw: Any) -> Any:
+    """Map a response given in display positions to the question's indices."""
+    if not isinstance(raw, dict) or not order:
+        return raw
+    if q.type == "single":
+        return {"choice": _position(raw.get("choice"), order)}
+    if q.type == "multiple":
+        values = raw.get("choices")
+        values = values if isinstance(values, list | tuple) else []
+        return {"choices": [i for i in (_position(v, order) for v in values) if i is not None]}
+    if q.type == "matching":
+        values = raw.get("matches")
+        values = values if isinstance(values, list | tuple) else []
+        return {"matches": [_position(v, order) for v in values]}
+    return raw
+
+
 def clean_response(q: Question, raw: Any) -> dict[str, Any] | None:
     """Keep only the shape a question type accepts; anything else is 'no answer'."""
     if not isinstance(raw, dict):
@@ -194,6 +223,8 @@ def clean_response(q: Question, raw: Any) -> dict[str, Any] | None:
         )
     if q.type == "multiple":
         values = raw.get("choices") or []
+        if not isinstance(values, list | tuple):
+            return None
         picked = sorted({int(v) for v in values if str(v).isdigit() and int(v) < len(q.choices)})
         return {"choices": picked} if picked else None
     if q.type == "true_false":
@@ -230,12 +261,24 @@ def save_answers(
     if is_expired(attempt, now):
         submit_attempt(attempt, now=now, auto=True)
         raise AttemptClosed("Time is up: your attempt was submitted with the answers saved.")
+    # Claim the attempt row first: a submit running at the same moment either finished
+    # already (then nothing is saved) or waits until these answers are in.
+    still_open = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.IN_PROGRESS)
+        .execution_options(synchronize_session=False)
+    )
+    if still_open.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
     by_position = {aq.position: aq for aq in attempt.questions}
     for position, raw in responses.items():
         aq = by_position.get(position)
         if aq is None:
             continue
-        aq.response = clean_response(question_of(aq.question), raw)
+        q = question_of(aq.question)
+        aq.response = clean_response(q, from_display(q, aq.order, raw))
         aq.saved_at = now
     db.session.commit()
     return now
@@ -255,6 +298,8 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
         db.session.refresh(attempt)
         return False
     for aq in attempt.questions:
+        db.session.refresh(aq)  # grade what is stored now, not what was loaded before the claim
+    for aq in attempt.questions:
         q = question_of(aq.question)
         if not q.graded:
             continue
@@ -267,7 +312,6 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
     db.session.commit()
-    progress_snapshot.refresh_student(attempt.user_id)
     progress_snapshot.refresh_student(attempt.user_id)
     return True
 
@@ -329,6 +373,12 @@ def grade_essay(
     if not 0 <= fraction <= 1:
         raise AttemptError("The mark must be between 0 and the question's points.")
     attempt = aq.attempt
+    # Lock the attempt (PostgreSQL) and reread it: two graders at once must not both remove
+    # the same old contribution from the statistics.
+    db.session.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+    db.session.refresh(attempt)
+    for question in attempt.questions:
+        db.session.refresh(question)
     if attempt.state != AttemptState.SUBMITTED:
         raise AttemptError("Only submitted attempts can be graded.")
     was_counted = attempt.in_statistics
@@ -343,3 +393,4 @@ def grade_essay(
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
     db.session.commit()
+    progress_snapshot.refresh_student(attempt.user_id)

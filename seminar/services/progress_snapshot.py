@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from seminar.db import db, now_utc
 from seminar.models import Cohort, CohortMember, MemberRole, StudentProgress
@@ -19,6 +20,16 @@ from seminar.progress import cohort_statuses
 def refresh(cohort: Cohort, user_ids: Iterable[int] | None = None) -> int:
     """Recompute the standing of the cohort's students (or the given ones); commits."""
     ids = None if user_ids is None else list(user_ids)
+    try:
+        return _replace(cohort, ids)
+    except IntegrityError:
+        # Another request refreshed the same rows between our delete and insert: theirs
+        # are as fresh as ours would be, but try once more so this request's facts count.
+        db.session.rollback()
+        return _replace(cohort, ids)
+
+
+def _replace(cohort: Cohort, ids: list[int] | None) -> int:
     statuses = cohort_statuses(cohort, ids)
     stale = delete(StudentProgress).where(StudentProgress.cohort_id == cohort.id)
     if ids is not None:

@@ -18,6 +18,7 @@ from seminar.db import db
 from seminar.errors import SeminarError
 from seminar.models import Quiz
 from seminar.models.content import Origin
+from seminar.services.progress_snapshot import refresh_all
 from seminar.services.quiz_sync import add_quiz_version
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def save_upload(source: QuizSource, *, author_id: int) -> Quiz:
         author_id=author_id,
     )
     db.session.commit()
+    refresh_all()  # pass marks and titles feed every cohort's standing
     return quiz
 
 

@@ -1,0 +1,278 @@
+"""Every URL rule of the app, tried by every kind of principal with another principal's objects.
+
+The table below declares who may do what; a route missing from it fails the test, so a new
+route cannot escape review. Outcomes: "ok" (2xx, or a redirect that is not to the login page),
+"login" (redirect to log in), or an HTTP status that must match exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from seminar.db import db
+from seminar.models import Attempt, Cohort, User
+from seminar.services import cohorts as cohort_service
+from tests.conftest import login
+
+PRINCIPALS = ("anonymous", "other_student", "other_instructor", "student", "instructor", "admin")
+OK, LOGIN = "ok", "login"
+
+# Who may use a route, by kind.
+ANYONE = dict.fromkeys(PRINCIPALS, OK)
+USER = ANYONE | {"anonymous": LOGIN}
+STAFF = USER | {"student": 403, "other_student": 403}
+ADMIN = STAFF | {"instructor": 403, "other_instructor": 403}
+COHORT_STAFF = STAFF | {"other_instructor": 404}  # instructors of another cohort: not found
+COHORT_ADMIN = ADMIN
+OWNER = USER | {"other_student": 404, "other_instructor": 404, "instructor": 404, "admin": 404}
+OWNER_OR_TEACHER = OWNER | {"instructor": OK, "admin": OK}
+TEACHER = STAFF | {"other_instructor": 404}
+
+
+@dataclass
+class World:
+    slug: str  # the cohort of "student" and "instructor"
+    student_id: int
+    attempt_id: int  # the student's submitted attempt
+    open_attempt_id: int  # the student's attempt in progress (another quiz)
+    aq_id: int
+    invite: str
+
+
+# endpoint -> (method, url builder, expectations, form data)
+ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, Any]]] = {
+    "static": ("GET", lambda w: "/static/css/site.css", ANYONE, {}),
+    "health.healthz": ("GET", lambda w: "/healthz", ANYONE, {}),
+    "auth.login": ("GET", lambda w: "/login", ANYONE, {}),
+    "lessons.home": ("GET", lambda w: "/", USER, {}),
+    "join.join": ("GET", lambda w: f"/join/{w.invite}", ANYONE, {}),
+    "account.show": ("GET", lambda w: "/account/", USER, {}),
+    "account.profile": ("POST", lambda w: "/account/profile", USER, {}),
+    "account.password": ("POST", lambda w: "/account/password", USER, {}),
+    "lessons.catalogue": ("GET", lambda w: "/lessons/", USER, {}),
+    "lessons.show": ("GET", lambda w: "/lessons/first-lesson", USER, {}),
+    "lessons.asset": ("GET", lambda w: "/lessons/assets/01-basics/img/diagram.svg", USER, {}),
+    "lessons.complete": ("POST", lambda w: "/lessons/second-lesson/complete", USER, {}),
+    "lessons.incomplete": ("POST", lambda w: "/lessons/second-lesson/incomplete", USER, {}),
+    "lessons.heartbeat": ("POST", lambda w: "/lessons/first-lesson/heartbeat", USER, {}),
+    "lessons.edit": ("GET", lambda w: "/lessons/first-lesson/edit", STAFF, {}),
+    "lessons.history": ("GET", lambda w: "/lessons/first-lesson/history", STAFF, {}),
+    "lessons.version": ("GET", lambda w: "/lessons/first-lesson/versions/1", STAFF, {}),
+    "lessons.restore": ("POST", lambda w: "/lessons/first-lesson/versions/1/restore", STAFF, {}),
+    "quizzes.index": ("GET", lambda w: "/quizzes/", USER, {}),
+    "quizzes.show": ("GET", lambda w: "/quizzes/check", USER, {}),
+    "quizzes.start": ("POST", lambda w: "/quizzes/second/start", USER, {}),
+    "quizzes.attempt": (
+        "GET",
+        lambda w: f"/quizzes/second/attempts/{w.open_attempt_id}",
+        OWNER,
+        {},
+    ),
+    "quizzes.save_page": (
+        "POST",
+        lambda w: f"/quizzes/second/attempts/{w.open_attempt_id}",
+        OWNER,
+        {"action": "save"},
+    ),
+    "quizzes.autosave": (
+        "POST",
+        lambda w: f"/quizzes/second/attempts/{w.open_attempt_id}/answer",
+        OWNER,
+        {"json": {"position": 1, "response": {"choice": 0}}},
+    ),
+    "quizzes.summary": (
+        "GET",
+        lambda w: f"/quizzes/second/attempts/{w.open_attempt_id}/summary",
+        OWNER,
+        {},
+    ),
+    "quizzes.review": (
+        "GET",
+        lambda w: f"/quizzes/check/attempts/{w.attempt_id}/review",
+        OWNER_OR_TEACHER,
+        {},
+    ),
+    "quizzes.submit": (
+        "POST",
+        lambda w: f"/quizzes/check/attempts/{w.attempt_id}/submit",
+        OWNER,
+        {},
+    ),
+    "quizzes.statistics": ("GET", lambda w: "/quizzes/check/statistics", STAFF, {}),
+    "quizzes.statistics_csv": ("GET", lambda w: "/quizzes/check/statistics.csv", STAFF, {}),
+    "quiz_admin.upload": ("GET", lambda w: "/quizzes/manage/upload", STAFF, {}),
+    "quiz_admin.grading": ("GET", lambda w: "/quizzes/manage/grading", STAFF, {}),
+    "quiz_admin.grade": (
+        "POST",
+        lambda w: f"/quizzes/manage/grading/{w.aq_id}",
+        TEACHER,
+        {"points": "1"},
+    ),
+    "quiz_admin.accommodations": ("GET", lambda w: "/quizzes/manage/accommodations", STAFF, {}),
+    "progress.path": ("GET", lambda w: "/path", USER, {}),
+    "progress.dashboard": ("GET", lambda w: f"/cohorts/{w.slug}/progress", COHORT_STAFF, {}),
+    "progress.dashboard_csv": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/progress.csv",
+        COHORT_STAFF,
+        {},
+    ),
+    "progress.student": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/students/{w.student_id}",
+        COHORT_STAFF,
+        {},
+    ),
+    "cohorts.index": ("GET", lambda w: "/cohorts/", STAFF, {}),
+    "cohorts.show": ("GET", lambda w: f"/cohorts/{w.slug}", COHORT_STAFF, {}),
+    "cohorts.create": ("GET", lambda w: "/cohorts/new", ADMIN, {}),
+    "cohorts.edit": ("GET", lambda w: f"/cohorts/{w.slug}/edit", COHORT_ADMIN, {}),
+    "cohorts.import_csv": ("GET", lambda w: f"/cohorts/{w.slug}/import", COHORT_ADMIN, {}),
+    "cohorts.enroll": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/enroll",
+        COHORT_ADMIN,
+        {"email": "nobody@example.org"},
+    ),
+    "cohorts.upgrade_program": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/program/upgrade",
+        COHORT_ADMIN,
+        {},
+    ),
+    "cohorts.practical": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/students/{w.student_id}/practical",
+        COHORT_STAFF,
+        {"outcome": "not_yet", "assessed_on": "2026-01-05"},
+    ),
+    "admin.users": ("GET", lambda w: "/admin/users", ADMIN, {}),
+    "admin.change_role": (
+        "POST",
+        lambda w: f"/admin/users/{w.student_id}/role",
+        ADMIN,
+        {"role": "student"},
+    ),
+    # Last: these change who belongs where, or end the session.
+    "cohorts.invite": ("POST", lambda w: f"/cohorts/{w.slug}/invite/open", COHORT_ADMIN, {}),
+    "cohorts.remove_member": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/members/{w.student_id}/remove",
+        COHORT_ADMIN,
+        {},
+    ),
+    "auth.logout": ("POST", lambda w: "/logout", dict.fromkeys(PRINCIPALS, LOGIN), {}),
+}
+
+SECOND_QUIZ = "---\ntitle: Second\n---\n\n## Pick one {#one}\n\n- [x] A\n- [ ] B\n"
+
+
+def build_world(
+    app: Flask, world: Cohort, make_user, teacher: User
+) -> tuple[World, dict[str, FlaskClient]]:
+    from pathlib import Path
+
+    from seminar.services.content_sync import sync_content
+
+    quizzes = Path(app.config["QUIZZES_DIR"])
+    (quizzes / "second.md").write_text(SECOND_QUIZ)
+    (quizzes / "check.md").write_text((quizzes / "check.md").read_text() + "\n## Explain {#why}\n")
+    sync_content(Path(app.config["LESSONS_DIR"]), quizzes)
+    other = cohort_service.create_cohort("other", title="Other", program_slug="basic")
+    people = {
+        "student": make_user("student"),
+        "other_student": make_user("student"),
+        "instructor": teacher,
+        "other_instructor": make_user("instructor"),
+        "admin": make_user("admin"),
+    }
+    cohort_service.enroll(world, people["student"])
+    cohort_service.enroll(other, people["other_student"])
+    cohort_service.enroll(other, people["other_instructor"], cohort_service.MemberRole.INSTRUCTOR)
+    clients = {"anonymous": app.test_client()}
+    for name, user in people.items():
+        clients[name] = app.test_client()
+        assert login(clients[name], user).status_code == 302
+    own = clients["student"]
+    done = int(own.post("/quizzes/check/start").headers["Location"].rsplit("/", 1)[1])
+    attempt = db.session.get(Attempt, done)
+    essay = next(aq for aq in attempt.questions if aq.question.key == "why")
+    own.post(
+        f"/quizzes/check/attempts/{done}/answer",
+        json={"position": essay.position, "response": {"text": "Because."}},
+    )
+    own.post(f"/quizzes/check/attempts/{done}/submit")
+    running = int(own.post("/quizzes/second/start").headers["Location"].rsplit("/", 1)[1])
+    db.session.refresh(world)
+    return (
+        World(
+            slug=world.slug,
+            student_id=people["student"].id,
+            attempt_id=done,
+            open_attempt_id=running,
+            aq_id=essay.id,
+            invite=world.invite_code or "",
+        ),
+        clients,
+    )
+
+
+def outcome(response: Any) -> Any:
+    if response.status_code in (301, 302, 303):
+        return LOGIN if response.headers["Location"].startswith("/login") else OK
+    return OK if response.status_code < 400 else response.status_code
+
+
+def test_every_route_is_declared(app: Flask) -> None:
+    rules = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert rules == set(ROUTES), f"undeclared: {rules - set(ROUTES)}; stale: {set(ROUTES) - rules}"
+
+
+def test_access_matrix(app: Flask, world: Cohort, make_user, teacher: User) -> None:
+    w, clients = build_world(app, world, make_user, teacher)
+    # The grading form's fields carry a per-answer prefix.
+    ROUTES["quiz_admin.grade"][3].clear()
+    ROUTES["quiz_admin.grade"][3].update({f"g{w.aq_id}-points": "1"})
+    leaks = []
+    for endpoint, (method, url_of, expected, data) in ROUTES.items():
+        url = url_of(w)
+        for principal in PRINCIPALS:
+            client = clients[principal]
+            if method == "GET":
+                response = client.get(url)
+            elif "json" in data:
+                response = client.post(url, json=data["json"])
+            else:
+                response = client.post(url, data=data)
+            got, want = outcome(response), expected[principal]
+            if got != want:
+                leaks.append(
+                    f"{endpoint} {method} {url} as {principal}: got {got}, expected {want}"
+                )
+    assert leaks == [], "\n".join(leaks)
+
+
+@pytest.mark.parametrize("principal", ["other_student", "other_instructor"])
+def test_no_data_of_another_cohort_in_pages(
+    app: Flask, world: Cohort, make_user, teacher: User, principal: str
+) -> None:
+    w, clients = build_world(app, world, make_user, teacher)
+    student = db.session.execute(select(User).where(User.id == w.student_id)).scalar_one()
+    client = clients[principal]
+    for url in (
+        "/lessons/",
+        "/quizzes/",
+        "/path",
+        "/cohorts/",
+        "/quizzes/manage/grading",
+        "/quizzes/manage/accommodations",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert student.email not in html and student.name not in html, url
