@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from seminar.forms import PasswordChangeForm, ProfileForm
@@ -50,7 +50,8 @@ def password() -> str | Response:
         except accounts.AccountError as exc:
             form.current.errors = [str(exc)]
         else:
-            flash("Your password is changed.", "success")
+            login_user(current_user._get_current_object())  # this device stays logged in
+            flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("account.show"))
     return render_template(
         "account/account.html", profile=ProfileForm(obj=current_user), password=form

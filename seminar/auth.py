@@ -16,8 +16,13 @@ from seminar.services.accounts import authenticate, normalise_email
 bp = Blueprint("auth", __name__)
 
 
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(login_id: str) -> User | None:
+    """A login cookie names the user and their session version; an old version is logged out."""
+    user_id, _, version = login_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _login_limit() -> str:

@@ -233,7 +233,7 @@ def import_csv(slug: str) -> str | Response:
 @staff_required
 def practical(slug: str, user_id: int) -> Response:
     cohort = cohort_for_staff(slug)
-    student = _student_or_404(cohort, user_id)
+    student = student_or_404(cohort, user_id)
     form = practical_form()
     if form.validate_on_submit():
         try:
@@ -263,7 +263,7 @@ def practical_form() -> PracticalForm:
     return form
 
 
-def _student_or_404(cohort: Cohort, user_id: int) -> User:
+def student_or_404(cohort: Cohort, user_id: int) -> User:
     user = db.session.execute(
         select(User)
         .join(CohortMember, CohortMember.user_id == User.id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -55,6 +56,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def next_number(number: Any, *where: Any) -> int:
+    """The next version number: one more than the highest so far (1 for the first)."""
+    return (db.session.scalar(select(func.max(number)).where(*where)) or 0) + 1
+
+
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
 

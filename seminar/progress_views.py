@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select, true
 
 from seminar.certification import RequirementStatus, State, next_step
-from seminar.cohorts import _student_or_404, cohort_for_staff, practical_form
+from seminar.cohorts import cohort_for_staff, practical_form, student_or_404
 from seminar.csv_export import csv_response
 from seminar.db import db, now_utc
 from seminar.models import (
@@ -222,7 +222,7 @@ def dashboard_csv(slug: str) -> Response:
 @staff_required
 def student(slug: str, user_id: int) -> str:
     cohort = cohort_for_staff(slug)
-    user = _student_or_404(cohort, user_id)
+    user = student_or_404(cohort, user_id)
     (status,) = cohort_statuses(cohort, [user.id])
     attempts = db.session.execute(
         select(Attempt, Quiz).join(Quiz, Attempt.quiz_id == Quiz.id)

@@ -176,3 +176,15 @@ def test_cli_demo_seeds_once_and_prints_logins(
     assert len(db.session.scalars(select(User)).all()) == 3
     _role, email, password = lines[2]
     assert login(client, email, password).status_code == 302
+
+
+def test_password_change_logs_out_other_devices(client: FlaskClient, make_user, app) -> None:
+    user = make_user()
+    login(client, user)
+    other = app.test_client()
+    login(other, user)
+    assert other.get("/account/").status_code == 200
+    new = "another long passphrase"
+    client.post("/account/password", data={"current": PASSWORD, "new": new, "confirm": new})
+    assert client.get("/account/").status_code == 200  # this device stays in
+    assert other.get("/account/").status_code == 302  # the other one must log in again

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from seminar.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
 from seminar.content.problems import Problem
-from seminar.db import db
+from seminar.db import db, next_number
 from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
 from seminar.services.program_sync import sync_programs
@@ -109,13 +109,6 @@ def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False)
     return sync_content(root, None, check=check, prefer_files=prefer_files)
 
 
-def _next_number(
-    model: type[LessonVersion] | type[ModuleVersion], column: object, owner: int
-) -> int:
-    current = db.session.scalar(select(func.max(model.number)).where(column == owner))
-    return (current or 0) + 1
-
-
 def _sync_modules(tree: LessonTree, report: SyncReport) -> dict[str, Module]:
     existing = {m.slug: m for m in db.session.scalars(select(Module))}
     parsed_slugs = {p.slug for p in tree.modules}
@@ -146,7 +139,7 @@ def _sync_modules(tree: LessonTree, report: SyncReport) -> dict[str, Module]:
 def _module_version(module: Module, parsed: ParsedModule) -> ModuleVersion:
     version = ModuleVersion(
         module_id=module.id,
-        number=_next_number(ModuleVersion, ModuleVersion.module_id, module.id),
+        number=next_number(ModuleVersion.number, ModuleVersion.module_id == module.id),
         title=parsed.title,
         summary=parsed.summary,
         intro_html=parsed.intro_html,
@@ -232,7 +225,7 @@ def add_lesson_version(
     """Store a parsed lesson as the lesson's next version (the caller makes it current)."""
     version = LessonVersion(
         lesson_id=lesson.id,
-        number=_next_number(LessonVersion, LessonVersion.lesson_id, lesson.id),
+        number=next_number(LessonVersion.number, LessonVersion.lesson_id == lesson.id),
         origin=origin,
         author_id=author_id,
         note=note,

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from seminar.content.problems import ContentError, Problem, display_path
 from seminar.content.programs import (
@@ -17,7 +17,7 @@ from seminar.content.programs import (
     check_program_references,
     parse_programs_with_lines,
 )
-from seminar.db import db
+from seminar.db import db, next_number
 from seminar.models import Program, ProgramVersion
 from seminar.services.quiz_sync import content_hash
 
@@ -98,12 +98,7 @@ def _store(existing: dict[str, Program], spec: ProgramSpec, entry: str, report: 
     else:
         report.changed.append(entry)
     program.retired = False
-    number = (
-        db.session.scalar(
-            select(func.max(ProgramVersion.number)).where(ProgramVersion.program_id == program.id)
-        )
-        or 0
-    ) + 1
+    number = next_number(ProgramVersion.number, ProgramVersion.program_id == program.id)
     version = ProgramVersion(
         program_id=program.id,
         number=number,

@@ -12,13 +12,13 @@ import hashlib
 import json
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from seminar.content.lessons import source_hash
 from seminar.content.quiz_model import Question, question_to_dict
 from seminar.content.quiz_model import Quiz as QuizModel
 from seminar.content.quiz_render import render_question
-from seminar.db import db
+from seminar.db import db, next_number
 from seminar.models import ChoiceStat, QuestionStat, QuestionVersion, Quiz, QuizVersion
 from seminar.models.content import Origin
 
@@ -58,14 +58,9 @@ def _question_version(
     existing = known.get((q.id, digest))
     if existing is not None:
         return existing
-    number = (
-        db.session.scalar(
-            select(func.max(QuestionVersion.number)).where(
-                QuestionVersion.quiz_id == quiz.id, QuestionVersion.key == q.id
-            )
-        )
-        or 0
-    ) + 1
+    number = next_number(
+        QuestionVersion.number, QuestionVersion.quiz_id == quiz.id, QuestionVersion.key == q.id
+    )
     version = QuestionVersion(
         quiz_id=quiz.id,
         key=q.id,
@@ -101,12 +96,7 @@ def add_quiz_version(
         )
     }
     question_ids = [_question_version(quiz, q, known).id for q in parsed.questions]
-    number = (
-        db.session.scalar(
-            select(func.max(QuizVersion.number)).where(QuizVersion.quiz_id == quiz.id)
-        )
-        or 0
-    ) + 1
+    number = next_number(QuizVersion.number, QuizVersion.quiz_id == quiz.id)
     version = QuizVersion(
         quiz_id=quiz.id,
         number=number,
