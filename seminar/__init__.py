@@ -37,6 +37,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         LESSONS_DIR=str(REPO_ROOT / "lessons"),
         QUIZZES_DIR=str(REPO_ROOT / "quizzes"),
         BASE_URL="http://127.0.0.1:5000",
+        TIMEZONE="UTC",  # where sessions happen: times are entered and shown in this zone
         RATELIMIT_STORAGE_URL="memory://",
         LOGIN_RATE_LIMIT="10 per minute;50 per hour",
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         progress_views,
         quiz_admin,
         quizzes,
+        sessions,
     )
     from seminar.errors import register_error_handlers
     from seminar.views import register_template_helpers
@@ -118,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         cohorts,
         join,
         progress_views,
+        sessions,
     ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)

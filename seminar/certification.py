@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from seminar.content.programs import Program, QuizRequirement
@@ -230,3 +231,20 @@ def _count(amount: int, word: str) -> str:
 
 def _hours(amount: float) -> str:
     return f"{_number(amount)} {_plural(amount, 'hour')}"
+
+
+def credited_hours(
+    *,
+    checked_in: datetime,
+    checked_out: datetime,
+    starts: datetime,
+    ends: datetime,
+    offered: float,
+    rounding_minutes: int,
+) -> float:
+    """Hours credited for one attendance: time present within the session, rounded down to
+    whole steps of `rounding_minutes`, never more than the session offers."""
+    present = min(checked_out, ends) - max(checked_in, starts)
+    minutes = max(0.0, present.total_seconds() / 60)
+    steps = int(minutes // rounding_minutes)
+    return min(steps * rounding_minutes / 60, offered)

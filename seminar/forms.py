@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     DecimalField,
     EmailField,
     HiddenField,
@@ -183,3 +184,36 @@ class PracticalForm(FlaskForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
     assessed_on = DateField("Date of the assessment", validators=[DataRequired()])
     submit = SubmitField("Record the assessment")
+
+
+class SessionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
+    ends_at = DateTimeLocalField("Ends", validators=[DataRequired()])
+    location = StringField("Location", validators=[Optional(), Length(max=300)])
+    ce_hours = DecimalField(
+        "CE hours offered",
+        places=2,
+        validators=[InputRequired(), NumberRange(min=0, max=24)],
+        description="The most a student can be credited for this session.",
+    )
+    lessons = SelectMultipleField("Lessons covered", choices=[], validate_choice=False)
+    submit = SubmitField("Save session")
+
+
+class CheckinForm(FlaskForm):
+    code = StringField(
+        "Check-in code",
+        validators=[DataRequired(), Length(max=12)],
+        description="The six characters shown on the projector.",
+    )
+    submit = SubmitField("Check in")
+
+
+class CorrectionForm(FlaskForm):
+    checked_in_at = DateTimeLocalField("Checked in", validators=[DataRequired()])
+    checked_out_at = DateTimeLocalField("Checked out", validators=[Optional()])
+    reason = StringField(
+        "Reason (kept in the record's history)", validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField("Save correction")

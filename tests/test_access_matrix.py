@@ -34,11 +34,14 @@ COHORT_ADMIN = ADMIN
 OWNER = USER | {"other_student": 404, "other_instructor": 404, "instructor": 404, "admin": 404}
 OWNER_OR_TEACHER = OWNER | {"instructor": OK, "admin": OK}
 TEACHER = STAFF | {"other_instructor": 404}
+MEMBER = USER | {"other_student": 404, "other_instructor": 404}  # the cohort's people only
 
 
 @dataclass
 class World:
     slug: str  # the cohort of "student" and "instructor"
+    session_id: int  # a seminar session of that cohort
+    attendance_id: int  # the student's attendance at it
     student_id: int
     attempt_id: int  # the student's submitted attempt
     open_attempt_id: int  # the student's attempt in progress (another quiz)
@@ -153,6 +156,47 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {"outcome": "not_yet", "assessed_on": "2026-01-05"},
     ),
+    "sessions.schedule": ("GET", lambda w: f"/cohorts/{w.slug}/sessions", MEMBER, {}),
+    "sessions.create": ("GET", lambda w: f"/cohorts/{w.slug}/sessions/new", COHORT_STAFF, {}),
+    "sessions.show": ("GET", lambda w: f"/sessions/{w.session_id}", COHORT_STAFF, {}),
+    "sessions.projector": (
+        "GET",
+        lambda w: f"/sessions/{w.session_id}/projector",
+        COHORT_STAFF,
+        {},
+    ),
+    "sessions.roster_csv": (
+        "GET",
+        lambda w: f"/sessions/{w.session_id}/roster.csv",
+        COHORT_STAFF,
+        {},
+    ),
+    "sessions.attendance_csv": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/attendance.csv",
+        COHORT_STAFF,
+        {},
+    ),
+    "sessions.correct": (
+        "POST",
+        lambda w: f"/sessions/{w.session_id}/attendance/{w.attendance_id}",
+        COHORT_STAFF,
+        {},
+    ),
+    "sessions.projector_state": (
+        "GET",
+        lambda w: f"/sessions/{w.session_id}/projector.json",
+        COHORT_STAFF,
+        {},
+    ),
+    "sessions.checkin": ("GET", lambda w: "/checkin", USER, {}),
+    "sessions.checkout": ("POST", lambda w: f"/sessions/{w.session_id}/checkout", USER, {}),
+    "sessions.control": (
+        "POST",
+        lambda w: f"/sessions/{w.session_id}/open-checkin",
+        COHORT_STAFF,
+        {},
+    ),
     "admin.users": ("GET", lambda w: "/admin/users", ADMIN, {}),
     "admin.change_role": (
         "POST",
@@ -211,9 +255,23 @@ def build_world(
     own.post(f"/quizzes/check/attempts/{done}/submit")
     running = int(own.post("/quizzes/second/start").headers["Location"].rsplit("/", 1)[1])
     db.session.refresh(world)
+    from datetime import timedelta
+
+    from seminar.db import now_utc
+    from seminar.services import sessions as session_service
+
+    start = now_utc().replace(second=0, microsecond=0)
+    seminar = session_service.create_session(
+        world, title="Day one", starts_at=start, ends_at=start + timedelta(hours=2),
+        location="", ce_hours=2, lessons=[],
+    )  # fmt: skip
+    code = session_service.open_checkin(seminar)
+    attendance = session_service.check_in(people["student"], code)
     return (
         World(
             slug=world.slug,
+            session_id=seminar.id,
+            attendance_id=attendance.id,
             student_id=people["student"].id,
             attempt_id=done,
             open_attempt_id=running,

@@ -24,6 +24,7 @@ PROGRAM_KEYS = (
     "ce_hours",
     "validity_months",
     "recertify_months",
+    "attendance_rounding",
     "requires",
 )
 REQUIRES_KEYS = ("lessons", "quizzes", "attendance_hours", "practical")
@@ -62,6 +63,7 @@ class Program:
     practical: bool = False
     validity_months: int | None = None  # a record expires this many months after issue
     recertify_months: int | None = None  # recertification due this many months after issue
+    attendance_rounding: int = 15  # minutes: time present is credited in whole steps of this
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,7 @@ def _program(reader: _Reader, node: yaml.Node) -> tuple[Program, int] | None:
     ce_hours = _hours(reader, entries, "ce_hours")
     validity_months = _months(reader, entries, "validity_months")
     recertify_months = _months(reader, entries, "recertify_months")
+    rounding = _rounding(reader, entries)
     requires = _requires(reader, entries.get("requires"))
     if slug is None:
         return None
@@ -275,6 +278,7 @@ def _program(reader: _Reader, node: yaml.Node) -> tuple[Program, int] | None:
         practical=requires.practical,
         validity_months=validity_months,
         recertify_months=recertify_months,
+        attendance_rounding=rounding,
     )
     return program, _line(entries["slug"][0])
 
@@ -317,12 +321,31 @@ def _hours(reader: _Reader, entries: dict[str, _Entry], key: str) -> float:
     return hours
 
 
+def _whole_number(value: yaml.Node) -> int | None:
+    if isinstance(value, yaml.ScalarNode) and value.tag == _INT:
+        number = _construct(value)
+        return number if isinstance(number, int) else None
+    return None
+
+
+def _rounding(reader: _Reader, entries: dict[str, _Entry]) -> int:
+    """Attendance is credited in whole steps of this many minutes (15: quarter-hours)."""
+    if "attendance_rounding" not in entries:
+        return 15
+    key_node, value = entries["attendance_rounding"]
+    minutes = _whole_number(value)
+    if minutes is None or not 1 <= minutes <= 60:
+        reader.error(key_node, "'attendance_rounding' must be a whole number of minutes, 1 to 60")
+        return 15
+    return minutes
+
+
 def _months(reader: _Reader, entries: dict[str, _Entry], key: str) -> int | None:
     if key not in entries:
         return None
     key_node, value = entries[key]
-    months = _construct(value) if isinstance(value, yaml.ScalarNode) and value.tag == _INT else None
-    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+    months = _whole_number(value)
+    if months is None or not 1 <= months <= MAX_MONTHS:
         reader.error(key_node, f"'{key}' must be a whole number of months from 1 to {MAX_MONTHS}")
         return None
     return months

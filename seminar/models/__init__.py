@@ -24,6 +24,7 @@ from seminar.models.quizzes import (
     Quiz,
     QuizVersion,
 )
+from seminar.models.sessions import Attendance, AttendanceChange, SeminarSession
 from seminar.models.users import Role, User
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
+    "Attendance",
+    "AttendanceChange",
     "AttendanceCredit",
     "ChoiceStat",
     "Cohort",
@@ -50,6 +53,7 @@ __all__ = [
     "Quiz",
     "QuizVersion",
     "Role",
+    "SeminarSession",
     "StudentProgress",
     "User",
 ]

@@ -93,3 +93,25 @@ def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None
         student_id = student.id
         db.session.remove()
     check_page(page, live_server.at(f"/cohorts/winter/students/{student_id}"))
+    with live_server.app.app_context():
+        from datetime import timedelta
+
+        from seminar.db import now_utc
+        from seminar.services import sessions as session_service
+
+        start = now_utc().replace(second=0, microsecond=0)
+        seminar = session_service.create_session(
+            cohort_service.get_cohort("winter"), title="Day one", starts_at=start,
+            ends_at=start + timedelta(hours=3), location="Room A", ce_hours=3, lessons=[],
+        )  # fmt: skip
+        code = session_service.open_checkin(seminar)
+        session_service.check_in(find_user("student@example.org"), code)
+        session_id = seminar.id
+        db.session.remove()
+    for url in ("/cohorts/winter/sessions", "/cohorts/winter/sessions/new",
+                f"/sessions/{session_id}", f"/sessions/{session_id}/projector"):  # fmt: skip
+        check_page(page, live_server.at(url))
+    page.context.clear_cookies()
+    log_in(page, live_server, "student")
+    check_page(page, live_server.at("/checkin"))
+    check_page(page, live_server.at("/cohorts/winter/sessions"))

@@ -1,0 +1,254 @@
+"""Seminar sessions: scheduling, check-in codes, check-in and out, hours, corrections."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from seminar.certification import credited_hours
+from seminar.db import db, now_utc
+from seminar.errors import SeminarError
+from seminar.models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceCredit,
+    Cohort,
+    CohortMember,
+    MemberRole,
+    SeminarSession,
+    User,
+)
+from seminar.services import progress_snapshot
+from seminar.services.program_sync import program_from_dict
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
+
+
+class SessionError(SeminarError):
+    pass
+
+
+def create_session(
+    cohort: Cohort,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str,
+    ce_hours: float,
+    lessons: list[str],
+) -> SeminarSession:
+    if not title.strip():
+        raise SessionError("A session needs a title.")
+    if ends_at <= starts_at:
+        raise SessionError("The session must end after it starts.")
+    length = (ends_at - starts_at).total_seconds() / 3600
+    if not 0 <= ce_hours <= length:
+        raise SessionError(f"CE hours must be between 0 and the session's length ({length:g} h).")
+    session = SeminarSession(
+        cohort_id=cohort.id,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+        ce_hours=ce_hours,
+        lessons=lessons,
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def open_checkin(session: SeminarSession) -> str:
+    """A fresh code each time check-in opens: an old photo of the projector no longer works."""
+    if session.closed_at is not None:
+        raise SessionError("This session is closed.")
+    for _ in range(10):
+        session.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        session.checkin_open = True
+        try:
+            db.session.commit()
+            return session.checkin_code
+        except IntegrityError:  # the same code is live elsewhere: draw again
+            db.session.rollback()
+    raise SessionError("Could not draw a check-in code; try again.")
+
+
+def close_checkin(session: SeminarSession) -> None:
+    session.checkin_open = False
+    session.checkin_code = None
+    db.session.commit()
+
+
+def session_for_code(code: str) -> SeminarSession | None:
+    code = code.strip().upper().replace(" ", "").replace("-", "")
+    if not code:
+        return None
+    return db.session.execute(
+        select(SeminarSession).where(
+            SeminarSession.checkin_code == code, SeminarSession.checkin_open.is_(True)
+        )
+    ).scalar_one_or_none()
+
+
+def _is_student(session: SeminarSession, user: User) -> bool:
+    return (
+        db.session.execute(
+            select(CohortMember.id).where(
+                CohortMember.cohort_id == session.cohort_id,
+                CohortMember.user_id == user.id,
+                CohortMember.role == MemberRole.STUDENT,
+            )
+        ).first()
+        is not None
+    )
+
+
+def attendance_of(session: SeminarSession, user: User) -> Attendance | None:
+    return db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def check_in(
+    user: User, code: str, *, method: str = "check-in code", now: datetime | None = None
+) -> Attendance:
+    """Check in with the projector's code; checking in twice is the same check-in."""
+    now = now or now_utc()
+    session = session_for_code(code)
+    if session is None:
+        raise SessionError("That code is not open for check-in. Check the projector and try again.")
+    if not _is_student(session, user):
+        raise SessionError("You are not a student in this session's cohort.")
+    existing = attendance_of(session, user)
+    if existing is not None:
+        if existing.checked_out_at is not None:
+            raise SessionError(
+                "You checked out of this session already. If you came back, ask your instructor "
+                "to correct your attendance."
+            )
+        return existing
+    attendance = Attendance(
+        session_id=session.id, user_id=user.id, checked_in_at=now, method=method
+    )
+    db.session.add(attendance)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double tap on a slow phone: one check-in
+        db.session.rollback()
+        found = attendance_of(session, user)
+        assert found is not None
+        return found
+    return attendance
+
+
+def check_out(user: User, session: SeminarSession, *, now: datetime | None = None) -> Attendance:
+    attendance = attendance_of(session, user)
+    if attendance is None:
+        raise SessionError("You are not checked in to this session.")
+    if attendance.checked_out_at is None:
+        attendance.checked_out_at = now or now_utc()
+        _credit(attendance)
+    return attendance
+
+
+def close_session(session: SeminarSession, *, now: datetime | None = None) -> int:
+    """Close check-in and check everyone out (at the session's end if it is over)."""
+    now = now or now_utc()
+    session.checkin_open = False
+    session.checkin_code = None
+    session.closed_at = now
+    still_in = db.session.scalars(
+        select(Attendance).where(
+            Attendance.session_id == session.id, Attendance.checked_out_at.is_(None)
+        )
+    ).all()
+    for attendance in still_in:
+        attendance.checked_out_at = min(now, session.ends_at)
+        _credit(attendance, commit=False)
+    db.session.commit()
+    for attendance in still_in:
+        progress_snapshot.refresh_student(attendance.user_id)
+    return len(still_in)
+
+
+def correct_attendance(
+    attendance: Attendance,
+    *,
+    checked_in_at: datetime,
+    checked_out_at: datetime | None,
+    reason: str,
+    by: User,
+) -> None:
+    """An instructor's correction; the old and new values and the reason are kept."""
+    if not reason.strip():
+        raise SessionError("Give the reason for the correction.")
+    if checked_out_at is not None and checked_out_at < checked_in_at:
+        raise SessionError("Check-out cannot be before check-in.")
+    before = _snapshot(attendance)
+    attendance.checked_in_at = checked_in_at
+    attendance.checked_out_at = checked_out_at
+    _credit(attendance, commit=False)
+    db.session.add(
+        AttendanceChange(
+            attendance_id=attendance.id,
+            changed_by_id=by.id,
+            reason=reason.strip(),
+            before=before,
+            after=_snapshot(attendance),
+        )
+    )
+    db.session.commit()
+    progress_snapshot.refresh_student(attendance.user_id)
+
+
+def _snapshot(attendance: Attendance) -> dict[str, object]:
+    return {
+        "checked_in_at": attendance.checked_in_at.isoformat(),
+        "checked_out_at": attendance.checked_out_at.isoformat()
+        if attendance.checked_out_at
+        else None,
+        "hours": attendance.hours,
+    }
+
+
+def _credit(attendance: Attendance, *, commit: bool = True) -> None:
+    """Hours for this attendance, and the credit they give towards the program."""
+    session = attendance.session
+    program = program_from_dict(session.cohort.program_version.data)
+    attendance.hours = (
+        credited_hours(
+            checked_in=attendance.checked_in_at,
+            checked_out=attendance.checked_out_at,
+            starts=session.starts_at,
+            ends=session.ends_at,
+            offered=session.ce_hours,
+            rounding_minutes=program.attendance_rounding,
+        )
+        if attendance.checked_out_at
+        else 0.0
+    )
+    db.session.execute(
+        delete(AttendanceCredit).where(
+            AttendanceCredit.source == "session",
+            AttendanceCredit.source_id == session.id,
+            AttendanceCredit.user_id == attendance.user_id,
+        )
+    )
+    if attendance.hours:
+        db.session.add(
+            AttendanceCredit(
+                user_id=attendance.user_id,
+                cohort_id=session.cohort_id,
+                hours=attendance.hours,
+                source="session",
+                source_id=session.id,
+                note=session.title,
+            )
+        )
+    if commit:
+        db.session.commit()
+        progress_snapshot.refresh_student(attendance.user_id)

@@ -1,0 +1,343 @@
+"""Seminar sessions: the cohort's schedule, the projector's check-in, attendance and exports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from seminar.cohorts import cohort_for_staff, teaches
+from seminar.csv_export import csv_response
+from seminar.db import db
+from seminar.errors import SeminarError
+from seminar.forms import CheckinForm, CorrectionForm, EmptyForm, SessionForm
+from seminar.models import Attendance, AttendanceChange, Cohort, CohortMember, SeminarSession, User
+from seminar.progress import live_lesson_slugs
+from seminar.security import staff_required
+from seminar.services import sessions as session_service
+
+bp = Blueprint("sessions", __name__)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def from_local(value: datetime) -> datetime:
+    """A time typed in the seminar's time zone, as UTC."""
+    return value.replace(tzinfo=zone()).astimezone(UTC)
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(zone()).replace(tzinfo=None)
+
+
+def session_for_staff(session_id: int) -> SeminarSession:
+    session = db.session.execute(
+        select(SeminarSession)
+        .options(joinedload(SeminarSession.cohort))
+        .where(SeminarSession.id == session_id)
+    ).scalar_one_or_none()
+    if session is None or not teaches(session.cohort, current_user):
+        abort(404)
+    return session
+
+
+@bp.get("/cohorts/<slug>/sessions")
+@login_required
+def schedule(slug: str) -> str:
+    cohort = db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
+    member = (
+        cohort is not None
+        and db.session.execute(
+            select(CohortMember.id).where(
+                CohortMember.cohort_id == cohort.id, CohortMember.user_id == current_user.id
+            )
+        ).first()
+    )
+    if cohort is None or not (member or teaches(cohort, current_user)):
+        abort(404)
+    sessions = db.session.scalars(
+        select(SeminarSession)
+        .where(SeminarSession.cohort_id == cohort.id)
+        .order_by(SeminarSession.starts_at)
+    ).all()
+    mine = {
+        a.session_id: a
+        for a in db.session.scalars(
+            select(Attendance).where(
+                Attendance.user_id == current_user.id,
+                Attendance.session_id.in_([s.id for s in sessions]),
+            )
+        )
+    }
+    return render_template(
+        "sessions/schedule.html",
+        cohort=cohort,
+        sessions=sessions,
+        mine=mine,
+        staff=teaches(cohort, current_user),
+    )
+
+
+def _lesson_choices(form: SessionForm) -> None:
+    form.lessons.choices = [SelectChoice(slug, slug) for _, slug in live_lesson_slugs()]
+
+
+@bp.route("/cohorts/<slug>/sessions/new", methods=["GET", "POST"])
+@staff_required
+def create(slug: str) -> str | WerkzeugResponse:
+    cohort = cohort_for_staff(slug)
+    form = SessionForm()
+    _lesson_choices(form)
+    if form.validate_on_submit():
+        try:
+            session = session_service.create_session(
+                cohort,
+                title=form.title.data or "",
+                starts_at=from_local(form.starts_at.data),
+                ends_at=from_local(form.ends_at.data),
+                location=form.location.data or "",
+                ce_hours=float(form.ce_hours.data or 0),
+                lessons=list(form.lessons.data or []),
+            )
+        except SeminarError as exc:
+            form.ends_at.errors = [str(exc)]
+        else:
+            flash(f"Session {session.title} scheduled.", "success")
+            return redirect(url_for("sessions.show", session_id=session.id))
+    return render_template("sessions/form.html", cohort=cohort, form=form)
+
+
+def _roster(session: SeminarSession) -> list[tuple[Attendance, User]]:
+    return list(
+        db.session.execute(
+            select(Attendance, User)
+            .join(User, Attendance.user_id == User.id)
+            .where(Attendance.session_id == session.id)
+            .order_by(User.name)
+        ).all()
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+@staff_required
+def show(session_id: int) -> str:
+    session = session_for_staff(session_id)
+    roster = _roster(session)
+    changes = db.session.scalars(
+        select(AttendanceChange)
+        .options(joinedload(AttendanceChange.changed_by))
+        .where(AttendanceChange.attendance_id.in_([a.id for a, _ in roster]))
+        .order_by(AttendanceChange.changed_at)
+    ).all()
+    history: dict[int, list[AttendanceChange]] = {}
+    for change in changes:
+        history.setdefault(change.attendance_id, []).append(change)
+    forms = {
+        a.id: CorrectionForm(
+            prefix=f"c{a.id}",
+            data={
+                "checked_in_at": to_local(a.checked_in_at),
+                "checked_out_at": to_local(a.checked_out_at) if a.checked_out_at else None,
+            },
+        )
+        for a, _ in roster
+    }
+    return render_template(
+        "sessions/show.html", session=session, roster=roster, history=history, forms=forms
+    )
+
+
+@bp.get("/sessions/<int:session_id>/projector")
+@staff_required
+def projector(session_id: int) -> str:
+    session = session_for_staff(session_id)
+    link = None
+    qr = None
+    if session.checkin_open and session.checkin_code:
+        base = current_app.config["BASE_URL"].rstrip("/")
+        link = f"{base}{url_for('sessions.checkin', code=session.checkin_code)}"
+        # An image, not inline markup: nothing of it can run in the page.
+        qr = segno.make(link, error="m").svg_data_uri(scale=8, dark="#0a4346")
+    present = sum(1 for a, _ in _roster(session) if a.checked_out_at is None)
+    return render_template(
+        "sessions/projector.html", session=session, link=link, qr=qr, present=present
+    )
+
+
+@bp.get("/sessions/<int:session_id>/projector.json")
+@staff_required
+def projector_state(session_id: int) -> Response:
+    """What the projector page polls: how many are in, and whether its code still holds."""
+    session = session_for_staff(session_id)
+    present = sum(1 for a, _ in _roster(session) if a.checked_out_at is None)
+    return jsonify(present=present, open=session.checkin_open, code=session.checkin_code)
+
+
+@bp.post("/sessions/<int:session_id>/<action>")
+@staff_required
+def control(session_id: int, action: str) -> WerkzeugResponse:
+    session = session_for_staff(session_id)
+    if (
+        action not in ("open-checkin", "close-checkin", "close")
+        or not EmptyForm().validate_on_submit()
+    ):
+        abort(400 if action in ("open-checkin", "close-checkin", "close") else 404)
+    try:
+        if action == "open-checkin":
+            session_service.open_checkin(session)
+            flash(f"Check-in is open with code {session.checkin_code}.", "success")
+            return redirect(url_for("sessions.projector", session_id=session.id))
+        if action == "close-checkin":
+            session_service.close_checkin(session)
+            flash("Check-in is closed.", "success")
+        else:
+            count = session_service.close_session(session)
+            flash(f"Session closed; {count} student(s) checked out.", "success")
+    except SeminarError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("sessions.show", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/attendance/<int:attendance_id>")
+@staff_required
+def correct(session_id: int, attendance_id: int) -> WerkzeugResponse:
+    session = session_for_staff(session_id)
+    attendance = db.session.get(Attendance, attendance_id)
+    if attendance is None or attendance.session_id != session.id:
+        abort(404)
+    form = CorrectionForm(prefix=f"c{attendance.id}")
+    if form.validate_on_submit():
+        try:
+            session_service.correct_attendance(
+                attendance,
+                checked_in_at=from_local(form.checked_in_at.data),
+                checked_out_at=from_local(form.checked_out_at.data)
+                if form.checked_out_at.data
+                else None,
+                reason=form.reason.data or "",
+                by=current_user,
+            )
+        except SeminarError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Attendance corrected; the change and its reason are kept.", "success")
+    else:
+        flash("A correction needs the check-in time and a reason.", "error")
+    return redirect(url_for("sessions.show", session_id=session.id))
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@login_required
+def checkin() -> str | WerkzeugResponse:
+    form = CheckinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            attendance = session_service.check_in(current_user, form.code.data or "")
+        except SeminarError as exc:
+            form.code.errors = [str(exc)]
+        else:
+            flash(f"You are checked in to {attendance.session.title}.", "success")
+            return redirect(url_for("sessions.checkin"))
+    current = (
+        db.session.execute(
+            select(Attendance)
+            .options(joinedload(Attendance.session))
+            .where(Attendance.user_id == current_user.id, Attendance.checked_out_at.is_(None))
+            .order_by(Attendance.checked_in_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    return render_template("sessions/checkin.html", form=form, current=current)
+
+
+@bp.post("/sessions/<int:session_id>/checkout")
+@login_required
+def checkout(session_id: int) -> WerkzeugResponse:
+    session = db.session.get(SeminarSession, session_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            attendance = session_service.check_out(current_user, session)
+        except SeminarError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"You are checked out: {attendance.hours:g} hours credited.", "success")
+    return redirect(url_for("sessions.checkin"))
+
+
+CE_HEADER = ["name", "email", "licence number", "licence state", "course", "session", "date",
+             "checked in", "checked out", "hours credited", "verified by", "corrected"]  # fmt: skip
+
+
+def _clock(value: datetime | None) -> str:
+    return to_local(value).strftime("%H:%M") if value else ""
+
+
+def _ce_rows(sessions: list[SeminarSession], program_title: str) -> list[list[object]]:
+    ids = [s.id for s in sessions]
+    by_id = {s.id: s for s in sessions}
+    corrected = set(
+        db.session.scalars(
+            select(AttendanceChange.attendance_id)
+            .join(Attendance, AttendanceChange.attendance_id == Attendance.id)
+            .where(Attendance.session_id.in_(ids))
+        )
+    )
+    rows = []
+    for attendance, user in db.session.execute(
+        select(Attendance, User)
+        .join(User, Attendance.user_id == User.id)
+        .where(Attendance.session_id.in_(ids))
+        .order_by(Attendance.session_id, User.name)
+    ).all():
+        s = by_id[attendance.session_id]
+        rows.append([
+            user.name, user.email, user.licence_number or "", user.licence_state or "",
+            program_title, s.title, to_local(s.starts_at).date().isoformat(),
+            _clock(attendance.checked_in_at),
+            _clock(attendance.checked_out_at),
+            f"{attendance.hours:g}", attendance.method,
+            "yes" if attendance.id in corrected else "no",
+        ])  # fmt: skip
+    return rows
+
+
+@bp.get("/sessions/<int:session_id>/roster.csv")
+@staff_required
+def roster_csv(session_id: int) -> Response:
+    session = session_for_staff(session_id)
+    title = session.cohort.program_version.title
+    return csv_response(f"session-{session.id}-roster.csv", CE_HEADER, _ce_rows([session], title))
+
+
+@bp.get("/cohorts/<slug>/attendance.csv")
+@staff_required
+def attendance_csv(slug: str) -> Response:
+    cohort = cohort_for_staff(slug)
+    sessions = db.session.scalars(
+        select(SeminarSession)
+        .where(SeminarSession.cohort_id == cohort.id)
+        .order_by(SeminarSession.starts_at)
+    ).all()
+    rows = _ce_rows(list(sessions), cohort.program_version.title)
+    return csv_response(f"{cohort.slug}-attendance.csv", CE_HEADER, rows)
