@@ -26,9 +26,10 @@ from wtforms import SelectChoice
 
 from seminar.cohorts import cohort_for_staff, teaches
 from seminar.csv_export import csv_response
-from seminar.db import db
+from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 from seminar.forms import CheckinForm, CorrectionForm, EmptyForm, SessionForm
+from seminar.ical import Event, calendar
 from seminar.models import Attendance, AttendanceChange, Cohort, CohortMember, SeminarSession, User
 from seminar.progress import live_lesson_slugs
 from seminar.security import staff_required
@@ -89,12 +90,21 @@ def schedule(slug: str) -> str:
             )
         )
     }
+    staff = teaches(cohort, current_user)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if staff:
+        token = session_service.calendar_token(cohort)
+        feed = base + url_for("sessions.cohort_calendar", token=token)
+    else:
+        token = session_service.calendar_token(current_user._get_current_object())
+        feed = base + url_for("sessions.personal_calendar", token=token)
     return render_template(
         "sessions/schedule.html",
         cohort=cohort,
         sessions=sessions,
         mine=mine,
-        staff=teaches(cohort, current_user),
+        staff=staff,
+        feed=feed,
     )
 
 
@@ -341,3 +351,60 @@ def attendance_csv(slug: str) -> Response:
     ).all()
     rows = _ce_rows(list(sessions), cohort.program_version.title)
     return csv_response(f"{cohort.slug}-attendance.csv", CE_HEADER, rows)
+
+
+def _events(sessions: list[SeminarSession]) -> list[Event]:
+    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0]
+    return [
+        Event(
+            uid=f"session-{s.id}@{host}",
+            starts=s.starts_at,
+            ends=s.ends_at,
+            summary=f"{s.title} ({s.cohort.title})",
+            location=s.location,
+            description=f"{s.ce_hours:g} CE hours offered. Check in at "
+            f"{current_app.config['BASE_URL'].rstrip('/')}/checkin",
+        )
+        for s in sessions
+    ]
+
+
+def _ics(name: str, sessions: list[SeminarSession]) -> Response:
+    return Response(
+        calendar(name, _events(sessions), stamp=now_utc()),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="sessions.ics"'},
+    )
+
+
+@bp.get("/calendar/cohort/<token>.ics")
+def cohort_calendar(token: str) -> Response:
+    """Public by its secret address, so calendar apps can subscribe without logging in."""
+    cohort = db.session.execute(
+        select(Cohort).where(Cohort.calendar_token == token)
+    ).scalar_one_or_none()
+    if cohort is None:
+        abort(404)
+    sessions = db.session.scalars(
+        select(SeminarSession)
+        .options(joinedload(SeminarSession.cohort))
+        .where(SeminarSession.cohort_id == cohort.id)
+        .order_by(SeminarSession.starts_at)
+    ).all()
+    return _ics(cohort.title, list(sessions))
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_calendar(token: str) -> Response:
+    """Every session of every cohort this person is in."""
+    user = db.session.execute(select(User).where(User.calendar_token == token)).scalar_one_or_none()
+    if user is None:
+        abort(404)
+    cohort_ids = select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+    sessions = db.session.scalars(
+        select(SeminarSession)
+        .options(joinedload(SeminarSession.cohort))
+        .where(SeminarSession.cohort_id.in_(cohort_ids))
+        .order_by(SeminarSession.starts_at)
+    ).all()
+    return _ics(f"Seminar sessions: {user.name}", list(sessions))

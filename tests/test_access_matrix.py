@@ -41,6 +41,8 @@ MEMBER = USER | {"other_student": 404, "other_instructor": 404}  # the cohort's 
 class World:
     slug: str  # the cohort of "student" and "instructor"
     session_id: int  # a seminar session of that cohort
+    cohort_feed: str  # the calendar feed addresses (public by their secret)
+    personal_feed: str
     attendance_id: int  # the student's attendance at it
     student_id: int
     attempt_id: int  # the student's submitted attempt
@@ -190,6 +192,8 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         {},
     ),
     "sessions.checkin": ("GET", lambda w: "/checkin", USER, {}),
+    "sessions.cohort_calendar": ("GET", lambda w: w.cohort_feed, ANYONE, {}),
+    "sessions.personal_calendar": ("GET", lambda w: w.personal_feed, ANYONE, {}),
     "sessions.checkout": ("POST", lambda w: f"/sessions/{w.session_id}/checkout", USER, {}),
     "sessions.control": (
         "POST",
@@ -267,10 +271,14 @@ def build_world(
     )  # fmt: skip
     code = session_service.open_checkin(seminar)
     attendance = session_service.check_in(people["student"], code)
+    cohort_token = session_service.calendar_token(world)
+    personal_token = session_service.calendar_token(people["student"])
     return (
         World(
             slug=world.slug,
             session_id=seminar.id,
+            cohort_feed=f"/calendar/cohort/{cohort_token}.ics",
+            personal_feed=f"/calendar/{personal_token}.ics",
             attendance_id=attendance.id,
             student_id=people["student"].id,
             attempt_id=done,

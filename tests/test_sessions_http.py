@@ -236,3 +236,48 @@ def test_session_pages_access(
     c = app.test_client()
     login(c, stranger)
     assert c.post(f"/sessions/{seminar.id}/open-checkin").status_code == 404
+
+
+def test_calendar_feeds(
+    client: FlaskClient,
+    world: Cohort,
+    teacher: User,
+    seminar: SeminarSession,
+    make_user,
+    app: Flask,
+) -> None:
+    student = make_user("student")
+    cohort_service.enroll(world, student)
+    login(client, student)
+    page = client.get(f"/cohorts/{world.slug}/sessions").get_data(as_text=True)
+    personal = page.split("http://127.0.0.1:5000", 1)[1].split("<", 1)[0]
+    assert personal.startswith("/calendar/") and personal.endswith(".ics")
+    feed = app.test_client().get(personal)  # a calendar app: no login
+    text = feed.get_data(as_text=True)
+    assert feed.mimetype == "text/calendar"
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert f"UID:session-{seminar.id}@127.0.0.1:5000" in text
+    assert "SUMMARY:Blocking workshop (Spring cohort)" in text
+    assert "LOCATION:Hotel Room A" in text
+    assert seminar.starts_at.strftime("DTSTART:%Y%m%dT%H%M%SZ") in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    staff = app.test_client()
+    login(staff, teacher)
+    page = staff.get(f"/cohorts/{world.slug}/sessions").get_data(as_text=True)
+    cohort_feed = page.split("http://127.0.0.1:5000", 1)[1].split("<", 1)[0]
+    assert cohort_feed.startswith("/calendar/cohort/")
+    assert "Blocking workshop" in app.test_client().get(cohort_feed).get_data(as_text=True)
+    assert app.test_client().get("/calendar/not-a-token.ics").status_code == 404
+    assert app.test_client().get("/calendar/cohort/not-a-token.ics").status_code == 404
+
+
+def test_ical_escapes_and_folds() -> None:
+    from seminar.ical import Event, calendar
+
+    text = calendar(
+        "Cal",
+        [Event("u1", T0, T0 + timedelta(hours=1), "A; B, C\\D", description="x" * 200)],
+        stamp=T0,
+    )
+    assert "SUMMARY:A\\; B\\, C\\\\D" in text
+    assert "\r\n x" in text  # the long description continues on folded lines

@@ -61,6 +61,8 @@ class Cohort(db.Model):
     ends_on: Mapped[date | None]
     invite_code: Mapped[str | None] = mapped_column(String(40), unique=True)
     invite_open: Mapped[bool] = mapped_column(default=True)
+    # The secret in the cohort's calendar feed address (calendar apps cannot log in).
+    calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     program_version: Mapped[ProgramVersion] = relationship()

@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Part of the login cookie: changing the password bumps it, logging out every other device.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The secret in this person's calendar feed address (calendar apps cannot log in).
+    calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:

@@ -252,3 +252,11 @@ def _credit(attendance: Attendance, *, commit: bool = True) -> None:
     if commit:
         db.session.commit()
         progress_snapshot.refresh_student(attendance.user_id)
+
+
+def calendar_token(owner: Cohort | User) -> str:
+    """The secret for a calendar feed address, made on first use."""
+    if not owner.calendar_token:
+        owner.calendar_token = secrets.token_urlsafe(24)
+        db.session.commit()
+    return owner.calendar_token
