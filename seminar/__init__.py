@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         join,
         lessons,
+        live,
         progress_views,
         quiz_admin,
         quizzes,
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         join,
         progress_views,
         sessions,
+        live,
     ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)

@@ -19,9 +19,13 @@ from seminar.models import (
     Attempt,
     Cohort,
     CohortMember,
+    LiveAnswer,
+    LiveQuestion,
+    LiveQuiz,
     MemberRole,
     PracticalSignoff,
     Quiz,
+    SeminarSession,
     StudentProgress,
 )
 from seminar.progress import cohort_statuses, program_of, student_cohorts
@@ -233,8 +237,23 @@ def student(slug: str, user_id: int) -> str:
         .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id == user.id)
         .order_by(PracticalSignoff.created_at.desc())
     ).all()
+    live = db.session.execute(
+        select(
+            LiveQuiz.title,
+            SeminarSession.title,
+            func.count(LiveAnswer.id),
+            func.coalesce(func.sum(case((LiveAnswer.correct, 1), else_=0)), 0),
+        )
+        .join(SeminarSession, LiveQuiz.session_id == SeminarSession.id)
+        .join(LiveQuestion, LiveQuestion.live_quiz_id == LiveQuiz.id)
+        .join(LiveAnswer, LiveAnswer.live_question_id == LiveQuestion.id)
+        .where(SeminarSession.cohort_id == cohort.id, LiveAnswer.user_id == user.id)
+        .group_by(LiveQuiz.id, LiveQuiz.title, SeminarSession.title)
+        .order_by(LiveQuiz.id)
+    ).all()
     return render_template(
         "progress/student.html",
+        live=live,
         cohort=cohort,
         user=user,
         status=status,

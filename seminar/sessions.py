@@ -30,7 +30,16 @@ from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 from seminar.forms import CheckinForm, CorrectionForm, EmptyForm, SessionForm
 from seminar.ical import Event, calendar
-from seminar.models import Attendance, AttendanceChange, Cohort, CohortMember, SeminarSession, User
+from seminar.models import (
+    Attendance,
+    AttendanceChange,
+    Cohort,
+    CohortMember,
+    LiveQuiz,
+    Quiz,
+    SeminarSession,
+    User,
+)
 from seminar.progress import live_lesson_slugs
 from seminar.security import staff_required
 from seminar.services import sessions as session_service
@@ -172,8 +181,23 @@ def show(session_id: int) -> str:
         )
         for a, _ in roster
     }
+    lives = db.session.scalars(
+        select(LiveQuiz).where(LiveQuiz.session_id == session.id).order_by(LiveQuiz.created_at)
+    ).all()
+    quizzes = db.session.scalars(
+        select(Quiz)
+        .options(joinedload(Quiz.current))
+        .where(Quiz.retired.is_(False))
+        .order_by(Quiz.slug)
+    ).all()
     return render_template(
-        "sessions/show.html", session=session, roster=roster, history=history, forms=forms
+        "sessions/show.html",
+        session=session,
+        roster=roster,
+        history=history,
+        forms=forms,
+        lives=lives,
+        quizzes=quizzes,
     )
 
 
@@ -278,7 +302,16 @@ def checkin() -> str | WerkzeugResponse:
         .scalars()
         .first()
     )
-    return render_template("sessions/checkin.html", form=form, current=current)
+    lives = (
+        db.session.scalars(
+            select(LiveQuiz).where(
+                LiveQuiz.session_id == current.session_id, LiveQuiz.status != "finished"
+            )
+        ).all()
+        if current
+        else []
+    )
+    return render_template("sessions/checkin.html", form=form, current=current, lives=lives)
 
 
 @bp.post("/sessions/<int:session_id>/checkout")

@@ -41,6 +41,7 @@ MEMBER = USER | {"other_student": 404, "other_instructor": 404}  # the cohort's 
 class World:
     slug: str  # the cohort of "student" and "instructor"
     session_id: int  # a seminar session of that cohort
+    live_id: int  # a live quiz in it, with the student seated
     cohort_feed: str  # the calendar feed addresses (public by their secret)
     personal_feed: str
     attendance_id: int  # the student's attendance at it
@@ -201,6 +202,19 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {},
     ),
+    "live.create": (
+        "POST",
+        lambda w: f"/sessions/{w.session_id}/live",
+        COHORT_STAFF,
+        {"stem": "Which?", "choices": "A\nB", "correct": "1"},
+    ),
+    "live.host": ("GET", lambda w: f"/live/{w.live_id}/host", COHORT_STAFF, {}),
+    "live.state": ("GET", lambda w: f"/live/{w.live_id}/state.json", OWNER_OR_TEACHER, {}),
+    "live.play": ("GET", lambda w: f"/live/{w.live_id}", MEMBER, {}),
+    "live.join": ("POST", lambda w: f"/live/{w.live_id}/join", USER, {}),
+    "live.answer": ("POST", lambda w: f"/live/{w.live_id}/answer", USER, {}),
+    "live.answers_csv": ("GET", lambda w: f"/live/{w.live_id}/answers.csv", COHORT_STAFF, {}),
+    "live.control": ("POST", lambda w: f"/live/{w.live_id}/finish", COHORT_STAFF, {}),
     "admin.users": ("GET", lambda w: "/admin/users", ADMIN, {}),
     "admin.change_role": (
         "POST",
@@ -271,12 +285,23 @@ def build_world(
     )  # fmt: skip
     code = session_service.open_checkin(seminar)
     attendance = session_service.check_in(people["student"], code)
+    from seminar.services import live as live_service
+
+    live = live_service.create_live_quiz(
+        seminar,
+        title="Live",
+        drafts=[live_service.Draft("Pick", ["a", "b"], [0])],
+        seconds=20,
+        leaderboard=True,
+    )
+    live_service.join(live, people["student"])
     cohort_token = session_service.calendar_token(world)
     personal_token = session_service.calendar_token(people["student"])
     return (
         World(
             slug=world.slug,
             session_id=seminar.id,
+            live_id=live.id,
             cohort_feed=f"/calendar/cohort/{cohort_token}.ics",
             personal_feed=f"/calendar/{personal_token}.ics",
             attendance_id=attendance.id,

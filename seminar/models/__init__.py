@@ -24,7 +24,15 @@ from seminar.models.quizzes import (
     Quiz,
     QuizVersion,
 )
-from seminar.models.sessions import Attendance, AttendanceChange, SeminarSession
+from seminar.models.sessions import (
+    Attendance,
+    AttendanceChange,
+    LiveAnswer,
+    LiveParticipant,
+    LiveQuestion,
+    LiveQuiz,
+    SeminarSession,
+)
 from seminar.models.users import Role, User
 
 __all__ = [
@@ -42,6 +50,10 @@ __all__ = [
     "LessonCompletion",
     "LessonReading",
     "LessonVersion",
+    "LiveAnswer",
+    "LiveParticipant",
+    "LiveQuestion",
+    "LiveQuiz",
     "MemberRole",
     "Module",
     "ModuleVersion",

@@ -63,3 +63,66 @@ class AttendanceChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     changed_by: Mapped[Any] = relationship("User")
+
+
+class LiveQuiz(db.Model):
+    """A host-paced quiz run during a session. All its state is here, so any worker on any
+    host serves it: no memory of its own, no sticky sessions."""
+
+    __tablename__ = "live_quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="lobby")  # lobby|open|closed|finished
+    current: Mapped[int] = mapped_column(default=-1)  # index of the question on screen
+    opened_at: Mapped[datetime | None]
+    seconds: Mapped[int] = mapped_column(default=20)  # time allowed per question
+    leaderboard: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    session: Mapped[SeminarSession] = relationship()
+    questions: Mapped[list[LiveQuestion]] = relationship(order_by="LiveQuestion.position")
+
+
+class LiveQuestion(db.Model):
+    __tablename__ = "live_questions"
+    __table_args__ = (UniqueConstraint("live_quiz_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_quiz_id: Mapped[int] = mapped_column(ForeignKey("live_quizzes.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    stem: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    correct: Mapped[list[int]] = mapped_column(JSON)  # indices that count as right
+
+
+class LiveParticipant(db.Model):
+    """A seat: a student who rejoins (reload, lost Wi-Fi) gets the same seat and score."""
+
+    __tablename__ = "live_participants"
+    __table_args__ = (UniqueConstraint("live_quiz_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_quiz_id: Mapped[int] = mapped_column(ForeignKey("live_quizzes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    user: Mapped[Any] = relationship("User")
+
+
+class LiveAnswer(db.Model):
+    """Participation evidence, not a graded attempt; one answer per student and question."""
+
+    __tablename__ = "live_answers"
+    __table_args__ = (UniqueConstraint("live_question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_question_id: Mapped[int] = mapped_column(
+        ForeignKey("live_questions.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[int]
+    correct: Mapped[bool]
+    points: Mapped[int]
+    answered_at: Mapped[datetime] = mapped_column(default=now_utc)

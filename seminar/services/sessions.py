@@ -94,7 +94,7 @@ def session_for_code(code: str) -> SeminarSession | None:
     ).scalar_one_or_none()
 
 
-def _is_student(session: SeminarSession, user: User) -> bool:
+def is_student(session: SeminarSession, user: User) -> bool:
     return (
         db.session.execute(
             select(CohortMember.id).where(
@@ -121,7 +121,7 @@ def check_in(
     session = session_for_code(code)
     if session is None:
         raise SessionError("That code is not open for check-in. Check the projector and try again.")
-    if not _is_student(session, user):
+    if not is_student(session, user):
         raise SessionError("You are not a student in this session's cohort.")
     existing = attendance_of(session, user)
     if existing is not None:

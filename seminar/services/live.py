@@ -1,0 +1,272 @@
+"""Live, host-paced quizzes in a session: the state machine, answers and scoring.
+
+Every transition is a conditional UPDATE on the quiz row, and every answer an INSERT under a
+unique constraint, so any number of workers and hosts agree, and nothing counts twice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from seminar.content.quiz_model import Question
+from seminar.db import db, now_utc
+from seminar.errors import SeminarError
+from seminar.models import (
+    Attendance,
+    LiveAnswer,
+    LiveParticipant,
+    LiveQuestion,
+    LiveQuiz,
+    QuestionVersion,
+    Quiz,
+    SeminarSession,
+    User,
+)
+from seminar.services.attempts import question_of
+from seminar.services.sessions import attendance_of, is_student
+
+MAX_POINTS = 1000
+# Answers sent just before the bell may arrive a moment after it.
+GRACE = timedelta(seconds=1)
+
+
+class LiveError(SeminarError):
+    pass
+
+
+def points_for(elapsed: float, allowed: float) -> int:
+    """Kahoot's published rule: up to 1,000 points, falling to half over the time allowed."""
+    fraction = min(max(elapsed / allowed, 0.0), 1.0) if allowed > 0 else 1.0
+    return round(MAX_POINTS * (1 - fraction / 2))
+
+
+@dataclass(frozen=True)
+class Draft:
+    stem: str
+    choices: list[str]
+    correct: list[int]
+
+
+def drafts_from_questions(questions: list[Question]) -> tuple[list[Draft], int]:
+    """Choice questions become live questions; the rest are skipped (and counted)."""
+    drafts, skipped = [], 0
+    for q in questions:
+        if q.type in ("single", "multiple"):
+            correct = [i for i, c in enumerate(q.choices) if c.weight > 0]
+            drafts.append(Draft(q.stem, [c.text for c in q.choices], correct))
+        elif q.type == "true_false":
+            drafts.append(Draft(q.stem, ["True", "False"], [0 if q.answer else 1]))
+        elif q.graded:
+            skipped += 1
+    return drafts, skipped
+
+
+def create_live_quiz(
+    session: SeminarSession, *, title: str, drafts: list[Draft], seconds: int, leaderboard: bool
+) -> LiveQuiz:
+    if session.closed_at is not None:
+        raise LiveError("This session is closed.")
+    if not drafts:
+        raise LiveError("A live quiz needs at least one multiple-choice question.")
+    if not 5 <= seconds <= 300:
+        raise LiveError("Allow between 5 and 300 seconds per question.")
+    live = LiveQuiz(session_id=session.id, title=title, seconds=seconds, leaderboard=leaderboard)
+    db.session.add(live)
+    db.session.flush()
+    for position, draft in enumerate(drafts):
+        if len(draft.choices) < 2 or not draft.correct:
+            raise LiveError(f"Question {position + 1} needs two choices and a right answer.")
+        db.session.add(
+            LiveQuestion(
+                live_quiz_id=live.id,
+                position=position,
+                stem=draft.stem,
+                choices=draft.choices,
+                correct=draft.correct,
+            )
+        )
+    db.session.commit()
+    return live
+
+
+def drafts_from_quiz(quiz: Quiz) -> tuple[list[Draft], int]:
+    assert quiz.current is not None
+    by_id = {
+        qv.id: qv
+        for qv in db.session.scalars(
+            select(QuestionVersion).where(QuestionVersion.id.in_(quiz.current.question_ids))
+        )
+    }
+    return drafts_from_questions([question_of(by_id[i]) for i in quiz.current.question_ids])
+
+
+def _move(live: LiveQuiz, expected: tuple[str, ...], **values: object) -> None:
+    """One conditional UPDATE: two hosts pressing at once move the quiz once."""
+    result = db.session.execute(
+        update(LiveQuiz)
+        .where(
+            LiveQuiz.id == live.id, LiveQuiz.status.in_(expected), LiveQuiz.current == live.current
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(live)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LiveError("The quiz moved on in the meantime; the screen now shows where it is.")
+
+
+def open_next(live: LiveQuiz, *, now: datetime | None = None) -> None:
+    if live.current + 1 >= len(live.questions):
+        raise LiveError("That was the last question: finish the quiz.")
+    _move(
+        live,
+        ("lobby", "closed"),
+        status="open",
+        current=live.current + 1,
+        opened_at=now or now_utc(),
+    )
+
+
+def close_question(live: LiveQuiz) -> None:
+    _move(live, ("open",), status="closed")
+
+
+def finish(live: LiveQuiz) -> None:
+    _move(live, ("lobby", "open", "closed"), status="finished")
+
+
+def join(live: LiveQuiz, user: User, *, now: datetime | None = None) -> LiveParticipant:
+    """Take (or take back) a seat; joining also checks the student in to the session."""
+    session = live.session
+    if not is_student(session, user):
+        raise LiveError("You are not a student in this session's cohort.")
+    seat = seat_of(live, user)
+    if seat is None:
+        db.session.add(LiveParticipant(live_quiz_id=live.id, user_id=user.id))
+        if attendance_of(session, user) is None and session.closed_at is None:
+            db.session.add(
+                Attendance(
+                    session_id=session.id,
+                    user_id=user.id,
+                    checked_in_at=now or now_utc(),
+                    method="live quiz",
+                )
+            )
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same student joining from two tabs at once
+            db.session.rollback()
+        seat = seat_of(live, user)
+    assert seat is not None
+    return seat
+
+
+def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
+    return db.session.execute(
+        select(LiveParticipant).where(
+            LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id
+        )
+    ).scalar_one_or_none()
+
+
+def current_question(live: LiveQuiz) -> LiveQuestion | None:
+    return live.questions[live.current] if 0 <= live.current < len(live.questions) else None
+
+
+def seconds_left(live: LiveQuiz, now: datetime | None = None) -> int:
+    if live.status != "open" or live.opened_at is None:
+        return 0
+    ends = live.opened_at + timedelta(seconds=live.seconds)
+    return max(0, math.ceil((ends - (now or now_utc())).total_seconds()))
+
+
+def answer(
+    live: LiveQuiz, user: User, question_id: int, choice: int, *, now: datetime | None = None
+) -> LiveAnswer:
+    """Record an answer once; a repeat returns the first; a late one is refused."""
+    now = now or now_utc()
+    if seat_of(live, user) is None:
+        raise LiveError("Join the quiz first.")
+    question = current_question(live)
+    existing = db.session.execute(
+        select(LiveAnswer).where(
+            LiveAnswer.live_question_id == question_id, LiveAnswer.user_id == user.id
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing  # sent twice (a retry on flaky Wi-Fi): it counts once
+    if question is None or question.id != question_id or live.status != "open":
+        raise LiveError("Too late: this question is closed.")
+    assert live.opened_at is not None
+    elapsed = (now - live.opened_at).total_seconds()
+    if elapsed > live.seconds + GRACE.total_seconds():
+        raise LiveError("Too late: the time for this question is up.")
+    if not 0 <= choice < len(question.choices):
+        raise LiveError("Pick one of the choices.")
+    correct = choice in question.correct
+    record = LiveAnswer(
+        live_question_id=question.id,
+        user_id=user.id,
+        choice=choice,
+        correct=correct,
+        points=points_for(elapsed, live.seconds) if correct else 0,
+        answered_at=now,
+    )
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        found = db.session.execute(
+            select(LiveAnswer).where(
+                LiveAnswer.live_question_id == question_id, LiveAnswer.user_id == user.id
+            )
+        ).scalar_one()
+        return found
+    return record
+
+
+def choice_counts(question: LiveQuestion) -> list[int]:
+    counts = dict(
+        db.session.execute(
+            select(LiveAnswer.choice, func.count())
+            .where(LiveAnswer.live_question_id == question.id)
+            .group_by(LiveAnswer.choice)
+        ).all()
+    )
+    return [int(counts.get(i, 0)) for i in range(len(question.choices))]
+
+
+def answer_count(question: LiveQuestion) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LiveAnswer)
+            .where(LiveAnswer.live_question_id == question.id)
+        )
+        or 0
+    )
+
+
+def standings(live: LiveQuiz) -> list[tuple[str, int, int]]:
+    """(name, score, user id) for every seat, best first."""
+    question_ids = select(LiveQuestion.id).where(LiveQuestion.live_quiz_id == live.id)
+    rows = db.session.execute(
+        select(User.name, func.coalesce(func.sum(LiveAnswer.points), 0), User.id)
+        .select_from(LiveParticipant)
+        .join(User, LiveParticipant.user_id == User.id)
+        .outerjoin(
+            LiveAnswer,
+            (LiveAnswer.user_id == User.id) & LiveAnswer.live_question_id.in_(question_ids),
+        )
+        .where(LiveParticipant.live_quiz_id == live.id)
+        .group_by(User.id, User.name)
+        .order_by(func.coalesce(func.sum(LiveAnswer.points), 0).desc(), User.name)
+    ).all()
+    return [(name, int(score), user_id) for name, score, user_id in rows]
