@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test lint format clean-venv
+.PHONY: run test bench install install-test lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The live-quiz load test: 200 phones against gunicorn with 4 workers, on loopback.
+# Set SEMINAR_BENCH_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL.
+bench: install
+	$(BIN)/python bench/live_load.py
 
 lint: install-test
 	$(BIN)/ruff check --fix .
