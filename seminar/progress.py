@@ -25,11 +25,15 @@ from seminar.models import (
     Lesson,
     LessonCompletion,
     LessonReading,
+    LiveAnswer,
+    LiveQuestion,
+    LiveQuiz,
     MemberRole,
     Module,
     PracticalSignoff,
     Quiz,
     QuizVersion,
+    SeminarSession,
     User,
 )
 from seminar.services.program_sync import program_from_dict
@@ -46,6 +50,7 @@ class StudentStatus:
     eligibility: Eligibility
     last_activity: datetime | None
     reading_seconds: int = 0
+    live_answers: int = 0  # participation in live quizzes, as evidence (never graded)
     practical: PracticalSignoff | None = None
     quiz_results: dict[str, QuizFact] = field(default_factory=dict)
 
@@ -170,6 +175,16 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
         practicals[signoff.user_id] = signoff  # the latest wins
         touch(signoff.user_id, signoff.created_at)
 
+    live = dict(
+        db.session.execute(
+            select(LiveAnswer.user_id, func.count())
+            .join(LiveQuestion, LiveAnswer.live_question_id == LiveQuestion.id)
+            .join(LiveQuiz, LiveQuestion.live_quiz_id == LiveQuiz.id)
+            .join(SeminarSession, LiveQuiz.session_id == SeminarSession.id)
+            .where(SeminarSession.cohort_id == cohort.id, LiveAnswer.user_id.in_(ids))
+            .group_by(LiveAnswer.user_id)
+        ).all()
+    )
     versions = {slug: version for slug, version in quizzes.values()}
     lesson_order = [slug for _, slug in lessons]
     out = []
@@ -198,6 +213,7 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
                 ),
                 last_activity=last.get(s.id),
                 reading_seconds=reading.get(s.id, 0),
+                live_answers=int(live.get(s.id, 0)),
                 practical=practical,
                 quiz_results=results,
             )

@@ -203,7 +203,15 @@ def dashboard_csv(slug: str) -> Response:
     q = dashboard_query(slug)
     rows = q.rows()
     requirements = rows[0].requirements if rows else []
-    header = ["name", "email", "overall %", "eligible", "last activity", "active reading minutes"]
+    header = [
+        "name",
+        "email",
+        "overall %",
+        "eligible",
+        "last activity",
+        "active reading minutes",
+        "live quiz answers",
+    ]
     return csv_response(
         f"{q.cohort.slug}-progress.csv",
         header + [f"{r['label']} ({r['key']})" for r in requirements],
@@ -215,6 +223,7 @@ def dashboard_csv(slug: str) -> Response:
                 "yes" if s.eligible else "no",
                 s.last_activity.strftime("%Y-%m-%d %H:%M") if s.last_activity else "",
                 s.reading_seconds // 60,
+                s.live_answers,
             ]
             + [f"{r['state'].replace('_', ' ')}: {r['detail']}" for r in s.requirements]
             for s in rows
@@ -229,9 +238,11 @@ def student(slug: str, user_id: int) -> str:
     user = student_or_404(cohort, user_id)
     (status,) = cohort_statuses(cohort, [user.id])
     attempts = db.session.execute(
-        select(Attempt, Quiz).join(Quiz, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user.id).order_by(Quiz.slug, Attempt.number)
-    ).all()  # fmt: skip
+        select(Attempt, Quiz)
+        .join(Quiz, Attempt.quiz_id == Quiz.id)
+        .where(Attempt.user_id == user.id)
+        .order_by(Quiz.slug, Attempt.number)
+    ).all()
     signoffs = db.session.scalars(
         select(PracticalSignoff)
         .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id == user.id)

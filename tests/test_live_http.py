@@ -118,6 +118,12 @@ def test_a_live_question_end_to_end(
     assert rows[0]["correct"] == "yes" and rows[1]["correct"] == "no"
     record = client.get(f"/cohorts/{world.slug}/students/{player_one.id}").get_data(as_text=True)
     assert "1 answered, 1 right" in record  # participation evidence on the student's record
+    board = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/cohorts/{world.slug}/progress.csv").get_data(as_text=True))
+        )
+    )
+    assert {r["name"]: r["live quiz answers"] for r in board}["Player 1"] == "1"
 
 
 def test_late_answers_after_the_timer_are_refused(

@@ -151,5 +151,6 @@ class StudentProgress(db.Model):
     joined_at: Mapped[datetime]
     last_activity: Mapped[datetime | None]
     reading_seconds: Mapped[int] = mapped_column(default=0)
+    live_answers: Mapped[int] = mapped_column(default=0, server_default="0")  # participation
     requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)

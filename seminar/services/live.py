@@ -27,6 +27,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
+from seminar.services import progress_snapshot
 from seminar.services.attempts import question_of
 from seminar.services.sessions import attendance_of, is_student
 
@@ -135,10 +136,20 @@ def open_next(live: LiveQuiz, *, now: datetime | None = None) -> None:
 
 def close_question(live: LiveQuiz) -> None:
     _move(live, ("open",), status="closed")
+    _refresh_participants(live)
 
 
 def finish(live: LiveQuiz) -> None:
     _move(live, ("lobby", "open", "closed"), status="finished")
+    _refresh_participants(live)
+
+
+def _refresh_participants(live: LiveQuiz) -> None:
+    """Dashboards count live answers; once per question, not on the hot path of each answer."""
+    seats = db.session.scalars(
+        select(LiveParticipant.user_id).where(LiveParticipant.live_quiz_id == live.id)
+    ).all()
+    progress_snapshot.refresh(live.session.cohort, seats)
 
 
 def join(live: LiveQuiz, user: User, *, now: datetime | None = None) -> LiveParticipant:

@@ -47,6 +47,7 @@ def _replace(cohort: Cohort, ids: list[int] | None) -> int:
             joined_at=s.joined_at,
             last_activity=s.last_activity,
             reading_seconds=s.reading_seconds,
+            live_answers=s.live_answers,
             requirements=[
                 dataclasses.asdict(r) | {"state": r.state.value} for r in s.eligibility.requirements
             ],
