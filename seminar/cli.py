@@ -174,16 +174,13 @@ def export_quiz(quiz: str, fmt: str) -> None:
     """Print a quiz (by slug, its current version) or a quiz file (by path) in a format."""
     from seminar.content.problems import ContentError
     from seminar.content.quiz_export import to_gift, to_json, to_native
+    from seminar.content.quizzes import parse_quiz_file
     from seminar.quiz_results import current_quiz_model
-    from seminar.services.quiz_files import parse_source, quiz_source
 
     path = Path(quiz)
     if path.suffix.lower() in (".md", ".gift") or path.exists():
         try:
-            source = quiz_source(path.name, path.read_text(encoding="utf-8"))
-            parsed = parse_source(source, display_path=display_path(str(path)))
-        except OSError as exc:
-            raise click.ClickException(f"{quiz}: {exc.strerror}") from None
+            parsed = parse_quiz_file(path, display_path=display_path(str(path)))
         except ContentError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from seminar.content.problems import ContentError
+from seminar.content.quizzes import QuizFile, parse_quiz, quiz_file
 from seminar.db import db
 from seminar.errors import SeminarError
 from seminar.forms import AccommodationForm, EssayGradeForm, QuizUploadForm
@@ -31,7 +32,7 @@ def upload() -> str | Response:
     if form.validate_on_submit():
         try:
             source = _uploaded_source(form)
-            parsed = quiz_files.parse_source(source)
+            parsed = parse_quiz(source)
             if form.save.data:
                 quiz = quiz_files.save_upload(source, author_id=current_user.id)
                 flash(f"Saved {quiz.slug} as version {quiz.current.number}.", "success")
@@ -43,23 +44,23 @@ def upload() -> str | Response:
             form.source.errors = [str(exc)]
         if source is not None:
             # The preview's Save re-sends the same text, so what is saved is what was shown.
-            form.source.data, form.filename.data = source.text, source.filename
+            form.source.data, form.filename.data = source.text, source.name
     return render_template("quizzes/upload.html", form=form, parsed=parsed)
 
 
-def _uploaded_source(form: QuizUploadForm) -> quiz_files.QuizSource:
+def _uploaded_source(form: QuizUploadForm) -> QuizFile:
     upload = form.file.data
     if upload and upload.filename:
         try:
             text = upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise SeminarError("The file is not UTF-8 text.") from None
-        return quiz_files.quiz_source(upload.filename, text)
+        return quiz_file(upload.filename, text)
     if not (form.source.data or "").strip():
         raise SeminarError("Choose a .md or .gift file, or paste the quiz text.")
     if not form.filename.data:
         raise SeminarError("Give the file name (for example category-system.gift).")
-    return quiz_files.quiz_source(form.filename.data, form.source.data or "")
+    return quiz_file(form.filename.data, form.source.data or "")
 
 
 @bp.get("/grading")

@@ -6,14 +6,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seminar.content.gift import parse_gift_quiz
-from seminar.content.problems import ContentError, Problem
+from seminar.content.problems import ContentError, Problem, display_path
 from seminar.content.quiz_common import SLUG_RE, QuizParse
 from seminar.content.quiz_model import Quiz
 from seminar.content.quiz_native import parse_native_quiz
 
-__all__ = ["PARSERS", "QuizParse", "QuizTree", "parse_quiz_file", "scan_quizzes"]
+__all__ = [
+    "PARSERS",
+    "QuizFile",
+    "QuizParse",
+    "QuizTree",
+    "parse_quiz",
+    "parse_quiz_file",
+    "quiz_file",
+    "scan_quizzes",
+]
 
 PARSERS = {".md": parse_native_quiz, ".gift": parse_gift_quiz}
+
+
+@dataclass(frozen=True)
+class QuizFile:
+    """A quiz file's name and text, from the quizzes folder or an upload."""
+
+    slug: str
+    name: str
+    text: str
+
+    @property
+    def format(self) -> str:
+        return "gift" if self.name.lower().endswith(".gift") else "md"
+
+
+def quiz_file(name: str, text: str, *, display_path: str | None = None) -> QuizFile:
+    """Check a file name (its stem is the slug) and normalise the text's line ends."""
+    name = Path(name).name
+    shown = display_path or name
+    if Path(name).suffix.lower() not in PARSERS:
+        raise ContentError([Problem(shown, 1, "a quiz file ends in .md or .gift")])
+    if not SLUG_RE.match(Path(name).stem):
+        raise ContentError(
+            [Problem(shown, 1, "the file name is the quiz's slug: lowercase words and hyphens")]
+        )
+    # A byte-order mark and CRLF line ends come with files saved on Windows.
+    return QuizFile(Path(name).stem, name, text.lstrip("\ufeff").replace("\r\n", "\n"))
+
+
+def parse_quiz(file: QuizFile, *, display_path: str | None = None) -> QuizParse:
+    parse = PARSERS[Path(file.name).suffix.lower()]
+    return parse(file.text, path=display_path or file.name, slug=file.slug)
 
 
 @dataclass
@@ -23,26 +64,23 @@ class QuizTree:
     problems: list[Problem] = field(default_factory=list)
     # Files that exist but failed to load, by file name: the sync keeps their last version.
     broken: set[str] = field(default_factory=set)
+    files: dict[str, QuizFile] = field(default_factory=dict)  # loaded quizzes' files, by slug
 
 
 def parse_quiz_file(path: Path, *, display_path: str | None = None) -> QuizParse:
     """Parse one quiz file by its suffix; raise ContentError with every problem found."""
+    return parse_quiz(read_quiz_file(path, display_path=display_path), display_path=display_path)
+
+
+def read_quiz_file(path: Path, *, display_path: str | None = None) -> QuizFile:
     shown = display_path or str(path)
-    parse = PARSERS.get(path.suffix)
-    if parse is None:
-        raise ContentError([Problem(shown, 1, "a quiz file ends in .md or .gift")])
-    if not SLUG_RE.match(path.stem):
-        raise ContentError(
-            [Problem(shown, 1, "the file name is the quiz's slug: lowercase words and hyphens")]
-        )
     try:
-        # utf-8-sig: GIFT files saved on Windows often start with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError([Problem(shown, 1, f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise ContentError([Problem(shown, 1, f"cannot read: {exc.strerror}")]) from None
-    return parse(text, path=shown, slug=path.stem)
+    return quiz_file(path.name, text, display_path=shown)
 
 
 def _quiz_files(root: Path) -> list[Path]:
@@ -67,7 +105,7 @@ def scan_quizzes(root: Path) -> QuizTree:
     for path in files:
         by_slug.setdefault(path.stem, []).append(path)
     for path in files:
-        display = str(path)
+        display = display_path(str(path))
         others = [p.name for p in by_slug[path.stem] if p != path]
         if others:
             # Loading either would be a guess: both stay broken until one is renamed.
@@ -77,12 +115,14 @@ def scan_quizzes(root: Path) -> QuizTree:
             tree.broken.add(path.name)
             continue
         try:
-            parsed = parse_quiz_file(path, display_path=display)
+            file = read_quiz_file(path, display_path=display)
+            parsed = parse_quiz(file, display_path=display)
         except ContentError as exc:
             tree.problems += [p for p in exc.problems if p.severity == "error"]
             tree.warnings += [p for p in exc.problems if p.severity != "error"]
             tree.broken.add(path.name)
             continue
         tree.quizzes.append(parsed.quiz)
+        tree.files[parsed.quiz.slug] = file
         tree.warnings += parsed.warnings
     return tree
