@@ -198,6 +198,13 @@ class SessionForm(FlaskForm):
         description="The most a student can be credited for this session.",
     )
     lessons = SelectMultipleField("Lessons covered", choices=[], validate_choice=False)
+    instructors = SelectMultipleField(
+        "Instructors",
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        description="Leave empty for all of the cohort's instructors.",
+    )
     submit = SubmitField("Save session")
 
 

@@ -109,6 +109,7 @@ def schedule(slug: str) -> str:
         feed = base + url_for("sessions.personal_calendar", token=token)
     return render_template(
         "sessions/schedule.html",
+        teachers=session_service.instructor_names(list(sessions)),
         cohort=cohort,
         sessions=sessions,
         mine=mine,
@@ -117,8 +118,11 @@ def schedule(slug: str) -> str:
     )
 
 
-def _lesson_choices(form: SessionForm) -> None:
+def _choices(form: SessionForm, cohort: Cohort) -> None:
     form.lessons.choices = [SelectChoice(slug, slug) for _, slug in live_lesson_slugs()]
+    form.instructors.choices = [
+        SelectChoice(u.id, u.name) for u in session_service.cohort_instructors(cohort)
+    ]
 
 
 @bp.route("/cohorts/<slug>/sessions/new", methods=["GET", "POST"])
@@ -126,7 +130,7 @@ def _lesson_choices(form: SessionForm) -> None:
 def create(slug: str) -> str | WerkzeugResponse:
     cohort = cohort_for_staff(slug)
     form = SessionForm()
-    _lesson_choices(form)
+    _choices(form, cohort)
     if form.validate_on_submit():
         try:
             session = session_service.create_session(
@@ -137,6 +141,7 @@ def create(slug: str) -> str | WerkzeugResponse:
                 location=form.location.data or "",
                 ce_hours=float(form.ce_hours.data or 0),
                 lessons=list(form.lessons.data or []),
+                instructor_ids=list(form.instructors.data or []),
             )
         except SeminarError as exc:
             form.ends_at.errors = [str(exc)]
@@ -192,6 +197,7 @@ def show(session_id: int) -> str:
     ).all()
     return render_template(
         "sessions/show.html",
+        teachers=session_service.instructor_names([session]),
         session=session,
         roster=roster,
         history=history,
@@ -329,7 +335,8 @@ def checkout(session_id: int) -> WerkzeugResponse:
 
 
 CE_HEADER = ["name", "email", "licence number", "licence state", "course", "session", "date",
-             "checked in", "checked out", "hours credited", "verified by", "corrected"]  # fmt: skip
+             "checked in", "checked out", "hours credited", "verified by", "corrected",
+             "instructors"]  # fmt: skip
 
 
 def _clock(value: datetime | None) -> str:
@@ -346,6 +353,7 @@ def _ce_rows(sessions: list[SeminarSession], program_title: str) -> list[list[ob
             .where(Attendance.session_id.in_(ids))
         )
     )
+    teachers = session_service.instructor_names(sessions)
     rows = []
     for attendance, user in db.session.execute(
         select(Attendance, User)
@@ -361,6 +369,7 @@ def _ce_rows(sessions: list[SeminarSession], program_title: str) -> list[list[ob
             _clock(attendance.checked_out_at),
             f"{attendance.hours:g}", attendance.method,
             "yes" if attendance.id in corrected else "no",
+            teachers.get(s.id, ""),
         ])  # fmt: skip
     return rows
 

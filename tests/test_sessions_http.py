@@ -59,15 +59,25 @@ def test_credited_hours(
 def seminar(world: Cohort) -> SeminarSession:
     start = (now_utc() - timedelta(hours=1)).replace(second=0, microsecond=0)
     return session_service.create_session(
-        world, title="Blocking workshop", starts_at=start, ends_at=start + timedelta(hours=4),
-        location="Hotel Room A", ce_hours=4, lessons=["first-lesson"],
-    )  # fmt: skip
+        world,
+        title="Blocking workshop",
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        location="Hotel Room A",
+        ce_hours=4,
+        lessons=["first-lesson"],
+    )
 
 
 def test_staff_schedule_a_session(client: FlaskClient, world: Cohort, teacher: User) -> None:
     login(client, teacher)
-    form = {"title": "Day one", "starts_at": "2026-12-05T09:00", "ends_at": "2026-12-05T08:00",
-            "location": "Room A", "ce_hours": "4"}  # fmt: skip
+    form = {
+        "title": "Day one",
+        "starts_at": "2026-12-05T09:00",
+        "ends_at": "2026-12-05T08:00",
+        "location": "Room A",
+        "ce_hours": "4",
+    }
     bad = client.post(f"/cohorts/{world.slug}/sessions/new", data=form)
     assert "must end after it starts" in bad.get_data(as_text=True)
     too_long = form | {"ends_at": "2026-12-05T12:00", "ce_hours": "5"}
@@ -180,8 +190,14 @@ def test_corrections_need_a_reason_and_keep_history(
     times = {f"{prefix}-checked_in_at": start, f"{prefix}-checked_out_at": end}
     no_reason = client.post(url, data=times, follow_redirects=True)
     assert "needs the check-in time and a reason" in no_reason.get_data(as_text=True)
-    client.post(url, data={f"{prefix}-checked_in_at": start, f"{prefix}-checked_out_at": end,
-                           f"{prefix}-reason": "Phone battery died; seen all day"})  # fmt: skip
+    client.post(
+        url,
+        data={
+            f"{prefix}-checked_in_at": start,
+            f"{prefix}-checked_out_at": end,
+            f"{prefix}-reason": "Phone battery died; seen all day",
+        },
+    )
     db.session.refresh(attendance)
     assert attendance.hours == 4.0
     change = db.session.scalars(select(AttendanceChange)).one()
@@ -207,6 +223,7 @@ def test_ce_exports(
         assert (row["licence number"], row["licence state"]) == ("DC-1", "CA")
         assert row["course"] == "Basic program" and row["hours credited"] == "4"
         assert row["verified by"] == "check-in code" and row["corrected"] == "no"
+        assert row["instructors"] == teacher.name
 
 
 def test_session_pages_access(
@@ -218,9 +235,13 @@ def test_session_pages_access(
     stranger = make_user("instructor")
     cohort_service.enroll(other, stranger, cohort_service.MemberRole.INSTRUCTOR)
     outsider_student = make_user("student")
-    staff_urls = [f"/sessions/{seminar.id}", f"/sessions/{seminar.id}/projector",
-                  f"/sessions/{seminar.id}/roster.csv", f"/cohorts/{world.slug}/attendance.csv",
-                  f"/cohorts/{world.slug}/sessions/new"]  # fmt: skip
+    staff_urls = [
+        f"/sessions/{seminar.id}",
+        f"/sessions/{seminar.id}/projector",
+        f"/sessions/{seminar.id}/roster.csv",
+        f"/cohorts/{world.slug}/attendance.csv",
+        f"/cohorts/{world.slug}/sessions/new",
+    ]
     expectations = [
         (teacher, 200, 200),
         (stranger, 404, 404),
@@ -281,3 +302,25 @@ def test_ical_escapes_and_folds() -> None:
     )
     assert "SUMMARY:A\\; B\\, C\\\\D" in text
     assert "\r\n x" in text  # the long description continues on folded lines
+
+
+def test_session_instructors(client: FlaskClient, world: Cohort, teacher: User, make_user) -> None:
+    login(client, teacher)
+    form = {
+        "title": "Day two",
+        "starts_at": "2026-12-06T09:00",
+        "ends_at": "2026-12-06T13:00",
+        "location": "Room B",
+        "ce_hours": "4",
+    }
+    assert client.post(f"/cohorts/{world.slug}/sessions/new", data=form).status_code == 302
+    session = db.session.scalars(select(SeminarSession)).one()
+    assert session.instructor_ids == [teacher.id]  # none chosen: the cohort's instructors
+    assert f"With {teacher.name}" in client.get(f"/cohorts/{world.slug}/sessions").get_data(
+        as_text=True
+    )
+    outsider = make_user("instructor")
+    bad = client.post(
+        f"/cohorts/{world.slug}/sessions/new", data=form | {"instructors": str(outsider.id)}
+    )
+    assert "among the cohort&#39;s instructors" in bad.get_data(as_text=True)

@@ -22,6 +22,7 @@ class SeminarSession(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     ce_hours: Mapped[float] = mapped_column(Float)  # the most this session can credit
     lessons: Mapped[list[str]] = mapped_column(JSON, default=list)  # lesson slugs it covers
+    instructor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # who teaches it
     # A short code students type at check-in; valid only while check-in is open.
     checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
     checkin_open: Mapped[bool] = mapped_column(default=False)

@@ -40,6 +40,7 @@ def create_session(
     location: str,
     ce_hours: float,
     lessons: list[str],
+    instructor_ids: list[int] | None = None,
 ) -> SeminarSession:
     if not title.strip():
         raise SessionError("A session needs a title.")
@@ -48,8 +49,13 @@ def create_session(
     length = (ends_at - starts_at).total_seconds() / 3600
     if not 0 <= ce_hours <= length:
         raise SessionError(f"CE hours must be between 0 and the session's length ({length:g} h).")
+    teachers = cohort_instructors(cohort)
+    chosen = instructor_ids if instructor_ids else [u.id for u in teachers]
+    if set(chosen) - {u.id for u in teachers}:
+        raise SessionError("Choose the session's instructors among the cohort's instructors.")
     session = SeminarSession(
         cohort_id=cohort.id,
+        instructor_ids=chosen,
         title=title.strip(),
         starts_at=starts_at,
         ends_at=ends_at,
@@ -60,6 +66,24 @@ def create_session(
     db.session.add(session)
     db.session.commit()
     return session
+
+
+def cohort_instructors(cohort: Cohort) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.INSTRUCTOR)
+            .order_by(User.name)
+        )
+    )
+
+
+def instructor_names(sessions: list[SeminarSession]) -> dict[int, str]:
+    """Each session's instructors as one line of names, in one query."""
+    ids = {i for s in sessions for i in s.instructor_ids}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return {s.id: ", ".join(names[i] for i in s.instructor_ids if i in names) for s in sessions}
 
 
 def open_checkin(session: SeminarSession) -> str:
