@@ -24,16 +24,7 @@ bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 def teaches(cohort: Cohort, user: User) -> bool:
     if user.role == Role.ADMIN:
         return True
-    return (
-        db.session.execute(
-            select(CohortMember.id).where(
-                CohortMember.cohort_id == cohort.id,
-                CohortMember.user_id == user.id,
-                CohortMember.role == MemberRole.INSTRUCTOR,
-            )
-        ).first()
-        is not None
-    )
+    return cohort_service.member_role(cohort.id, user.id) == MemberRole.INSTRUCTOR
 
 
 def cohort_for_staff(slug: str) -> Cohort:

@@ -43,6 +43,7 @@ from seminar.models import (
 from seminar.progress import live_lesson_slugs
 from seminar.security import staff_required
 from seminar.services import sessions as session_service
+from seminar.services.cohorts import member_role
 
 bp = Blueprint("sessions", __name__)
 
@@ -75,15 +76,9 @@ def session_for_staff(session_id: int) -> SeminarSession:
 @login_required
 def schedule(slug: str) -> str:
     cohort = db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
-    member = (
-        cohort is not None
-        and db.session.execute(
-            select(CohortMember.id).where(
-                CohortMember.cohort_id == cohort.id, CohortMember.user_id == current_user.id
-            )
-        ).first()
-    )
-    if cohort is None or not (member or teaches(cohort, current_user)):
+    if cohort is None or not (
+        member_role(cohort.id, current_user.id) or teaches(cohort, current_user)
+    ):
         abort(404)
     sessions = db.session.scalars(
         select(SeminarSession)
@@ -218,9 +213,12 @@ def projector(session_id: int) -> str:
         link = f"{base}{url_for('sessions.checkin', code=session.checkin_code)}"
         # An image, not inline markup: nothing of it can run in the page.
         qr = segno.make(link, error="m").svg_data_uri(scale=8, dark="#0a4346")
-    present = sum(1 for a, _ in _roster(session) if a.checked_out_at is None)
     return render_template(
-        "sessions/projector.html", session=session, link=link, qr=qr, present=present
+        "sessions/projector.html",
+        session=session,
+        link=link,
+        qr=qr,
+        present=session_service.present_count(session),
     )
 
 
@@ -229,8 +227,11 @@ def projector(session_id: int) -> str:
 def projector_state(session_id: int) -> Response:
     """What the projector page polls: how many are in, and whether its code still holds."""
     session = session_for_staff(session_id)
-    present = sum(1 for a, _ in _roster(session) if a.checked_out_at is None)
-    return jsonify(present=present, open=session.checkin_open, code=session.checkin_code)
+    return jsonify(
+        present=session_service.present_count(session),
+        open=session.checkin_open,
+        code=session.checkin_code,
+    )
 
 
 @bp.post("/sessions/<int:session_id>/<action>")

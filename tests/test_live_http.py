@@ -214,3 +214,24 @@ def test_live_access(
     login(s, stranger)
     assert s.get(f"/live/{live.id}/host").status_code == 404
     assert s.post(f"/live/{live.id}/next").status_code == 404
+
+
+def test_joining_after_checking_in_or_out_keeps_one_attendance(
+    world: Cohort, seminar: SeminarSession, make_user
+) -> None:
+    live = live_service.create_live_quiz(
+        seminar,
+        title="Q",
+        drafts=[live_service.Draft("A", ["x", "y"], [1])],
+        seconds=10,
+        leaderboard=False,
+    )
+    student = make_user("student")
+    cohort_service.enroll(world, student)
+    code = session_service.open_checkin(seminar)
+    session_service.check_in(student, code)
+    session_service.check_out(student, seminar)
+    seat = live_service.join(live, student)
+    assert seat.user_id == student.id
+    (attendance,) = db.session.scalars(select(Attendance)).all()
+    assert attendance.method == "check-in code" and attendance.checked_out_at is not None

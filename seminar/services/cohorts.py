@@ -105,6 +105,15 @@ def move_to_current_program(cohort: Cohort) -> bool:
     return True
 
 
+def member_role(cohort_id: int, user_id: int) -> MemberRole | None:
+    """How someone belongs to a cohort (student or instructor), or None."""
+    return db.session.scalar(
+        select(CohortMember.role).where(
+            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
+        )
+    )
+
+
 def _membership(cohort: Cohort, user: User) -> CohortMember | None:
     return db.session.execute(
         select(CohortMember).where(

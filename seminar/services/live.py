@@ -17,7 +17,6 @@ from seminar.content.quiz_model import Question
 from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 from seminar.models import (
-    Attendance,
     LiveAnswer,
     LiveParticipant,
     LiveQuestion,
@@ -29,7 +28,7 @@ from seminar.models import (
 )
 from seminar.services import progress_snapshot
 from seminar.services.attempts import question_of
-from seminar.services.sessions import attendance_of, is_student
+from seminar.services.sessions import is_student, mark_present
 
 MAX_POINTS = 1000
 # Answers sent just before the bell may arrive a moment after it.
@@ -160,20 +159,13 @@ def join(live: LiveQuiz, user: User, *, now: datetime | None = None) -> LivePart
     seat = seat_of(live, user)
     if seat is None:
         db.session.add(LiveParticipant(live_quiz_id=live.id, user_id=user.id))
-        if attendance_of(session, user) is None and session.closed_at is None:
-            db.session.add(
-                Attendance(
-                    session_id=session.id,
-                    user_id=user.id,
-                    checked_in_at=now or now_utc(),
-                    method="live quiz",
-                )
-            )
         try:
             db.session.commit()
         except IntegrityError:  # the same student joining from two tabs at once
             db.session.rollback()
         seat = seat_of(live, user)
+    if session.closed_at is None:
+        mark_present(session, user, method="live quiz", now=now)
     assert seat is not None
     return seat
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from seminar.certification import credited_hours
@@ -22,6 +22,7 @@ from seminar.models import (
     User,
 )
 from seminar.services import progress_snapshot
+from seminar.services.cohorts import member_role
 from seminar.services.program_sync import program_from_dict
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
@@ -119,15 +120,18 @@ def session_for_code(code: str) -> SeminarSession | None:
 
 
 def is_student(session: SeminarSession, user: User) -> bool:
+    return member_role(session.cohort_id, user.id) == MemberRole.STUDENT
+
+
+def present_count(session: SeminarSession) -> int:
+    """Students checked in and not yet out."""
     return (
-        db.session.execute(
-            select(CohortMember.id).where(
-                CohortMember.cohort_id == session.cohort_id,
-                CohortMember.user_id == user.id,
-                CohortMember.role == MemberRole.STUDENT,
-            )
-        ).first()
-        is not None
+        db.session.scalar(
+            select(func.count())
+            .select_from(Attendance)
+            .where(Attendance.session_id == session.id, Attendance.checked_out_at.is_(None))
+        )
+        or 0
     )
 
 
@@ -148,20 +152,28 @@ def check_in(
     if not is_student(session, user):
         raise SessionError("You are not a student in this session's cohort.")
     existing = attendance_of(session, user)
+    if existing is not None and existing.checked_out_at is not None:
+        raise SessionError(
+            "You checked out of this session already. If you came back, ask your instructor "
+            "to correct your attendance."
+        )
+    return mark_present(session, user, method=method, now=now)
+
+
+def mark_present(
+    session: SeminarSession, user: User, *, method: str, now: datetime | None = None
+) -> Attendance:
+    """The student's attendance at the session, created on the first call only."""
+    existing = attendance_of(session, user)
     if existing is not None:
-        if existing.checked_out_at is not None:
-            raise SessionError(
-                "You checked out of this session already. If you came back, ask your instructor "
-                "to correct your attendance."
-            )
         return existing
     attendance = Attendance(
-        session_id=session.id, user_id=user.id, checked_in_at=now, method=method
+        session_id=session.id, user_id=user.id, checked_in_at=now or now_utc(), method=method
     )
     db.session.add(attendance)
     try:
         db.session.commit()
-    except IntegrityError:  # a double tap on a slow phone: one check-in
+    except IntegrityError:  # a double tap on a slow phone, or two tabs: one attendance
         db.session.rollback()
         found = attendance_of(session, user)
         assert found is not None
