@@ -46,6 +46,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over a seminar weekend still submits
+        ISSUER_NAME="S.O.T. Seminar",  # who issues completion records (on PDFs and badges)
+        VERIFY_RATE_LIMIT="60 per minute",  # per address, on the public verification pages
+        MAIL_SERVER="",  # SMTP host; empty keeps email in the admins' outbox
+        MAIL_PORT=25,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -105,7 +109,9 @@ def _register_blueprints(app: Flask) -> None:
         progress_views,
         quiz_admin,
         quizzes,
+        records,
         sessions,
+        verify,
     )
     from seminar.errors import register_error_handlers
     from seminar.views import register_template_helpers
@@ -123,6 +129,8 @@ def _register_blueprints(app: Flask) -> None:
         progress_views,
         sessions,
         live,
+        records,
+        verify,
     ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)

@@ -1,4 +1,4 @@
-"""Admin pages: people and their roles."""
+"""Admin pages: people and their roles, the audit log, the email outbox."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from seminar.db import db
 from seminar.errors import SeminarError
-from seminar.forms import RoleForm
-from seminar.models import Role, User
+from seminar.forms import AuditFilterForm, EmptyForm, RoleForm
+from seminar.models import OutboxMessage, Role, User
 from seminar.security import admin_required
-from seminar.services import accounts
+from seminar.services import accounts, audit, notifications
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -51,3 +52,54 @@ def change_role(user_id: int) -> Response:
             flash(f"{user.name} is now {user.role.label.lower()}.", "success")
     keep = {k: v for k, v in request.args.items() if k in ("q", "role", "page")}
     return redirect(url_for("admin.users", **keep))
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log() -> str:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [
+        SelectChoice("", "Any action"),
+        *(SelectChoice(k, v) for k, v in audit.ACTIONS.items()),
+    ]
+    filters = audit.Filters()
+    if form.validate():
+        filters = audit.Filters(
+            action=form.action.data or "",
+            actor=(form.actor.data or "").strip(),
+            person=(form.person.data or "").strip(),
+            since=form.since.data,
+            until=form.until.data,
+        )
+    page = db.paginate(audit.query(filters), per_page=PER_PAGE, error_out=False)
+    keep = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "admin/audit.html", page=page, form=form, keep=keep, actions=audit.ACTIONS
+    )
+
+
+@bp.get("/outbox")
+@admin_required
+def outbox() -> str:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        smtp=notifications.smtp_configured(),
+        form=EmptyForm(),
+        max_tries=notifications.MAX_TRIES,
+    )
+
+
+@bp.post("/outbox/send")
+@admin_required
+def send_outbox() -> Response:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not notifications.smtp_configured():
+        flash("No mail server is configured (SEMINAR_MAIL_SERVER); messages stay here.", "error")
+    else:
+        result = notifications.deliver_pending()
+        flash(f"Sent {result.sent}; {result.failed} failed (see each message).", "success")
+    return redirect(url_for("admin.outbox"))

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from seminar.cli_cohorts import cohort_cli
+from seminar.cli_records import outbox_cli, records_cli
 from seminar.content.problems import display_path
 from seminar.errors import SeminarError
 from seminar.models import Role
@@ -64,6 +65,8 @@ def sync_command(check: bool, prefer_files: bool) -> None:
 user_cli = AppGroup("user", help="Manage accounts.")
 seminar_cli.add_command(user_cli)
 seminar_cli.add_command(cohort_cli)
+seminar_cli.add_command(records_cli)
+seminar_cli.add_command(outbox_cli)
 
 
 def _read_password(password_stdin: bool) -> tuple[str, bool]:

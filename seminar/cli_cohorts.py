@@ -16,7 +16,7 @@ from seminar.services.accounts import find_user
 cohort_cli = AppGroup("cohort", help="Manage cohorts.")
 
 
-def _cohort(slug: str) -> Cohort:
+def find_cohort(slug: str) -> Cohort:
     cohort = cohort_service.get_cohort(slug)
     if cohort is None:
         raise click.ClickException(f"no cohort '{slug}'")
@@ -59,7 +59,7 @@ def create(
 @click.option("--instructor", is_flag=True, help="Enrol them as the cohort's instructors.")
 def enroll(slug: str, emails: tuple[str, ...], instructor: bool) -> None:
     """Enrol existing accounts; unknown emails are reported and the rest still enrolled."""
-    cohort = _cohort(slug)
+    cohort = find_cohort(slug)
     role = MemberRole.INSTRUCTOR if instructor else MemberRole.STUDENT
     failed = False
     for email in emails:
@@ -88,7 +88,7 @@ def enroll(slug: str, emails: tuple[str, ...], instructor: bool) -> None:
 @click.option("--open", "reopen", is_flag=True, help="Let people join with the link again.")
 def invite(slug: str, rotate: bool, close: bool, reopen: bool) -> None:
     """Print the cohort's invite link (a new one with --rotate)."""
-    cohort = _cohort(slug)
+    cohort = find_cohort(slug)
     if rotate:
         cohort_service.rotate_invite(cohort)
     if close or reopen:

@@ -224,3 +224,36 @@ class CorrectionForm(FlaskForm):
         "Reason (kept in the record's history)", validators=[DataRequired(), Length(max=500)]
     )
     submit = SubmitField("Save correction")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired(message="Give a reason."), Length(max=1000)],
+        description="Kept in the audit log; a revocation reason is shown on the verify page.",
+    )
+    submit = SubmitField("Confirm")
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form that changes nothing
+
+    id = StringField(
+        "Record identifier",
+        validators=[DataRequired(message="Type the identifier printed on the record.")],
+        description=(
+            "16 letters and digits, e.g. 7G2K-9QXM-4RTB-1HZP; case and hyphens do not matter."
+        ),
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter that changes nothing
+
+    action = SelectField("Action", validators=[Optional()])
+    actor = StringField("Done by", validators=[Optional(), Length(max=120)])
+    person = StringField("Concerning", validators=[Optional(), Length(max=120)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

@@ -35,6 +35,7 @@ OWNER = USER | {"other_student": 404, "other_instructor": 404, "instructor": 404
 OWNER_OR_TEACHER = OWNER | {"instructor": OK, "admin": OK}
 TEACHER = STAFF | {"other_instructor": 404}
 MEMBER = USER | {"other_student": 404, "other_instructor": 404}  # the cohort's people only
+HOLDER = OWNER | {"admin": OK}  # a record: its holder and admins; to anyone else it does not exist
 
 
 @dataclass
@@ -50,6 +51,7 @@ class World:
     open_attempt_id: int  # the student's attempt in progress (another quiz)
     aq_id: int
     invite: str
+    record_id: str  # the student's completion record (issued by override)
 
 
 # endpoint -> (method, url builder, expectations, form data)
@@ -216,13 +218,39 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "live.answers_csv": ("GET", lambda w: f"/live/{w.live_id}/answers.csv", COHORT_STAFF, {}),
     "live.control": ("POST", lambda w: f"/live/{w.live_id}/finish", COHORT_STAFF, {}),
     "admin.users": ("GET", lambda w: "/admin/users", ADMIN, {}),
+    "admin.audit_log": ("GET", lambda w: "/admin/audit?action=record.issue", ADMIN, {}),
+    "admin.outbox": ("GET", lambda w: "/admin/outbox", ADMIN, {}),
+    "admin.send_outbox": ("POST", lambda w: "/admin/outbox/send", ADMIN, {}),
+    "records.index": ("GET", lambda w: "/records/", USER, {}),
+    "records.show": ("GET", lambda w: f"/records/{w.record_id}", HOLDER, {}),
+    "records.pdf": ("GET", lambda w: f"/records/{w.record_id}.pdf", HOLDER, {}),
+    "records.issue": ("GET", lambda w: f"/cohorts/{w.slug}/records", COHORT_ADMIN, {}),
+    "records.cohort_zip": ("GET", lambda w: f"/cohorts/{w.slug}/records.zip", COHORT_ADMIN, {}),
+    "verify.form": ("GET", lambda w: f"/verify?id={w.record_id.lower()}", ANYONE, {}),
+    "verify.show": ("GET", lambda w: f"/verify/{w.record_id}", ANYONE, {}),
+    "verify.credential": ("GET", lambda w: f"/verify/{w.record_id}.jwt", ANYONE, {}),
+    "verify.keys": ("GET", lambda w: "/.well-known/jwks.json", ANYONE, {}),
+    "verify.issuer": ("GET", lambda w: "/issuer", ANYONE, {}),
+    "verify.status_list": ("GET", lambda w: "/status/1", ANYONE, {}),
     "admin.change_role": (
         "POST",
         lambda w: f"/admin/users/{w.student_id}/role",
         ADMIN,
         {"role": "student"},
     ),
-    # Last: these change who belongs where, or end the session.
+    # Last: these change a record, who belongs where, or end the session.
+    "records.reissue": (
+        "POST",
+        lambda w: f"/records/{w.record_id}/reissue",
+        ADMIN,
+        {"reissue-reason": "Name corrected"},
+    ),
+    "records.revoke": (
+        "POST",
+        lambda w: f"/records/{w.record_id}/revoke",
+        ADMIN,
+        {"revoke-reason": "Issued in error"},
+    ),
     "cohorts.invite": ("POST", lambda w: f"/cohorts/{w.slug}/invite/open", COHORT_ADMIN, {}),
     "cohorts.remove_member": (
         "POST",
@@ -295,6 +323,15 @@ def build_world(
         leaderboard=True,
     )
     live_service.join(live, people["student"])
+    from seminar.models import RecordKind
+    from seminar.services import records as record_service
+
+    (issued,) = record_service.issue(
+        world,
+        RecordKind.COMPLETION,
+        [people["student"].id],
+        overrides={people["student"].id: "test"},
+    )
     cohort_token = session_service.calendar_token(world)
     personal_token = session_service.calendar_token(people["student"])
     return (
@@ -310,6 +347,7 @@ def build_world(
             open_attempt_id=running,
             aq_id=essay.id,
             invite=world.invite_code or "",
+            record_id=issued.record.display_id,
         ),
         clients,
     )

@@ -24,6 +24,7 @@ from seminar.models.quizzes import (
     Quiz,
     QuizVersion,
 )
+from seminar.models.records import AuditEntry, OutboxMessage, Record, RecordKind
 from seminar.models.sessions import (
     Attendance,
     AttendanceChange,
@@ -43,6 +44,7 @@ __all__ = [
     "Attendance",
     "AttendanceChange",
     "AttendanceCredit",
+    "AuditEntry",
     "ChoiceStat",
     "Cohort",
     "CohortMember",
@@ -57,6 +59,7 @@ __all__ = [
     "MemberRole",
     "Module",
     "ModuleVersion",
+    "OutboxMessage",
     "PracticalSignoff",
     "Program",
     "ProgramVersion",
@@ -64,6 +67,8 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizVersion",
+    "Record",
+    "RecordKind",
     "Role",
     "SeminarSession",
     "StudentProgress",

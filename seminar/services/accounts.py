@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar.db import db, now_utc
 from seminar.errors import NotAllowed, SeminarError
 from seminar.models import Role, User
+from seminar.services import audit
 from seminar.services.progress_snapshot import refresh_student
 
 
@@ -118,6 +119,17 @@ def set_role(user: User, role: Role | str, *, by: User) -> None:
             raise NotAllowed("This is the last admin account; make someone else admin first.")
     if by.role != Role.ADMIN:
         raise NotAllowed("Only admins change roles.")
+    if user.role != role:
+        audit.log(
+            "user.role",
+            target_type="user",
+            target_id=user.id,
+            target_label=f"{user.name} <{user.email}>",
+            subject=user,
+            before={"role": user.role.value},
+            after={"role": role.value},
+            actor=by,
+        )
     user.role = role
     db.session.commit()
 

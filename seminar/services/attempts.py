@@ -29,8 +29,9 @@ from seminar.models import (
     QuestionVersion,
     Quiz,
     QuizVersion,
+    User,
 )
-from seminar.services import progress_snapshot, quiz_stats
+from seminar.services import audit, progress_snapshot, quiz_stats
 
 # Answers that arrive this long after the deadline still count (the network is slow at venues).
 GRACE = timedelta(seconds=10)
@@ -384,6 +385,7 @@ def grade_essay(
     was_counted = attempt.in_statistics
     if was_counted:
         quiz_stats.record(attempt, -1)
+    before = {"fraction": aq.fraction, "comment": aq.comment, "attempt_score": attempt.score}
     aq.fraction = fraction
     aq.comment = comment.strip()
     aq.graded_by_id = grader_id
@@ -392,5 +394,15 @@ def grade_essay(
     db.session.flush()
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
+    audit.log(
+        "grade.essay",
+        target_type="attempt_question",
+        target_id=aq.id,
+        target_label=f"attempt {attempt.number} of {attempt.quiz.slug}, question {aq.position}",
+        subject=attempt.user_id,
+        before=before,
+        after={"fraction": aq.fraction, "comment": aq.comment, "attempt_score": attempt.score},
+        actor=db.session.get(User, grader_id),
+    )
     db.session.commit()
     progress_snapshot.refresh_student(attempt.user_id)

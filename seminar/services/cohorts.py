@@ -23,7 +23,7 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.services import progress_snapshot
+from seminar.services import audit, progress_snapshot
 from seminar.services.accounts import (
     AccountError,
     create_user,
@@ -129,6 +129,14 @@ def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) ->
     if role == MemberRole.INSTRUCTOR and user.role == Role.STUDENT:
         raise CohortError(f"{user.email} is a student; make them an instructor first.")
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role=role))
+    audit.log(
+        "enrolment.add",
+        target_type="cohort",
+        target_id=cohort.slug,
+        target_label=f"{user.name} <{user.email}> in {cohort.title}",
+        subject=user,
+        after={"cohort": cohort.slug, "role": role.value},
+    )
     try:
         db.session.commit()
     except IntegrityError:  # enrolled concurrently: the same outcome
@@ -142,6 +150,14 @@ def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) ->
 def unenroll(cohort: Cohort, user: User) -> None:
     member = _membership(cohort, user)
     if member is not None:
+        audit.log(
+            "enrolment.remove",
+            target_type="cohort",
+            target_id=cohort.slug,
+            target_label=f"{user.name} <{user.email}> in {cohort.title}",
+            subject=user,
+            before={"cohort": cohort.slug, "role": member.role.value},
+        )
         db.session.delete(member)
         db.session.execute(
             delete(StudentProgress).where(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 from seminar.models import Cohort, LessonReading, PracticalSignoff, User
-from seminar.services import progress_snapshot
+from seminar.services import audit, progress_snapshot
 
 # A heartbeat says "this tab was visible and used in the last HEARTBEAT seconds"; gaps longer
 # than that (a closed laptop, a tab in the background) never count as reading.
@@ -84,6 +84,16 @@ def record_practical(
         assessor_id=assessor.id,
     )
     db.session.add(signoff)
+    db.session.flush()
+    audit.log(
+        "practical.signoff",
+        target_type="practical",
+        target_id=signoff.id,
+        target_label=f"{student.name} in {cohort.title}",
+        subject=student,
+        after={"passed": passed, "assessed_on": assessed_on, "observed": observed, "note": note},
+        actor=assessor,
+    )
     db.session.commit()
     progress_snapshot.refresh(cohort, [student.id])
     return signoff

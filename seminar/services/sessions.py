@@ -21,7 +21,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.services import progress_snapshot
+from seminar.services import audit, progress_snapshot
 from seminar.services.cohorts import member_role
 from seminar.services.program_sync import program_from_dict
 
@@ -171,6 +171,17 @@ def mark_present(
         session_id=session.id, user_id=user.id, checked_in_at=now or now_utc(), method=method
     )
     db.session.add(attendance)
+    actor = audit.acting_user(None)
+    if actor is not None and actor.id != user.id:  # staff marking someone else present
+        db.session.flush()
+        audit.log(
+            "attendance.present",
+            target_type="attendance",
+            target_id=attendance.id,
+            target_label=f"{user.name} at {session.title}",
+            subject=user,
+            after=_snapshot(attendance),
+        )
     try:
         db.session.commit()
     except IntegrityError:  # a double tap on a slow phone, or two tabs: one attendance
@@ -203,8 +214,19 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
         )
     ).all()
     for attendance in still_in:
+        before = _snapshot(attendance)
         attendance.checked_out_at = min(now, session.ends_at)
         _credit(attendance, commit=False)
+        audit.log(
+            "attendance.close",
+            target_type="attendance",
+            target_id=attendance.id,
+            target_label=f"{attendance.user.name} at {session.title}",
+            subject=attendance.user_id,
+            before=before,
+            after=_snapshot(attendance),
+            reason="checked out when the session was closed",
+        )
     db.session.commit()
     for attendance in still_in:
         progress_snapshot.refresh_student(attendance.user_id)
@@ -228,6 +250,17 @@ def correct_attendance(
     attendance.checked_in_at = checked_in_at
     attendance.checked_out_at = checked_out_at
     _credit(attendance, commit=False)
+    audit.log(
+        "attendance.correct",
+        target_type="attendance",
+        target_id=attendance.id,
+        target_label=f"{attendance.user.name} at {attendance.session.title}",
+        subject=attendance.user_id,
+        before=before,
+        after=_snapshot(attendance),
+        reason=reason.strip(),
+        actor=by,
+    )
     db.session.add(
         AttendanceChange(
             attendance_id=attendance.id,

@@ -1,0 +1,132 @@
+"""The audit log: who changed a record, a grade, an attendance entry, a role or an enrolment.
+
+Entries are added to the caller's transaction, so a change and its entry commit together or not
+at all. Rows are never updated or deleted: the flush guard below refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import Select, event, func, or_, select
+from sqlalchemy.orm import Session
+
+from seminar.db import db
+from seminar.models import AuditEntry, User
+
+COMMAND_LINE = "command line"
+
+# What the filters offer, and how entries read.
+ACTIONS = {
+    "record.issue": "Record issued",
+    "record.revoke": "Record revoked",
+    "record.reissue": "Record reissued",
+    "grade.essay": "Essay graded",
+    "grade.accommodation": "Accommodation set",
+    "practical.signoff": "Practical sign-off",
+    "attendance.present": "Marked present",
+    "attendance.correct": "Attendance corrected",
+    "attendance.close": "Session closed",
+    "user.role": "Role changed",
+    "enrolment.add": "Enrolled",
+    "enrolment.remove": "Unenrolled",
+}
+
+
+class AppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes(session: Session, flush_context: object, instances: object) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnly("audit entries are never changed or deleted")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def acting_user(actor: User | None) -> User | None:
+    if actor is not None:
+        return actor
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()  # type: ignore[attr-defined]
+    return None
+
+
+def log(
+    action: str,
+    *,
+    target_type: str,
+    target_id: object,
+    target_label: str = "",
+    subject: User | int | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    actor: User | None = None,
+) -> AuditEntry:
+    """Add an entry to the current transaction; the caller commits it with the change.
+
+    The actor defaults to whoever is logged in for this request, else the command line.
+    """
+    who = acting_user(actor)
+    entry = AuditEntry(
+        actor_id=who.id if who is not None else None,
+        actor_label=f"{who.name} <{who.email}>" if who is not None else COMMAND_LINE,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label[:300],
+        subject_id=subject.id if isinstance(subject, User) else subject,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class Filters:
+    action: str = ""
+    actor: str = ""  # part of the actor's name or email
+    person: str = ""  # part of the name or email of whom it concerns
+    since: date | None = None
+    until: date | None = None
+
+
+def query(filters: Filters) -> Select[tuple[AuditEntry]]:
+    """Newest first, narrowed by the filters."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action == filters.action)
+    if filters.actor:
+        stmt = stmt.where(func.lower(AuditEntry.actor_label).contains(filters.actor.lower()))
+    if filters.person:
+        needle = f"%{filters.person.lower()}%"
+        people = select(User.id).where(
+            or_(func.lower(User.name).like(needle), func.lower(User.email).like(needle))
+        )
+        stmt = stmt.where(
+            or_(AuditEntry.subject_id.in_(people), func.lower(AuditEntry.target_label).like(needle))
+        )
+    if filters.since:
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
+    if filters.until:
+        next_day = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
+        stmt = stmt.where(AuditEntry.at < next_day)
+    return stmt

@@ -1,0 +1,102 @@
+"""Public verification: anyone, without an account, can check a record by its identifier.
+
+The page shows only what a verifier needs (status, holder's name, what was completed, when,
+hours, issuer). The signed credential, the issuer's keys and profile, and the revocation status
+list are here too, for wallets and automated verifiers. Rate-limited per address.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from seminar import record_ids
+from seminar.credentials import jwks
+from seminar.extensions import limiter
+from seminar.forms import VerifyForm
+from seminar.services import records as record_service
+from seminar.services.records import status_of
+
+bp = Blueprint("verify", __name__)
+
+
+def _verify_limit() -> str:
+    return str(current_app.config["VERIFY_RATE_LIMIT"])
+
+
+def _json(data: object, mimetype: str = "application/json") -> Response:
+    response = Response(json.dumps(data, indent=2), mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in other origins
+    return response
+
+
+@bp.get("/verify")
+@limiter.limit(_verify_limit)
+def form() -> str | BaseResponse | tuple[str, int]:
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        public_id = record_ids.normalise(form.id.data or "")
+        if public_id is not None:
+            return redirect(f"/verify/{record_ids.display(public_id)}")
+        form.id.errors = [
+            "That is not a record identifier: it has 16 letters and digits, "
+            "like 7G2K-9QXM-4RTB-1HZP."
+        ]
+    status = 400 if form.errors else 200
+    return render_template("verify/form.html", form=form), status
+
+
+@bp.get("/verify/<rid>")
+@limiter.limit(_verify_limit)
+def show(rid: str) -> str | BaseResponse | tuple[str, int]:
+    record = record_service.find(rid)
+    if record is None:
+        form = VerifyForm(formdata=None, data={"id": rid})
+        return render_template("verify/unknown.html", rid=rid, form=form), 404
+    if rid != record.display_id:
+        return redirect(f"/verify/{record.display_id}")
+    response = current_app.make_response(
+        render_template(
+            "verify/show.html",
+            record=record,
+            status=status_of(record),
+            issuer=record_service.issuer(),
+            superseded_by=record.superseded_by,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # a revocation shows on the next request
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/verify/<rid>.jwt")
+@limiter.limit(_verify_limit)
+def credential(rid: str) -> Response:
+    record = record_service.find(rid)
+    if record is None:
+        abort(404)
+    response = Response(record.credential_jwt, mimetype="application/jwt")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{record.display_id}.jwt"'
+    return response
+
+
+@bp.get("/.well-known/jwks.json")
+def keys() -> Response:
+    return _json(jwks([record_service.signing_key()]), "application/jwk-set+json")
+
+
+@bp.get("/issuer")
+def issuer() -> Response:
+    return _json(record_service.issuer().profile(), "application/ld+json")
+
+
+@bp.get("/status/1")
+def status_list() -> Response:
+    response = Response(record_service.status_list_jwt(), mimetype="application/jwt")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-store"  # revocation is visible at once
+    return response
