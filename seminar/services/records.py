@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from joserfc.jwk import ECKey
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seminar import credentials, record_ids
@@ -559,14 +559,23 @@ def revoke(record: Record, *, reason: str, actor: User | None = None) -> None:
     reason = reason.strip()
     if not reason:
         raise RecordError("Give a reason: it is shown on the verification page.")
-    if record.revoked_at is not None:
-        raise RecordError("This record is already revoked.")
     before = _snapshot(record)
-    record.revoked_at = now_utc()
-    record.revoked_reason = reason
     who = audit.acting_user(actor)
-    record.revoked_by_id = who.id if who else None
-    record.active_key = None
+    # Conditional: of two admins revoking at once, one wins and the other is told.
+    revoked = db.session.execute(
+        update(Record)
+        .where(Record.id == record.id, Record.revoked_at.is_(None))
+        .values(
+            revoked_at=now_utc(),
+            revoked_reason=reason,
+            revoked_by_id=who.id if who else None,
+            active_key=None,
+        )
+    ).rowcount
+    if not revoked:
+        db.session.rollback()
+        raise RecordError("This record is already revoked.")
+    db.session.refresh(record)
     audit.log(
         "record.revoke",
         target_type="record",
