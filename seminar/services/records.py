@@ -33,6 +33,7 @@ from seminar.models import (
     Attempt,
     AttemptState,
     Attendance,
+    AttendanceCredit,
     Cohort,
     Quiz,
     Record,
@@ -173,12 +174,15 @@ def candidates(
     program = program_of(cohort)
     if kind == RecordKind.COMPLETION:
         passed_on = _quiz_dates(program, ids)
+        credited = _credited_hours(cohort, ids)
     instructors = [u.name for u in cohort_instructors(cohort)]
     out = []
     for status in statuses:
         sessions = attended.get(status.user_id, [])
         hours = round(sum(s["hours"] for s in sessions), 2)
         if kind == RecordKind.COMPLETION:
+            # Every credited hour counts towards the program, sessions or otherwise.
+            hours = round(credited.get(status.user_id, 0.0), 2)
             eligible = status.eligibility.eligible
             missing = [
                 f"{r.label}: {r.missing}"
@@ -240,6 +244,17 @@ def _attendance(
             {"title": title, "date": starts_at.date().isoformat(), "hours": float(hours)}
         )
     return out
+
+
+def _credited_hours(cohort: Cohort, ids: list[int]) -> dict[int, float]:
+    return {
+        user_id: float(hours or 0)
+        for user_id, hours in db.session.execute(
+            select(AttendanceCredit.user_id, func.sum(AttendanceCredit.hours))
+            .where(AttendanceCredit.cohort_id == cohort.id, AttendanceCredit.user_id.in_(ids))
+            .group_by(AttendanceCredit.user_id)
+        )
+    }
 
 
 def _quiz_dates(program: ProgramSpec, ids: list[int]) -> dict[int, dict[str, date]]:
