@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from seminar.cli_backup import backup_command, restore_command
 from seminar.cli_cohorts import cohort_cli
 from seminar.cli_records import outbox_cli, records_cli
 from seminar.content.problems import display_path
@@ -67,6 +68,8 @@ seminar_cli.add_command(user_cli)
 seminar_cli.add_command(cohort_cli)
 seminar_cli.add_command(records_cli)
 seminar_cli.add_command(outbox_cli)
+seminar_cli.add_command(backup_command)
+seminar_cli.add_command(restore_command)
 
 
 def _read_password(password_stdin: bool) -> tuple[str, bool]:

@@ -31,9 +31,7 @@ def a_session(cohort: Cohort, title: str = "Weekend seminar, day 1") -> SeminarS
 
 def attend(session: SeminarSession, student: User, hours: float = 3) -> None:
     session_service.mark_present(session, student, method="test", now=session.starts_at)
-    session_service.check_out(
-        student, session, now=session.starts_at + timedelta(hours=hours)
-    )
+    session_service.check_out(student, session, now=session.starts_at + timedelta(hours=hours))
 
 
 def pass_quiz(student: User) -> None:
