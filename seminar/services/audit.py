@@ -20,6 +20,7 @@ from seminar.db import db
 from seminar.models import AuditEntry, User
 
 COMMAND_LINE = "command line"
+NOT_LOGGED_IN = "web request, not logged in"
 
 # What the filters offer, and how entries read.
 ACTIONS = {
@@ -67,6 +68,12 @@ def acting_user(actor: User | None) -> User | None:
     return None
 
 
+def _label(who: User | None) -> str:
+    if who is not None:
+        return f"{who.name} <{who.email}>"
+    return NOT_LOGGED_IN if has_request_context() else COMMAND_LINE
+
+
 def log(
     action: str,
     *,
@@ -86,7 +93,7 @@ def log(
     who = acting_user(actor)
     entry = AuditEntry(
         actor_id=who.id if who is not None else None,
-        actor_label=f"{who.name} <{who.email}>" if who is not None else COMMAND_LINE,
+        actor_label=_label(who),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

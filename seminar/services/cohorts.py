@@ -122,7 +122,13 @@ def _membership(cohort: Cohort, user: User) -> CohortMember | None:
     ).scalar_one_or_none()
 
 
-def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) -> bool:
+def enroll(
+    cohort: Cohort,
+    user: User,
+    role: MemberRole = MemberRole.STUDENT,
+    *,
+    actor: User | None = None,
+) -> bool:
     """Add a person to a cohort; False when they were already in it (nothing changes)."""
     if _membership(cohort, user) is not None:
         return False
@@ -136,6 +142,7 @@ def enroll(cohort: Cohort, user: User, role: MemberRole = MemberRole.STUDENT) ->
         target_label=f"{user.name} <{user.email}> in {cohort.title}",
         subject=user,
         after={"cohort": cohort.slug, "role": role.value},
+        actor=actor,
     )
     try:
         db.session.commit()
@@ -206,7 +213,7 @@ def join_with_new_account(
         licence_number=licence_number,
         licence_state=licence_state,
     )
-    enroll(cohort, user)
+    enroll(cohort, user, actor=user)  # they joined themselves, through the invite link
     return user
 
 
