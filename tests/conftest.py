@@ -26,6 +26,7 @@ from seminar.db import db
 from seminar.extensions import limiter
 from seminar.models import Role, User
 from seminar.services.accounts import create_user
+from tests.pgserver import PgCluster, find_bindir
 
 PASSWORD = "correct horse battery"
 STRICT = os.environ.get("SEMINAR_TEST_STRICT") == "1"
@@ -172,6 +173,21 @@ def _postgres_url(tmp_path: Path) -> str:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
     return PG_URL
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster of the run's own, which fault tests may stop, restart and kill into."""
+    bindir = find_bindir()
+    if bindir is None:
+        skip_or_fail("these tests need the PostgreSQL server binaries (initdb, pg_ctl)")
+    cluster = PgCluster(bindir)
+    try:
+        cluster.initdb()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.cleanup()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

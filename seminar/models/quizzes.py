@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar.db import db, now_utc
@@ -86,10 +86,19 @@ class QuestionVersion(db.Model):
 class Attempt(db.Model):
     __tablename__ = "attempts"
     # The attempt number is unique per student and quiz: two concurrent starts cannot both
-    # take the last allowed attempt.
+    # take the last allowed attempt. At most one attempt per student and quiz is open: two
+    # starts racing past each other's "is one open?" read cannot open two.
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
         Index("ix_attempts_state_deadline", "state", "deadline"),
+        Index(
+            "uq_attempts_one_open",
+            "user_id",
+            "quiz_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
