@@ -7,6 +7,7 @@ that cannot run fails instead of skipping.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import textwrap
@@ -156,10 +157,32 @@ def _sqlite_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str
     return f"sqlite:///{target}"
 
 
+_local_pg: dict[str, Any] = {}
+
+
+def postgres_url() -> str:
+    """SEMINAR_TEST_DATABASE_URL if set, else a throwaway cluster this run starts (when the
+    PostgreSQL server binaries are installed), else skip, or fail under SEMINAR_TEST_STRICT."""
+    if PG_URL:
+        return PG_URL
+    if "url" not in _local_pg:
+        bindir = find_bindir()
+        if bindir is None:
+            skip_or_fail(
+                "PostgreSQL tests need SEMINAR_TEST_DATABASE_URL or the PostgreSQL server "
+                "binaries (Debian: apt-get install postgresql)"
+            )
+        cluster = PgCluster(bindir)
+        atexit.register(cluster.cleanup)
+        cluster.initdb()
+        cluster.start()
+        _local_pg["url"] = cluster.create_database("seminar_test")
+    return str(_local_pg["url"])
+
+
 def _postgres_url(tmp_path: Path) -> str:
-    if not PG_URL:
-        skip_or_fail("PostgreSQL tests need SEMINAR_TEST_DATABASE_URL")
-    app = create_app(base_config(PG_URL, tmp_path, tmp_path))
+    url = postgres_url()
+    app = create_app(base_config(url, tmp_path, tmp_path))
     with app.app_context():
         if not _pg_ready.get("migrated"):
             with db.engine.begin() as conn:
@@ -172,7 +195,7 @@ def _postgres_url(tmp_path: Path) -> str:
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
-    return PG_URL
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ from seminar.services.content_sync import sync_content
 from seminar.services.lessons import save_web_edit, set_complete
 from seminar.services.progress import PRACTICAL_CHECKLIST, record_heartbeat, record_practical
 from seminar.services.progress_snapshot import refresh
-from tests.conftest import PASSWORD, PG_URL, PROGRAM, QUIZ, base_config, skip_or_fail
+from tests.conftest import PASSWORD, PROGRAM, QUIZ, base_config, postgres_url
 
 ESSAY = "\n## Explain why the sacrum matters. {#why}\n"
 
@@ -200,14 +200,13 @@ def fresh_app(backend: str, tmp_path: Path, lessons_dir: Path) -> Iterator[Flask
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     else:
-        if not PG_URL:
-            skip_or_fail("PostgreSQL tests need SEMINAR_TEST_DATABASE_URL")
-        name = f"{make_url(PG_URL).database}_restore"
-        admin_engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        pg_url = postgres_url()
+        name = f"{make_url(pg_url).database}_restore"
+        admin_engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
         with admin_engine.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
     other = create_app(base_config(url, tmp_path / "second", lessons_dir))
     try:
         with other.app_context():
