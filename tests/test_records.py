@@ -740,3 +740,37 @@ def test_records_issue_and_revoke_from_the_command_line(
     assert missing.exit_code != 0 and "no record" in missing.output
     unknown = runner.invoke(args=["seminar", "records", "issue", "--cohort", "nope"])
     assert unknown.exit_code != 0 and "no cohort 'nope'" in unknown.output
+
+
+# --- scale -----------------------------------------------------------------------------------
+
+
+def test_query_counts_do_not_grow_with_the_cohort(
+    app: Flask, world: Cohort, ada: User, admin: User, teacher: User
+) -> None:
+    from seminar.services.demo import add_synthetic_students
+    from tests.conftest import count_queries
+
+    add_synthetic_students(world, 10, seed=5, assessor=teacher)
+    record = issue_one(world, ada, actor=admin)
+    staff = app.test_client()
+    login(staff, admin)
+    stranger = app.test_client()
+    slug, display_id, cohort_id, teacher_id = world.slug, record.display_id, world.id, teacher.id
+
+    def measure() -> tuple[int, int, int]:
+        db.session.expunge_all()
+        with count_queries() as preview:
+            assert staff.get(f"/cohorts/{slug}/records").status_code == 200
+        with count_queries() as listing:
+            assert staff.get(f"/records/?cohort={slug}").status_code == 200
+        with count_queries() as verify:
+            assert stranger.get(f"/verify/{display_id}").status_code == 200
+        return len(preview), len(listing), len(verify)
+
+    small = measure()
+    add_synthetic_students(
+        db.session.get(Cohort, cohort_id), 300, seed=6, assessor=db.session.get(User, teacher_id)
+    )
+    assert measure() == small
+    assert small[2] <= 3  # the verify page: the record (and what superseded it), nothing else
