@@ -15,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
     _configure(app, test_config)
+    _trust_proxy(app)
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -50,6 +51,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         VERIFY_RATE_LIMIT="60 per minute",  # per address, on the public verification pages
         MAIL_SERVER="",  # SMTP host; empty keeps email in the admins' outbox
         MAIL_PORT=25,
+        PROXY_COUNT=0,  # reverse proxies in front (1 behind nginx): trust their X-Forwarded-*
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -66,6 +68,16 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     https = app.config["BASE_URL"].startswith("https://")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         app.config[key] = bool(app.config.get(key)) or https
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Behind N reverse proxies (PROXY_COUNT), take the client's address and scheme from their
+    X-Forwarded-* headers: rate limits then count each visitor, not the proxy."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _instance_secret(path: Path) -> str:

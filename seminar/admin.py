@@ -74,7 +74,12 @@ def audit_log() -> str:
     page = db.paginate(audit.query(filters), per_page=PER_PAGE, error_out=False)
     keep = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "admin/audit.html", page=page, form=form, keep=keep, actions=audit.ACTIONS
+        "admin/audit.html",
+        page=page,
+        form=form,
+        keep=keep,
+        actions=audit.ACTIONS,
+        changes=audit.changes,
     )
 
 
@@ -100,6 +105,6 @@ def send_outbox() -> Response:
     if not notifications.smtp_configured():
         flash("No mail server is configured (SEMINAR_MAIL_SERVER); messages stay here.", "error")
     else:
-        result = notifications.deliver_pending()
-        flash(f"Sent {result.sent}; {result.failed} failed (see each message).", "success")
+        notifications.dispatch()  # in the background: a slow mail server never holds the page
+        flash("Sending the unsent messages now; reload this page to see how it went.", "success")
     return redirect(url_for("admin.outbox"))

@@ -75,7 +75,7 @@ def render(cert: Certificate) -> bytes:
     pdf.set_xy(20, 60)
     pdf.cell(width - 40, 7, "This is to record that", align="C")
     pdf.set_text_color(*INK)
-    pdf.set_font("Serif", "B", 26)
+    _fit(pdf, "Serif", "B", 26, cert.holder_name, width - 50)  # long names shrink, never clip
     pdf.set_xy(20, 70)
     pdf.cell(width - 40, 13, cert.holder_name, align="C")
     y = 85
@@ -89,7 +89,7 @@ def render(cert: Certificate) -> bytes:
     pdf.set_font("Sans", "", 12)
     pdf.set_xy(40, y + 3)
     pdf.multi_cell(width - 80, 7, cert.statement, align="C")
-    pdf.set_font("Serif", "B", 16)
+    _fit(pdf, "Serif", "B", 16, cert.title, width - 60)
     pdf.set_x(30)
     pdf.multi_cell(width - 60, 9, cert.title, align="C")
 
@@ -139,6 +139,13 @@ def render(cert: Certificate) -> bytes:
             pdf.set_xy(0, height / 2 - 12)
             pdf.cell(width, 24, cert.void_notice, align="C")
     return bytes(pdf.output())
+
+
+def _fit(pdf: FPDF, family: str, style: str, size: float, text: str, room: float) -> None:
+    pdf.set_font(family, style, size)
+    while size > 12 and pdf.get_string_width(text) > room:
+        size -= 1
+        pdf.set_font(family, style, size)
 
 
 def _qr_png(url: str) -> io.BytesIO:

@@ -38,20 +38,25 @@ def issue(slug: str, kind: str) -> None:
     """
     cohort = find_cohort(slug)
     record_kind = RecordKind(kind)
-    eligible = [
-        c.user_id
-        for c in record_service.candidates(cohort, record_kind)
-        if c.eligible or c.existing
-    ]
+    found = record_service.candidates(cohort, record_kind)
     try:
-        issued = record_service.issue(cohort, record_kind, eligible)
+        issued = record_service.issue(
+            cohort, record_kind, [c.user_id for c in found if c.ready or c.existing]
+        )
     except RecordError as exc:
         raise click.ClickException(str(exc)) from None
-    emails = {c.user_id: c.email for c in record_service.candidates(cohort, record_kind)}
+    emails = {c.user_id: c.email for c in found}
     for item in issued:
         click.echo(f"{item.record.display_id} {emails[item.record.holder_id]} {kind}")
     new = sum(i.created for i in issued)
     click.echo(f"{new} issued, {len(issued) - new} already held", err=True)
+    for c in found:
+        if c.eligible and c.revoked is not None:
+            click.echo(
+                f"skipped {c.email}: record {c.revoked.display_id} was revoked; "
+                "issue again from the cohort's records page, with a reason",
+                err=True,
+            )
 
 
 @records_cli.command("revoke")

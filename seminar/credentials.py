@@ -13,6 +13,7 @@ import base64
 import gzip
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -83,23 +84,24 @@ class Award:
 
 
 def load_or_create_key(path: Path, pem: str | None = None) -> ECKey:
-    """The issuer's P-256 key: given as PEM, else read from `path`, else generated there once.
-
-    Creating with O_EXCL means two workers starting at once end up with the same key: the
-    loser of the race reads the winner's file.
-    """
+    """The issuer's P-256 key: given as PEM, else read from `path`, else generated there once
+    (two workers starting at once end up with the same key)."""
     if pem:
         return _private(ECKey.import_key(pem.encode()))
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         data = ECKey.generate_key("P-256", private=True).as_pem(private=True)
+        # Written whole under a private name, then linked into place: the link fails if
+        # another worker got there first, and nobody ever reads a half-written key.
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".issuer-key-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:  # mkstemp makes it 0600
+                f.write(data)
+            os.link(temp, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
+        finally:
+            os.unlink(temp)
     return _private(ECKey.import_key(path.read_bytes()))
 
 
@@ -235,15 +237,6 @@ def encode_status_list(indexes: Iterable[int], size: int = STATUS_LIST_BITS) -> 
         bits[index // 8] |= 0x80 >> (index % 8)
     packed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
-
-
-def status_bit(encoded: str, index: int) -> bool:
-    """Read one bit back (what a verifier does)."""
-    if not encoded.startswith("u"):
-        raise ValueError("not a multibase base64url string")
-    data = encoded[1:]
-    bits = gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
 def status_list_credential(

@@ -226,13 +226,20 @@ class CorrectionForm(FlaskForm):
     submit = SubmitField("Save correction")
 
 
-class ReasonForm(FlaskForm):
+class RevokeForm(FlaskForm):
     reason = TextAreaField(
-        "Reason",
+        "Reason (shown publicly)",
         validators=[DataRequired(message="Give a reason."), Length(max=1000)],
-        description="Kept in the audit log; a revocation reason is shown on the verify page.",
+        description="The verification page shows it with the date; the holder is emailed.",
     )
-    submit = SubmitField("Confirm")
+
+
+class ReissueForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for reissuing",
+        validators=[DataRequired(message="Give a reason."), Length(max=1000)],
+        description="For example: name changed after marriage. Kept in the audit log.",
+    )
 
 
 class VerifyForm(FlaskForm):

@@ -24,15 +24,18 @@ from werkzeug.wrappers import Response
 
 from seminar import certificate_pdf, record_ids
 from seminar.db import db
-from seminar.forms import EmptyForm, ReasonForm
+from seminar.forms import EmptyForm, ReissueForm, RevokeForm
 from seminar.models import Cohort, Record, RecordKind, Role, SeminarSession
 from seminar.security import admin_required
 from seminar.services import records as record_service
-from seminar.services.records import RecordError, RecordStatus, status_of
+from seminar.services.records import OverrideNeeded, RecordError, RecordStatus, status_of
 
 bp = Blueprint("records", __name__)
 
 PAGE_SIZE = 50
+REASON_NEEDED = (
+    "Give a reason: this student has not met the requirements, or had this record revoked."
+)
 
 
 def record_for_viewer(rid: str) -> Record:
@@ -85,14 +88,7 @@ def show(rid: str) -> str | Response:
     record = record_for_viewer(rid)
     if rid != record.display_id:
         return redirect(url_for(".show", rid=record.display_id))
-    return render_template(
-        "records/show.html",
-        record=record,
-        status=status_of(record),
-        verify_url=record_service.verify_url(record.public_id),
-        revoke_form=ReasonForm(prefix="revoke"),
-        reissue_form=ReasonForm(prefix="reissue"),
-    )
+    return _show_page(record)
 
 
 @bp.get("/records/<rid>.pdf")
@@ -108,9 +104,9 @@ def pdf(rid: str) -> Response:
 
 @bp.post("/records/<rid>/revoke")
 @admin_required
-def revoke(rid: str) -> str | Response:
+def revoke(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
-    form = ReasonForm(prefix="revoke")
+    form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
         try:
             record_service.revoke(record, reason=form.reason.data or "")
@@ -121,14 +117,14 @@ def revoke(rid: str) -> str | Response:
                 f"Record {record.display_id} is revoked; its verification page says so.", "success"
             )
             return redirect(url_for(".show", rid=record.display_id))
-    return _show_with_errors(record, revoke_form=form)
+    return _show_page(record, revoke_form=form), 400
 
 
 @bp.post("/records/<rid>/reissue")
 @admin_required
-def reissue(rid: str) -> str | Response:
+def reissue(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
-    form = ReasonForm(prefix="reissue")
+    form = ReissueForm(prefix="reissue")
     if form.validate_on_submit():
         try:
             new = record_service.reissue(record, reason=form.reason.data or "")
@@ -140,21 +136,23 @@ def reissue(rid: str) -> str | Response:
                 "success",
             )
             return redirect(url_for(".show", rid=new.display_id))
-    return _show_with_errors(record, reissue_form=form)
+    return _show_page(record, reissue_form=form), 400
 
 
-def _show_with_errors(
-    record: Record, *, revoke_form: ReasonForm | None = None, reissue_form: ReasonForm | None = None
-) -> tuple[str, int]:
-    page = render_template(
+def _show_page(
+    record: Record,
+    *,
+    revoke_form: RevokeForm | None = None,
+    reissue_form: ReissueForm | None = None,
+) -> str:
+    return render_template(
         "records/show.html",
         record=record,
         status=status_of(record),
         verify_url=record_service.verify_url(record.public_id),
-        revoke_form=revoke_form or ReasonForm(prefix="revoke", formdata=None),
-        reissue_form=reissue_form or ReasonForm(prefix="reissue", formdata=None),
+        revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
+        reissue_form=reissue_form or ReissueForm(prefix="reissue", formdata=None),
     )
-    return page, 400
 
 
 # --- issuing to a cohort ------------------------------------------------------------------
@@ -218,21 +216,9 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
             for k, v in request.form.items()
             if re.fullmatch(r"reason-\d+", k) and v.strip()
         }
-        found = {
-            c.user_id: c
-            for c in record_service.candidates(cohort, scope.kind, session=scope.session)
-        }
-        errors = {
-            uid: "Give a reason to issue to someone who has not met the requirements."
-            for uid in chosen
-            if uid in found
-            and not found[uid].eligible
-            and not found[uid].existing
-            and uid not in reasons
-        }
         if not chosen:
-            flash("Choose at least one student.", "error")
-        elif not errors:
+            flash("Tick at least one student.", "error")
+        else:
             try:
                 issued = record_service.issue(
                     cohort,
@@ -242,6 +228,8 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
                     session=scope.session,
                     overrides=reasons,
                 )
+            except OverrideNeeded as exc:
+                errors = dict.fromkeys(exc.user_ids, REASON_NEEDED)
             except RecordError as exc:
                 flash(str(exc), "error")
             else:
@@ -254,8 +242,8 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
                 )
                 return redirect(url_for(".index", cohort=cohort.slug))
     candidates = record_service.candidates(cohort, scope.kind, session=scope.session)
-    if not chosen:
-        chosen = {c.user_id for c in candidates if c.eligible and c.existing is None}
+    if request.method == "GET":
+        chosen = {c.user_id for c in candidates if c.ready}
     page = render_template(
         "records/issue.html",
         cohort=cohort,
@@ -266,6 +254,8 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
         reasons=reasons,
         errors=errors,
         form=form,
+        local_links=record_service.base_url_is_local(),
+        base_url=record_service.base_url(),
     )
     return (page, 400) if errors else page
 

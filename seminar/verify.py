@@ -85,16 +85,19 @@ def credential(rid: str) -> Response:
 
 
 @bp.get("/.well-known/jwks.json")
+@limiter.limit(_verify_limit)
 def keys() -> Response:
     return _json(jwks([record_service.signing_key()]), "application/jwk-set+json")
 
 
 @bp.get("/issuer")
+@limiter.limit(_verify_limit)
 def issuer() -> Response:
     return _json(record_service.issuer().profile(), "application/ld+json")
 
 
 @bp.get("/status/1")
+@limiter.limit(_verify_limit)
 def status_list() -> Response:
     response = Response(record_service.status_list_jwt(), mimetype="application/jwt")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -206,6 +206,15 @@ def test_expiry_and_recertification_come_from_the_program(
     db.session.commit()
     page = client.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Expired" in page and "valid until" in page
+    with pytest.raises(RecordError, match="issue a new one to renew"):
+        record_service.reissue(record, reason="renew", actor=admin)
+    # Renewal: issuing again gives a new, current record; the expired one stays expired.
+    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    assert candidate.ready and candidate.existing is None
+    renewed = issue_one(world, ada, actor=admin)
+    assert renewed.id != record.id and status_of(renewed) == RecordStatus.VALID
+    db.session.refresh(record)
+    assert status_of(record) == RecordStatus.EXPIRED and record.active_key is None
 
 
 # --- verification --------------------------------------------------------------------------
@@ -295,6 +304,34 @@ def test_anyone_can_verify_a_record_and_its_signed_credential(
         pyjwt.decode(f"{head}.{body}.{sig}", key.keys[0].key, algorithms=["ES256"])
 
 
+def test_the_public_credential_reveals_no_scores_and_no_override_reasons(
+    world: Cohort, ada: User, bob: User, admin: User
+) -> None:
+    earned = issue_one(world, ada, actor=admin)
+    waived = issue_one(world, bob, actor=admin, overrides={bob.id: "Hospitalised; note on file"})
+    claims = {
+        r.id: pyjwt.decode(r.credential_jwt, options={"verify_signature": False})
+        for r in (earned, waived)
+    }
+    for body in claims.values():
+        text = json.dumps(body)
+        for private in ("Hospitalised", "100%", "Passed with", "DC-1234", ada.email, bob.email):
+            assert private not in text
+    # The achievement is the program's, the same for every holder, stated from its definition.
+    achievements = [c["credentialSubject"]["achievement"] for c in claims.values()]
+    assert achievements[0] == achievements[1]
+    assert achievements[0]["criteria"]["narrative"] == (
+        "Complete every lesson of the course. Pass the quiz 'check' with at least 60%. "
+        "Attend at least 2 hours of seminar sessions in person, presence verified at check-in "
+        "and check-out. Have practical skills assessed and signed off by an instructor."
+    )
+    assert "discretion" in claims[waived.id]["evidence"][0]["narrative"]
+    assert (
+        claims[earned.id]["credentialSubject"]["id"] != claims[waived.id]["credentialSubject"]["id"]
+    )
+    assert claims[earned.id]["credentialSubject"]["id"].startswith("urn:uuid:")
+
+
 def test_the_verify_form_and_unknown_identifiers(
     app: Flask, world: Cohort, ada: User, admin: User
 ) -> None:
@@ -346,9 +383,16 @@ def test_revocation_shows_everywhere_within_one_request(
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record.revoke"))
     assert entry.before["revoked"] is False and entry.after["revoked"] is True
     assert entry.reason == "Attendance sheet was falsified" and entry.actor_id == admin.id
-    # After revocation the holder can be issued a fresh record (the old one stays revoked).
-    again = issue_one(world, ada, actor=admin)
-    assert again.id != record.id
+    # After a revocation, issuing again needs an override reason, like any exception; bulk
+    # issuing never ticks them and the command line skips them.
+    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    assert candidate.eligible and candidate.revoked.id == record.id and not candidate.ready
+    with pytest.raises(record_service.OverrideNeeded):
+        issue_one(world, ada, actor=admin)
+    preview = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
+    assert "Revoked" in preview and f'value="{ada.id}" checked' not in preview
+    again = issue_one(world, ada, actor=admin, overrides={ada.id: "Sheet verified after all"})
+    assert again.id != record.id and again.override_reason == "Sheet verified after all"
 
 
 def test_reissue_after_a_name_change_supersedes_the_old_record(
@@ -380,6 +424,12 @@ def test_reissue_after_a_name_change_supersedes_the_old_record(
     assert again.record.id == new.id and not again.created
     with pytest.raises(RecordError, match="Only a current record"):
         record_service.reissue(old, reason="again", actor=admin)
+    issued_new = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "record.issue", AuditEntry.target_id == new.public_id
+        )
+    )
+    assert issued_new.reason == "Name changed (marriage)"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record.reissue"))
     assert entry.before["holder"] == "Ada Lovelace" and entry.after["holder"] == "Ada King"
 
@@ -591,7 +641,38 @@ def test_essay_grades_are_audited(
     assert all(e.actor_id == teacher.id and e.subject_id == student.id for e in entries)
 
 
+def test_a_reissue_racing_a_revocation_loses_cleanly(world: Cohort, ada: User, admin: User) -> None:
+    from sqlalchemy import update
+
+    record = issue_one(world, ada, actor=admin)
+    status_of(record)  # loaded: this session still believes it is valid
+    with db.engine.begin() as other:  # another admin, on another connection, revokes it
+        other.execute(
+            update(Record)
+            .where(Record.id == record.id)
+            .values(revoked_at=func.now(), revoked_reason="x", active_key=None)
+        )
+    with pytest.raises(RecordError, match="just revoked or reissued"):
+        record_service.reissue(record, reason="Name changed", actor=admin)
+    assert db.session.scalar(select(func.count()).select_from(Record)) == 1
+
+
+def test_the_issuer_key_is_made_once_even_by_workers_racing(tmp_path: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from seminar.credentials import load_or_create_key
+
+    path = tmp_path / "instance" / "issuer_key.pem"
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: load_or_create_key(path).thumbprint(), range(16)))
+    assert len(set(keys)) == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in path.parent.iterdir()] == ["issuer_key.pem"]
+
+
 def test_the_audit_log_is_append_only(world: Cohort, ada: User, admin: User) -> None:
+    from sqlalchemy import delete, update
+
     issue_one(world, ada, actor=admin)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record.issue"))
     entry.reason = "rewritten"
@@ -602,6 +683,12 @@ def test_the_audit_log_is_append_only(world: Cohort, ada: User, admin: User) -> 
     with pytest.raises(audit.AppendOnly):
         db.session.commit()
     db.session.rollback()
+    with pytest.raises(audit.AppendOnly):
+        db.session.execute(update(AuditEntry).values(reason="bulk rewrite"))
+    with pytest.raises(audit.AppendOnly):
+        db.session.execute(delete(AuditEntry))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) >= 1
 
 
 def test_admins_read_the_audit_log_with_filters(
@@ -616,6 +703,7 @@ def test_admins_read_the_audit_log_with_filters(
     assert "<td>Record issued" in everything and "<td>Record revoked" in everything
     revoked = staff.get("/admin/audit?action=record.revoke").get_data(as_text=True)
     assert "Override was a mistake" in revoked and "<td>Record issued" not in revoked
+    assert "False → True" in revoked  # only what changed: revoked, from False to True
     by_person = staff.get("/admin/audit?person=ada").get_data(as_text=True)
     assert "Ada Lovelace" in by_person and "Bob Newcomer" not in by_person
     today = date.today()
@@ -638,7 +726,10 @@ def test_without_smtp_messages_wait_in_the_outbox(
     record_service.revoke(record, reason="Issued in error", actor=admin)
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [m.to_email for m in messages] == [ada.email, ada.email]
-    assert "has been issued" in messages[0].body and record.display_id in messages[0].body
+    assert (
+        "has issued you a certificate of completion" in messages[0].body
+        and record.display_id in messages[0].body
+    )
     assert f"/verify/{record.display_id}" in messages[0].body
     assert "Reason: Issued in error" in messages[1].body
     assert all(m.sent_at is None and m.tries == 0 for m in messages)
@@ -706,11 +797,21 @@ def test_a_mail_server_that_is_down_never_fails_issuing(
 ) -> None:
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
     record = issue_one(world, ada, actor=admin)
-    assert record.id is not None
-    result = notifications.deliver_pending()  # what the background thread and cron do
-    message = db.session.scalar(select(OutboxMessage))
+    assert record.id is not None  # issued, whatever the mail server does
+
+    def failed() -> OutboxMessage | None:
+        db.session.expire_all()
+        message = db.session.scalar(select(OutboxMessage))
+        return message if message is not None and message.last_error else None
+
+    assert wait_for(lambda: failed() is not None)  # the background attempt recorded why
+    message = failed()
     assert message.sent_at is None and "ConnectionRefusedError" in message.last_error
-    assert message.tries >= 1 and result.sent == 0
+    assert message.tries == 1
+    result = notifications.deliver_pending()  # what the Send button and cron do: try again
+    assert (result.sent, result.failed) == (0, 1)
+    db.session.expire_all()
+    assert db.session.scalar(select(OutboxMessage.tries)) == 2
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -38,8 +38,10 @@ class Record(db.Model):
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("seminar_sessions.id"))
-    # Set while the record is current: one current record per holder and subject, enforced
-    # by the unique index, so issuing twice (or two admins at once) cannot duplicate it.
+    # Who and what the record is for (holder, kind, cohort or session); kept for good.
+    scope_key: Mapped[str] = mapped_column(String(120), index=True)
+    # The scope key while the record is current: one current record per holder and subject,
+    # enforced by the unique index, so issuing twice (or two admins at once) cannot duplicate it.
     active_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     holder_name: Mapped[str] = mapped_column(String(120))
     holder_licence: Mapped[str] = mapped_column(String(130), default="")

@@ -14,7 +14,7 @@ from typing import Any
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, event, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from seminar.db import db
 from seminar.models import AuditEntry, User
@@ -48,6 +48,12 @@ def _refuse_changes(session: Session, flush_context: object, instances: object) 
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnly("audit entries are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEntry.__mapper__:
+        raise AppendOnly("audit entries are never changed or deleted")
 
 
 def _jsonable(value: Any) -> Any:
@@ -105,6 +111,15 @@ def log(
     )
     db.session.add(entry)
     return entry
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field the entry changed, or set, or cleared."""
+    before, after = entry.before or {}, entry.after or {}
+    fields = list(dict.fromkeys([*before, *after]))
+    if entry.before is not None and entry.after is not None:
+        fields = [f for f in fields if before.get(f) != after.get(f)]
+    return [(f, before.get(f), after.get(f)) for f in fields]
 
 
 @dataclass(frozen=True)

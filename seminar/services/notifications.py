@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -54,32 +55,45 @@ class Delivery:
     failed: int
 
 
-def deliver_pending(limit: int = 200) -> Delivery:
-    """Send unsent messages (oldest first); each failure is recorded on its message."""
-    if not smtp_configured():
+def deliver_pending(limit: int = 200, budget_seconds: float = 120) -> Delivery:
+    """Send unsent messages (oldest first); each failure is recorded on its message.
+
+    One pass at a time per process (others return at once: the running pass takes their
+    messages too), and no longer than the time budget, so a hanging server cannot pile up.
+    """
+    if not smtp_configured() or not _send_lock.acquire(blocking=False):
         return Delivery(0, 0)
     sent = failed = 0
-    with _send_lock:
-        messages = db.session.scalars(
-            select(OutboxMessage)
+    deadline = time.monotonic() + budget_seconds
+    try:
+        # Noted before any commit: the claim below compares with what we read here, so a
+        # message another host claimed in the meantime is skipped, not sent twice.
+        batch = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.tries)
             .where(OutboxMessage.sent_at.is_(None), OutboxMessage.tries < MAX_TRIES)
             .order_by(OutboxMessage.id)
             .limit(limit)
         ).all()
-        for message in messages:
-            # Claim it: another host delivering at the same moment skips what we took.
+        for message_id, tries in batch:
+            if time.monotonic() > deadline:
+                break
             claimed = db.session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.tries == message.tries)
-                .where(OutboxMessage.sent_at.is_(None))
-                .values(tries=OutboxMessage.tries + 1)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.tries == tries,
+                    OutboxMessage.sent_at.is_(None),
+                )
+                .values(tries=tries + 1)
             ).rowcount
             db.session.commit()
             if not claimed:
                 continue
+            message = db.session.get(OutboxMessage, message_id)
+            assert message is not None
             try:
                 _send(message)
-            except (OSError, smtplib.SMTPException) as exc:
+            except Exception as exc:  # any failure stays on the message, for admins to see
                 message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
                 failed += 1
             else:
@@ -87,6 +101,8 @@ def deliver_pending(limit: int = 200) -> Delivery:
                 message.last_error = ""
                 sent += 1
             db.session.commit()
+    finally:
+        _send_lock.release()
     return Delivery(sent, failed)
 
 

@@ -9,6 +9,7 @@ holder's copy to change.
 from __future__ import annotations
 
 import calendar
+import hmac
 import secrets
 import uuid
 from collections import defaultdict
@@ -18,8 +19,10 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import current_app
 from joserfc.jwk import ECKey
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +38,8 @@ from seminar.models import (
     Attendance,
     AttendanceCredit,
     Cohort,
+    Program,
+    ProgramVersion,
     Quiz,
     Record,
     RecordKind,
@@ -43,6 +48,7 @@ from seminar.models import (
 )
 from seminar.progress import StudentStatus, cohort_statuses, program_of
 from seminar.services import audit, notifications
+from seminar.services.program_sync import program_from_dict
 from seminar.services.sessions import cohort_instructors
 
 _KEY_CACHE = "seminar_issuer_key"
@@ -64,7 +70,7 @@ def status_of(record: Record, today: date | None = None) -> RecordStatus:
         return RecordStatus.REVOKED
     if record.superseded_by_id is not None:
         return RecordStatus.SUPERSEDED
-    if record.expires_on is not None and record.expires_on < (today or today_utc()):
+    if record.expires_on is not None and record.expires_on < (today or local_today()):
         return RecordStatus.EXPIRED
     return RecordStatus.VALID
 
@@ -72,8 +78,8 @@ def status_of(record: Record, today: date | None = None) -> RecordStatus:
 # --- the issuer ---------------------------------------------------------------------------
 
 
-def base_url(app: Flask | None = None) -> str:
-    return str((app or current_app).config["BASE_URL"]).rstrip("/")
+def base_url() -> str:
+    return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
 def issuer() -> credentials.Issuer:
@@ -96,6 +102,12 @@ def signing_key() -> ECKey:
         key = credentials.load_or_create_key(path, app.config.get("ISSUER_KEY"))
         app.extensions[_KEY_CACHE] = key
     return key
+
+
+def base_url_is_local() -> bool:
+    """Records carry their verification link for good: a loopback one works nowhere else."""
+    host = urlsplit(base_url()).hostname or ""
+    return host in ("127.0.0.1", "localhost", "::1") or host.endswith(".localhost")
 
 
 def verify_url(public_id: str) -> str:
@@ -126,6 +138,17 @@ def status_list_jwt() -> str:
 
 # --- who gets what ------------------------------------------------------------------------
 
+MAX_REASON = 500
+
+
+class OverrideNeeded(RecordError):
+    """Some chosen students need a reason before they can be issued the record."""
+
+    def __init__(self, needing: list[Candidate]) -> None:
+        self.user_ids = [c.user_id for c in needing]
+        names = ", ".join(c.name for c in needing)
+        super().__init__(f"Not eligible: {names}. To issue anyway, give a reason for the override.")
+
 
 @dataclass
 class Candidate:
@@ -137,12 +160,23 @@ class Candidate:
     eligible: bool
     missing: list[str]
     hours: float
-    existing: Record | None = None
+    existing: Record | None = None  # their current record of this kind and scope
+    revoked: Record | None = None  # their last revoked one, when none is current
     evidence: dict[str, Any] = field(default_factory=dict)
     completed_on: date | None = None
 
+    @property
+    def needs_reason(self) -> bool:
+        """Issuing needs an override reason: not eligible, or a record was revoked before."""
+        return self.existing is None and (not self.eligible or self.revoked is not None)
 
-def active_key(kind: RecordKind, cohort: Cohort, user_id: int, session_id: int | None) -> str:
+    @property
+    def ready(self) -> bool:
+        """Eligible, holding nothing current, never revoked: what bulk issuing ticks."""
+        return self.existing is None and not self.needs_reason
+
+
+def scope_key(kind: RecordKind, cohort: Cohort, user_id: int, session_id: int | None) -> str:
     scope = f"session:{session_id}" if session_id is not None else f"cohort:{cohort.id}"
     return f"{kind.value}:{scope}:user:{user_id}"
 
@@ -161,21 +195,22 @@ def candidates(
     statuses = cohort_statuses(cohort, None if user_ids is None else list(user_ids))
     ids = [s.user_id for s in statuses]
     attended = _attendance(cohort, ids, session)
-    existing = {
-        r.active_key: r
-        for r in db.session.scalars(
-            select(Record).where(
-                Record.active_key.in_(
-                    [active_key(kind, cohort, i, session and session.id) for i in ids]
-                )
-            )
-        )
-    }
+    keys = {i: scope_key(kind, cohort, i, session and session.id) for i in ids}
+    current: dict[str, Record] = {}
+    revoked: dict[str, Record] = {}
+    for record in db.session.scalars(
+        select(Record).where(Record.scope_key.in_(list(keys.values()))).order_by(Record.id)
+    ):
+        if record.active_key is not None:
+            current[record.scope_key] = record
+        elif record.revoked_at is not None:
+            revoked[record.scope_key] = record  # the latest wins
     program = program_of(cohort)
     if kind == RecordKind.COMPLETION:
         passed_on = _quiz_dates(program, ids)
         credited = _credited_hours(cohort, ids)
     instructors = [u.name for u in cohort_instructors(cohort)]
+    today = local_today()
     out = []
     for status in statuses:
         sessions = attended.get(status.user_id, [])
@@ -205,6 +240,10 @@ def candidates(
         dates += [date.fromisoformat(q["passed_on"]) for q in evidence.get("quizzes", [])]
         if practical := evidence.get("practical"):
             dates.append(date.fromisoformat(practical["assessed_on"]))
+        key = keys[status.user_id]
+        existing = current.get(key)
+        if existing is not None and status_of(existing, today) == RecordStatus.EXPIRED:
+            existing = None  # an expired record is renewed by issuing again
         out.append(
             Candidate(
                 user_id=status.user_id,
@@ -213,9 +252,8 @@ def candidates(
                 eligible=eligible,
                 missing=missing,
                 hours=hours,
-                existing=existing.get(
-                    active_key(kind, cohort, status.user_id, session and session.id)
-                ),
+                existing=existing,
+                revoked=None if key in current else revoked.get(key),
                 evidence=evidence,
                 completed_on=max(dates) if dates and eligible else None,
             )
@@ -240,9 +278,8 @@ def _attendance(
         query = query.where(SeminarSession.id == session.id)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for user_id, title, starts_at, hours in db.session.execute(query):
-        out[user_id].append(
-            {"title": title, "date": starts_at.date().isoformat(), "hours": float(hours)}
-        )
+        day = starts_at.astimezone(local_zone()).date()  # the date where the session was
+        out[user_id].append({"title": title, "date": day.isoformat(), "hours": float(hours)})
     return out
 
 
@@ -273,7 +310,9 @@ def _quiz_dates(program: ProgramSpec, ids: list[int]) -> dict[int, dict[str, dat
     ):
         if when is not None:
             moment = when if isinstance(when, datetime) else datetime.fromisoformat(str(when))
-            out[user_id][slug] = moment.date()
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            out[user_id][slug] = moment.astimezone(local_zone()).date()
     return out
 
 
@@ -349,18 +388,17 @@ def issue(
     a student who already holds the record gets that same record back.
     """
     overrides = {k: v.strip() for k, v in (overrides or {}).items() if v and v.strip()}
+    if any(len(v) > MAX_REASON for v in overrides.values()):
+        raise RecordError(f"Keep an override reason under {MAX_REASON} characters.")
     wanted = list(dict.fromkeys(user_ids))
     for attempt in range(3):
         found = {c.user_id: c for c in candidates(cohort, kind, session=session, user_ids=wanted)}
         unknown = [i for i in wanted if i not in found]
         if unknown:
             raise RecordError("Only students of this cohort can be issued its records.")
-        blocked = [found[i] for i in wanted if not found[i].eligible and not found[i].existing]
-        if refused := [c for c in blocked if c.user_id not in overrides]:
-            names = ", ".join(c.name for c in refused)
-            raise RecordError(
-                f"Not eligible: {names}. To issue anyway, give a reason for the override."
-            )
+        needing = [found[i] for i in wanted if found[i].needs_reason and i not in overrides]
+        if needing:
+            raise OverrideNeeded(needing)
         try:
             return _issue(
                 cohort, kind, [found[i] for i in wanted], actor, session, overrides, today
@@ -384,6 +422,7 @@ def _issue(
     today: date | None,
 ) -> list[Issued]:
     program = program_of(cohort)
+    iss = issuer()
     users = {
         u.id: u
         for u in db.session.scalars(select(User).where(User.id.in_([c.user_id for c in chosen])))
@@ -397,14 +436,22 @@ def _issue(
             out.append(Issued(candidate.existing, False))
             continue
         user = users[candidate.user_id]
-        completed_on = candidate.completed_on or today or today_utc()
+        key = scope_key(kind, cohort, user.id, session and session.id)
+        # An expired record gives way to its renewal (conditionally: a racing issue fails).
+        db.session.execute(
+            update(Record)
+            .where(Record.active_key == key, Record.expires_on < local_today())
+            .values(active_key=None)
+        )
+        completed_on = candidate.completed_on or today or local_today()
         record = Record(
             public_id=record_ids.new_public_id(),
             kind=kind,
             holder_id=user.id,
             cohort_id=cohort.id,
             session_id=session.id if session else None,
-            active_key=active_key(kind, cohort, user.id, session and session.id),
+            scope_key=key,
+            active_key=key,
             holder_name=user.name,
             holder_licence=_licence(user),
             title=_title(kind, program, cohort, session),
@@ -412,7 +459,7 @@ def _issue(
             completed_on=completed_on,
             issued_at=now_utc(),
             issued_by_id=who.id if who else None,
-            override_reason=overrides.get(user.id) if not candidate.eligible else None,
+            override_reason=overrides.get(user.id) if candidate.needs_reason else None,
             evidence={**candidate.evidence, "eligible": candidate.eligible},
             status_index=_free_index(taken),
         )
@@ -421,7 +468,7 @@ def _issue(
                 record.expires_on = add_months(completed_on, program.validity_months)
             if program.recertify_months:
                 record.recertify_on = add_months(completed_on, program.recertify_months)
-        record.credential_jwt = _sign(record, user, program, cohort, session)
+        record.credential_jwt = _sign(record, user, iss, program)
         db.session.add(record)
         db.session.flush()
         audit.log(
@@ -479,52 +526,81 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _achievement(
-    record: Record, program: ProgramSpec, cohort: Cohort, session: SeminarSession | None
-) -> credentials.Achievement:
-    iss = issuer()
-    evidence = record.evidence
-    if record.kind == RecordKind.COMPLETION:
-        version = evidence["program"]["version"]
-        criteria = "; ".join(
-            f"{r['label']}: {r['detail']}" for r in evidence.get("requirements", [])
+def program_criteria(program: ProgramSpec) -> str:
+    """What the program asks, in words: the same for every holder of its achievement."""
+    parts = []
+    if program.lessons is None:
+        parts.append("Complete every lesson of the course.")
+    elif program.lessons:
+        parts.append(f"Complete the program's {len(program.lessons)} lessons.")
+    for quiz in program.quizzes:
+        mark = f"with at least {quiz.pass_mark:g}%" if quiz.pass_mark else "at its pass mark"
+        parts.append(f"Pass the quiz '{quiz.slug}' {mark}.")
+    if program.attendance_hours:
+        parts.append(
+            f"Attend at least {program.attendance_hours:g} hours of seminar sessions in person, "
+            "presence verified at check-in and check-out."
         )
+    if program.practical:
+        parts.append("Have practical skills assessed and signed off by an instructor.")
+    return " ".join(parts)
+
+
+def _program_at(record: Record) -> ProgramSpec | None:
+    """The program as it stood for this record (its cohort may have moved on since)."""
+    if record.kind != RecordKind.COMPLETION:
+        return None
+    info = record.evidence["program"]
+    data = db.session.scalar(
+        select(ProgramVersion.data)
+        .join(Program, ProgramVersion.program_id == Program.id)
+        .where(Program.slug == info["slug"], ProgramVersion.number == info["version"])
+    )
+    return program_from_dict(data)
+
+
+def _achievement(
+    record: Record, iss: credentials.Issuer, program: ProgramSpec | None
+) -> credentials.Achievement:
+    if record.kind == RecordKind.COMPLETION:
+        assert program is not None
+        version = record.evidence["program"]["version"]
         return credentials.Achievement(
             id=f"{iss.id}#program-{program.slug}-v{version}",
             name=program.credential,
             description=(
-                f"Completion of every requirement of the {program.title} program "
-                f"(version {version}) taught by {iss.name}."
+                f"Awarded by {iss.name} for meeting every requirement of its {program.title} "
+                f"(requirements version {version})."
             ),
-            criteria=f"Every requirement of the program met. {criteria}.",
+            criteria=program_criteria(program),
             hours=float(program.ce_hours or 0),
         )
-    scope = f"session-{session.id}" if session else f"cohort-{cohort.slug}"
-    where = session.title if session else cohort.title
+    scope = (
+        f"session-{record.session_id}"
+        if record.session_id
+        else f"cohort-{record.evidence['cohort']['slug']}"
+    )
     return credentials.Achievement(
         id=f"{iss.id}#ce-{scope}",
         name=record.title,
-        description=f"Continuing-education hours attended in person at {where}.",
-        criteria="Presence verified at check-in and check-out; hours credited for time present.",
+        description=(
+            f"Continuing-education hours attended in person at "
+            f"{record.title.removeprefix('CE attendance: ')}, taught by {iss.name}."
+        ),
+        criteria="Attend in person; presence is verified at check-in and check-out and hours "
+        "are credited for the time present within each session.",
         hours=0.0,
     )
 
 
-def _sign(
-    record: Record,
-    user: User,
-    program: ProgramSpec,
-    cohort: Cohort,
-    session: SeminarSession | None,
-) -> str:
-    iss = issuer()
+def _sign(record: Record, user: User, iss: credentials.Issuer, program: ProgramSpec | None) -> str:
     award = credentials.Award(
         id=verify_url(record.public_id),
-        subject_id=holder_urn(iss, user.id),
+        subject_id=holder_urn(user.id),
         holder_name=record.holder_name,
         holder_email=user.email,
         email_salt=secrets.token_hex(8),
-        achievement=_achievement(record, program, cohort, session),
+        achievement=_achievement(record, iss, program),
         hours=record.hours,
         issued_at=record.issued_at,
         expires_on=record.expires_on,
@@ -535,22 +611,27 @@ def _sign(
     return credentials.sign_credential(credentials.open_badge(award, iss), signing_key())
 
 
-def holder_urn(iss: credentials.Issuer, user_id: int) -> str:
-    """Stable per holder at this issuer, and says nothing about who they are."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{iss.id}/holders/{user_id}").urn
+def holder_urn(user_id: int) -> str:
+    """Stable per holder at this issuer; keyed with the secret so that it reveals nothing
+    (not even the order in which accounts were made)."""
+    digest = hmac.new(
+        str(current_app.config["SECRET_KEY"]).encode(), f"holder:{user_id}".encode(), "sha256"
+    ).digest()
+    return uuid.UUID(bytes=digest[:16], version=4).urn
 
 
 def narrative(record: Record) -> str:
-    evidence = record.evidence
-    parts = [f"{r['label']}: {r['detail']}." for r in evidence.get("requirements", [])]
-    if not parts:
-        parts = [
-            f"{s['title']} ({s['date']}): {s['hours']:g} hours."
-            for s in evidence.get("sessions", [])
-        ]
+    """The public account of the evidence: nothing a verifier should not read (no scores, no
+    override reasons; those stay with the issuer)."""
     if record.override_reason:
-        parts.append(f"Issued by override: {record.override_reason}")
-    return " ".join(parts)
+        return "Issued at the issuer's discretion; the issuer holds the reasons and the evidence."
+    if record.kind == RecordKind.COMPLETION:
+        return "Every requirement of the program was met; the issuer holds the evidence."
+    sessions = record.evidence.get("sessions", [])
+    return (
+        f"Attended {len(sessions)} session{'s' if len(sessions) != 1 else ''} in person for "
+        f"{record.hours:g} CE hours, presence verified at check-in and check-out."
+    )
 
 
 def _snapshot(record: Record) -> dict[str, Any]:
@@ -558,12 +639,14 @@ def _snapshot(record: Record) -> dict[str, Any]:
         "id": record.display_id,
         "kind": record.kind.value,
         "holder": record.holder_name,
+        "licence": record.holder_licence,
         "title": record.title,
         "hours": record.hours,
         "completed_on": record.completed_on,
         "expires_on": record.expires_on,
         "revoked": record.revoked_at is not None,
         "superseded_by": record.superseded_by.display_id if record.superseded_by else None,
+        "override_reason": record.override_reason,
     }
 
 
@@ -613,21 +696,31 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
     reason = reason.strip()
     if not reason:
         raise RecordError("Give a reason, e.g. 'name changed after marriage'.")
-    if status_of(record) in (RecordStatus.REVOKED, RecordStatus.SUPERSEDED):
+    status = status_of(record)
+    if status == RecordStatus.EXPIRED:
+        raise RecordError("This record has expired: issue a new one to renew it.")
+    if status != RecordStatus.VALID:
         raise RecordError("Only a current record can be reissued.")
     holder = db.session.get(User, record.holder_id)
-    cohort = db.session.get(Cohort, record.cohort_id)
-    session = db.session.get(SeminarSession, record.session_id) if record.session_id else None
     before = _snapshot(record)
     who = audit.acting_user(actor)
-    key, record.active_key = record.active_key, None
-    db.session.flush()  # free the one-current-record key for the new record
+    key = record.scope_key
+    # Conditional: a revocation or another reissue at the same moment wins, and we say so.
+    freed = db.session.execute(
+        update(Record)
+        .where(Record.id == record.id, Record.active_key == key, Record.revoked_at.is_(None))
+        .values(active_key=None)
+    ).rowcount
+    if not freed:
+        db.session.rollback()
+        raise RecordError("This record was just revoked or reissued by someone else.")
     new = Record(
         public_id=record_ids.new_public_id(),
         kind=record.kind,
         holder_id=holder.id,
         cohort_id=record.cohort_id,
         session_id=record.session_id,
+        scope_key=key,
         active_key=key,
         holder_name=holder.name,
         holder_licence=_licence(holder),
@@ -642,24 +735,34 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
         evidence=record.evidence,
         status_index=_free_index(set(db.session.scalars(select(Record.status_index)))),
     )
-    program = program_of(cohort)
-    new.credential_jwt = _sign(new, holder, program, cohort, session)
+    new.credential_jwt = _sign(new, holder, issuer(), _program_at(record))
     db.session.add(new)
-    db.session.flush()
-    record.superseded_by_id = new.id
-    record.superseded_at = now_utc()
-    db.session.flush()
-    audit.log(
-        "record.reissue",
-        target_type="record",
-        target_id=record.public_id,
-        target_label=f"{record.title}: {holder.name}",
-        subject=holder,
-        before=before,
-        after=_snapshot(new),
-        reason=reason,
-        actor=actor,
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise RecordError("This record was just reissued by someone else.") from None
+    db.session.execute(
+        update(Record)
+        .where(Record.id == record.id)
+        .values(superseded_by_id=new.id, superseded_at=now_utc())
     )
+    db.session.refresh(record)
+    for action, target, snapshot_before in (
+        ("record.reissue", record, before),
+        ("record.issue", new, None),
+    ):
+        audit.log(
+            action,
+            target_type="record",
+            target_id=target.public_id,
+            target_label=f"{target.title}: {holder.name}",
+            subject=holder,
+            before=snapshot_before,
+            after=_snapshot(new),
+            reason=reason,
+            actor=actor,
+        )
     _notify(record, holder, "superseded", new=new)
     db.session.commit()
     notifications.dispatch()
@@ -689,29 +792,31 @@ def records_of(user_id: int) -> list[Record]:
 
 def _notify(record: Record, holder: User, event: str, *, new: Record | None = None) -> None:
     link = verify_url(record.public_id)
+    iss = issuer()
+    contact = f"contact {iss.email}" if iss.email else f"contact {iss.name}"
     if event == "issued":
-        subject = f"Your {record.kind.label}: {record.title}"
+        subject = f"Issued to you: {record.title}"
         body = (
-            f"Dear {holder.name},\n\n{record.kind.label} '{record.title}' has been issued to "
-            f"you by {issuer().name}.\n\nAnyone can check it at:\n{link}\n\n"
-            f"Record {record.display_id}. You can download the PDF and the digital badge "
+            f"Dear {holder.name},\n\n{iss.name} has issued you a {record.kind.label.lower()}: "
+            f"{record.title} (record {record.display_id}).\n\nAnyone can check it, without an "
+            f"account, at:\n{link}\n\nDownload the PDF and the digital badge (Open Badges 3.0) "
             f"from your records page: {base_url()}/records/\n"
         )
     elif event == "revoked":
-        subject = f"Your record {record.display_id} was revoked"
+        subject = f"Record {record.display_id} was revoked"
         body = (
-            f"Dear {holder.name},\n\n'{record.title}' (record {record.display_id}) was revoked "
-            f"on {record.revoked_at:%Y-%m-%d}.\nReason: {record.revoked_reason}\n\n"
-            f"Its verification page now says so:\n{link}\n"
+            f"Dear {holder.name},\n\n{record.title} (record {record.display_id}) was revoked "
+            f"on {record.revoked_at:%d %B %Y}.\nReason: {record.revoked_reason}\n\nIts "
+            f"verification page now says so:\n{link}\n\nIf you think this is a mistake, "
+            f"{contact}.\n"
         )
     else:
         assert new is not None
-        subject = f"Your record {record.display_id} was replaced"
+        subject = f"Record {record.display_id} was replaced by {new.display_id}"
         body = (
-            f"Dear {holder.name},\n\n'{record.title}' was reissued as record "
-            f"{new.display_id}, in the name {new.holder_name}.\nThe new record:\n"
-            f"{verify_url(new.public_id)}\n\nThe old one ({record.display_id}) now shows as "
-            f"superseded.\n"
+            f"Dear {holder.name},\n\n{record.title} was reissued in the name {new.holder_name} "
+            f"as record {new.display_id}:\n{verify_url(new.public_id)}\n\nThe old record "
+            f"({record.display_id}) now shows as superseded; share the new link from now on.\n"
         )
     notifications.queue(
         to_email=holder.email,
@@ -722,5 +827,10 @@ def _notify(record: Record, holder: User, event: str, *, new: Record | None = No
     )
 
 
-def today_utc() -> date:
-    return datetime.now(UTC).date()
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today where the seminar happens: the date printed on what is issued now."""
+    return datetime.now(local_zone()).date()

@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('holder_id', sa.Integer(), nullable=False),
     sa.Column('cohort_id', sa.Integer(), nullable=True),
     sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('scope_key', sa.String(length=120), nullable=False),
     sa.Column('active_key', sa.String(length=120), nullable=True),
     sa.Column('holder_name', sa.String(length=120), nullable=False),
     sa.Column('holder_licence', sa.String(length=130), nullable=False),
@@ -83,6 +84,7 @@ def upgrade():
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_records_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_holder_id'), ['holder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_records_scope_key'), ['scope_key'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -111,6 +113,7 @@ def downgrade():
 
     op.drop_table('outbox')
     with op.batch_alter_table('records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_records_scope_key'))
         batch_op.drop_index(batch_op.f('ix_records_holder_id'))
         batch_op.drop_index(batch_op.f('ix_records_cohort_id'))
 
