@@ -17,6 +17,7 @@ from seminar.security import admin_required, staff_required
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user
 from seminar.services.progress import PRACTICAL_CHECKLIST, record_practical
+from seminar.uploads import UploadTooLarge, read_text_upload
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
@@ -199,13 +200,12 @@ def import_csv(slug: str) -> str | Response:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            text = (
-                upload.read().decode("utf-8")
-                if upload and upload.filename
-                else form.text.data or ""
-            )
+            text = read_text_upload(upload) if upload and upload.filename else form.text.data or ""
         except UnicodeDecodeError:
             form.file.errors = ["The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."]
+            text = ""
+        except UploadTooLarge as exc:
+            form.file.errors = [str(exc)]
             text = ""
         if text.strip():
             plan = cohort_service.plan_csv(cohort, text)

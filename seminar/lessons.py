@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from seminar import catalogue as queries
+from seminar.content.lessons import asset_checker
 from seminar.content.markdown import IMAGE_SUFFIXES
 from seminar.content.problems import ContentError
 from seminar.db import db
@@ -184,10 +185,13 @@ def heartbeat(slug: str) -> tuple[object, int]:
 @bp.get("/lessons/assets/<path:filename>")
 @login_required
 def asset(filename: str) -> Response:
-    if not filename.lower().endswith(IMAGE_SUFFIXES):
+    # send_from_directory refuses '..' and absolute paths but follows symlinks: a link in
+    # lessons/ (a git checkout can carry one) must not serve a file from outside it.
+    if not filename.lower().endswith(IMAGE_SUFFIXES) or not asset_checker(lessons_root())(filename):
         abort(404)
-    # send_from_directory refuses any path that resolves outside the lessons folder.
     response = send_from_directory(lessons_root(), filename, max_age=3600)
     # An SVG opened on its own must not run script in our origin.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     return response

@@ -20,6 +20,7 @@ from seminar.security import staff_required, taught_students, teaches_student
 from seminar.services import attempts, quiz_files
 from seminar.services.accommodations import set_accommodation
 from seminar.services.accounts import find_user
+from seminar.uploads import read_text_upload
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/quizzes/manage")
 
@@ -52,7 +53,7 @@ def _uploaded_source(form: QuizUploadForm) -> QuizFile:
     upload = form.file.data
     if upload and upload.filename:
         try:
-            text = upload.read().decode("utf-8")
+            text = read_text_upload(upload)
         except UnicodeDecodeError:
             raise SeminarError("The file is not UTF-8 text.") from None
         return quiz_file(upload.filename, text)

@@ -10,10 +10,19 @@ from flask import Flask
 from seminar.forms import EmptyForm
 
 
+def empty_form() -> EmptyForm:
+    """A form that pages render only for its CSRF token (log out, mark complete, ...).
+
+    It never reads the request: on the error page refusing an oversized upload, reading it
+    would raise the refusal again and turn it into a bare 500.
+    """
+    return EmptyForm(formdata=None)
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, object]:
-        return {"empty_form": EmptyForm}
+        return {"empty_form": empty_form}
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:

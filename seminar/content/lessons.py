@@ -222,7 +222,10 @@ def asset_checker(root: Path) -> Callable[[str], bool]:
     root = root.resolve()
 
     def asset_exists(rel: str) -> bool:
-        candidate = (root / rel).resolve()
+        try:
+            candidate = (root / rel).resolve()
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
+            return False
         return candidate.is_relative_to(root) and candidate.is_file()
 
     return asset_exists

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, unquote
 
 import markdown
 import nh3
@@ -65,6 +66,8 @@ class Rendered:
 
 def resolve_asset(src: str, base_dir: str) -> str | None:
     """The asset's path relative to the lessons folder, or None if it may not be served."""
+    # Browsers and the server decode %-escapes ('%2e%2e/' is '../'): check what they will see.
+    src = unquote(src)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")) or "\\" in src:
         return None
     path = posixpath.normpath(posixpath.join(base_dir, src))
@@ -111,7 +114,7 @@ def _attribute_filter(base_dir: str) -> Callable[[str, str, str], str | None]:
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             resolved = resolve_asset(value, base_dir)
-            return ASSET_URL + resolved if resolved else None
+            return ASSET_URL + quote(resolved) if resolved else None
         if tag == "a" and attribute == "href" and (m := _LESSON_LINK.match(value)):
             return LESSON_URL + m.group(1)
         return value

@@ -33,6 +33,10 @@ from seminar.services.accounts import (
 )
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# What the accounts table holds: a longer value in a CSV row is that row's error, not a crash.
+_EMAIL_MAX = User.__table__.c.email.type.length
+_NAME_MAX = User.__table__.c.name.type.length
+_LICENCE_MAX = User.__table__.c.licence_number.type.length
 
 
 class CohortError(SeminarError):
@@ -272,12 +276,16 @@ def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
             licence_state=(record.get("licence_state") or "").strip(),
         )
         user = existing.get(row.email)
-        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", row.email):
+        if len(row.email) > _EMAIL_MAX or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", row.email):
             row.error = "not an email address"
         elif row.email in seen:
             row.error = "this email appears twice in the file"
         elif user is None and not row.name:
             row.error = "a new person needs a name"
+        elif user is None and len(row.name) > _NAME_MAX:
+            row.error = f"the name is longer than {_NAME_MAX} characters"
+        elif user is None and max(len(row.licence_number), len(row.licence_state)) > _LICENCE_MAX:
+            row.error = f"the licence number and state take at most {_LICENCE_MAX} characters each"
         elif user is not None and user.id in members:
             row.action = "already enrolled"
         elif user is not None:

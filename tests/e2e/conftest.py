@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with serve(tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def serve(tmp_path: Path) -> Iterator[LiveServer]:
     """The real lessons and three accounts, served by a real WSGI server in a thread."""
     lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
     shutil.copytree(REPO / "lessons", lessons)
