@@ -5,13 +5,26 @@ Each function runs a fixed number of queries, whatever the number of lessons or 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import joinedload
 
 from seminar.db import db
-from seminar.models import Lesson, LessonCompletion, LessonVersion, Module
+from seminar.models import (
+    Cohort,
+    CohortMember,
+    Lesson,
+    LessonCompletion,
+    LessonVersion,
+    MemberRole,
+    Module,
+    ModuleVersion,
+    ProgramVersion,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -50,16 +63,31 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def _live_lessons() -> list[tuple[Lesson, LessonVersion, Module]]:
-    rows = db.session.execute(
-        select(Lesson, LessonVersion, Module)
+def _live_lessons() -> Sequence[Row[Any]]:
+    """Live lessons in order, with only what a listing shows.
+
+    Plain rows rather than ORM objects, and no lesson's HTML or source: every lesson page
+    builds the whole catalogue (for its neighbours and the progress bar).
+    """
+    return db.session.execute(
+        select(
+            Lesson.id,
+            Lesson.slug,
+            LessonVersion.title,
+            LessonVersion.summary,
+            LessonVersion.minutes,
+            Module.id.label("module_id"),
+            Module.slug.label("module_slug"),
+            ModuleVersion.title.label("module_title"),
+            ModuleVersion.summary.label("module_summary"),
+            ModuleVersion.intro_html,
+        )
         .join(LessonVersion, Lesson.current_version_id == LessonVersion.id)
         .join(Module, Lesson.module_id == Module.id)
-        .options(joinedload(Module.current))
+        .outerjoin(ModuleVersion, Module.current_version_id == ModuleVersion.id)
         .where(Lesson.retired.is_(False), Module.retired.is_(False))
         .order_by(Module.position, Lesson.position)
     ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 def completed_lesson_ids(user_id: int) -> set[int]:
@@ -70,27 +98,51 @@ def completed_lesson_ids(user_id: int) -> set[int]:
     )
 
 
-def catalogue(user_id: int) -> tuple[list[ModuleEntry], Progress]:
-    """Modules in order with their lessons and the student's completion of each."""
+def visible_lessons(user: User) -> frozenset[str] | None:
+    """The lesson slugs this person may read: None for everything (staff, or a student whose
+    program covers all lessons); otherwise the lessons of their cohorts' programs (none for a
+    student in no cohort). One query."""
+    if user.is_staff:
+        return None
+    slugs: set[str] = set()
+    for data in db.session.scalars(
+        select(ProgramVersion.data)
+        .join(Cohort, Cohort.program_version_id == ProgramVersion.id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id, CohortMember.role == MemberRole.STUDENT)
+    ):
+        listed = data.get("lessons")
+        if listed is None:
+            return None  # "lessons: all"
+        slugs.update(listed)
+    return frozenset(slugs)
+
+
+def catalogue(
+    user_id: int, visible: frozenset[str] | None = None
+) -> tuple[list[ModuleEntry], Progress]:
+    """Modules in order with their lessons (all, or the `visible` ones) and the student's
+    completion of each."""
     done_ids = completed_lesson_ids(user_id)
     modules: dict[int, ModuleEntry] = {}
-    for lesson, version, module in _live_lessons():
-        entry = modules.get(module.id)
+    for row in _live_lessons():
+        if visible is not None and row.slug not in visible:
+            continue
+        entry = modules.get(row.module_id)
         if entry is None:
-            mv = module.current
-            entry = modules[module.id] = ModuleEntry(
-                slug=module.slug,
-                title=mv.title if mv else module.slug,
-                summary=mv.summary if mv else "",
-                intro_html=mv.intro_html if mv else "",
+            entry = modules[row.module_id] = ModuleEntry(
+                slug=row.module_slug,
+                title=row.module_title or row.module_slug,
+                summary=row.module_summary or "",
+                intro_html=row.intro_html or "",
             )
         entry.lessons.append(
             LessonEntry(
-                slug=lesson.slug,
-                title=version.title,
-                summary=version.summary,
-                minutes=version.minutes,
-                done=lesson.id in done_ids,
+                slug=row.slug,
+                title=row.title,
+                summary=row.summary,
+                minutes=row.minutes,
+                done=row.id in done_ids,
             )
         )
     entries = list(modules.values())
@@ -112,8 +164,10 @@ class LessonPage:
     module_size: int
 
 
-def lesson_page(slug: str, user_id: int) -> LessonPage | None:
-    modules, progress = catalogue(user_id)
+def lesson_page(
+    slug: str, user_id: int, visible: frozenset[str] | None = None
+) -> LessonPage | None:
+    modules, progress = catalogue(user_id, visible)
     flat = [(m, entry) for m in modules for entry in m.lessons]
     index = next((i for i, (_, e) in enumerate(flat) if e.slug == slug), None)
     if index is None:

@@ -55,20 +55,32 @@ def home() -> Response:
 @bp.get("/lessons/")
 @login_required
 def catalogue() -> str:
-    modules, progress = queries.catalogue(current_user.id)
-    return render_template("lessons/catalogue.html", modules=modules, progress=progress)
+    visible = queries.visible_lessons(current_user)
+    modules, progress = queries.catalogue(current_user.id, visible)
+    return render_template(
+        "lessons/catalogue.html", modules=modules, progress=progress, no_cohort=visible == set()
+    )
+
+
+def _readable_or_404(slug: str) -> None:
+    """A student reads the lessons of their cohorts' programs; anything else does not exist."""
+    visible = queries.visible_lessons(current_user)
+    if visible is not None and slug not in visible:
+        abort(404)
 
 
 @bp.get("/lessons/<slug>")
 @login_required
 def show(slug: str) -> str:
-    page = queries.lesson_page(slug, current_user.id) or abort(404)
+    visible = queries.visible_lessons(current_user)
+    page = queries.lesson_page(slug, current_user.id, visible) or abort(404)
     return render_template("lessons/lesson.html", page=page)
 
 
 @bp.post("/lessons/<slug>/complete")
 @login_required
 def complete(slug: str) -> Response:
+    _readable_or_404(slug)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -81,6 +93,7 @@ def complete(slug: str) -> Response:
 @bp.post("/lessons/<slug>/incomplete")
 @login_required
 def incomplete(slug: str) -> Response:
+    _readable_or_404(slug)
     if EmptyForm().validate_on_submit():
         try:
             lesson_service.set_complete(current_user.id, slug, done=False)
@@ -175,6 +188,7 @@ def restore(slug: str, number: int) -> Response:
 @login_required
 def heartbeat(slug: str) -> tuple[object, int]:
     """Active reading time, for CE evidence: the page's script beats while the tab is in use."""
+    _readable_or_404(slug)
     lesson = _lesson_or_404(slug)
     if lesson.retired:
         abort(404)

@@ -359,6 +359,20 @@ def world(app: Flask) -> Any:
 
 
 @pytest.fixture
+def make_reader(world: Any, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Students who may read the lessons: enrolled in the world cohort, whose program covers
+    every lesson (a student in no cohort sees none)."""
+    from seminar.services import cohorts as cohort_service
+
+    def build(**kwargs: Any) -> User:
+        user = make_user(Role.STUDENT, **kwargs)
+        cohort_service.enroll(world, user)
+        return user
+
+    return build
+
+
+@pytest.fixture
 def teacher(world: Any, make_user: Callable[..., User]) -> User:
     from seminar.services import cohorts as cohort_service
 

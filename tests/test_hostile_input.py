@@ -197,7 +197,7 @@ def _assert_hardened(response: Any, where: str) -> None:
 
 
 def test_security_headers_on_pages_assets_and_error_pages(
-    app: Flask, client: FlaskClient, make_user, synced: None
+    app: Flask, client: FlaskClient, make_reader, synced: None
 ) -> None:
     @app.get("/boom")
     def boom() -> str:
@@ -216,7 +216,7 @@ def test_security_headers_on_pages_assets_and_error_pages(
     too_big = client.post("/login", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
     assert too_big.status_code == 413
     _assert_hardened(too_big, "413")
-    login(client, make_user())
+    login(client, make_reader())
     for url, status in (
         ("/lessons/first-lesson", 200),
         ("/admin/users", 403),

@@ -15,8 +15,8 @@ from tests.conftest import count_queries, login, write_lessons
 
 
 @pytest.fixture
-def student_client(client: FlaskClient, make_user, synced: None) -> FlaskClient:
-    login(client, make_user("student"))
+def student_client(client: FlaskClient, make_reader, synced: None) -> FlaskClient:
+    login(client, make_reader())
     return client
 
 
@@ -51,9 +51,42 @@ def test_catalogue_lists_modules_lessons_and_progress(student_client: FlaskClien
 
 
 def test_empty_catalogue_explains_what_to_do(client: FlaskClient, make_user) -> None:
-    login(client, make_user())
+    login(client, make_user("instructor"))
     html = client.get("/lessons/").get_data(as_text=True)
     assert "No lessons yet" in html and "flask seminar sync" in html
+
+
+def test_a_student_reads_only_their_cohorts_lessons(
+    app: Flask, client: FlaskClient, make_user, world, synced: None
+) -> None:
+    from seminar.services import cohorts as cohort_service
+
+    student = make_user()
+    login(client, student)
+    html = client.get("/lessons/").get_data(as_text=True)
+    assert "You are not in a cohort yet" in html and "First lesson" not in html
+    assert client.get("/lessons/first-lesson").status_code == 404
+    assert client.post("/lessons/first-lesson/complete").status_code == 404
+    assert client.post("/lessons/first-lesson/heartbeat").status_code == 404
+    # A program that lists its lessons shows those only.
+    lessons = Path(app.config["LESSONS_DIR"])
+    (lessons / "program.yml").write_text(
+        "programs:\n  - slug: short\n    title: Short program\n"
+        "    credential: Certificate of Completion, Short\n"
+        "    requires:\n      lessons: [second-lesson]\n"
+    )
+    from seminar.services.content_sync import sync_content
+
+    assert sync_content(lessons, Path(app.config["QUIZZES_DIR"])).ok
+    short = cohort_service.create_cohort("short", title="Short", program_slug="short")
+    cohort_service.enroll(short, student)
+    html = client.get("/lessons/").get_data(as_text=True)
+    assert "Second lesson" in html and "First lesson" not in html and "0 of 1" in html
+    assert client.get("/lessons/second-lesson").status_code == 200
+    assert client.get("/lessons/first-lesson").status_code == 404
+    # Joining a cohort on a program of every lesson shows them all.
+    cohort_service.enroll(world, student)
+    assert "0 of 3" in client.get("/lessons/").get_data(as_text=True)
 
 
 def test_lesson_page_shows_objectives_toc_and_neighbours(student_client: FlaskClient) -> None:
@@ -101,8 +134,8 @@ def test_complete_unknown_lesson_is_404(student_client: FlaskClient) -> None:
     assert student_client.post("/lessons/nope/complete").status_code == 404
 
 
-def test_students_progress_is_their_own(client: FlaskClient, make_user, synced: None) -> None:
-    one, two = make_user(), make_user()
+def test_students_progress_is_their_own(client: FlaskClient, make_reader, synced: None) -> None:
+    one, two = make_reader(), make_reader()
     login(client, one)
     client.post("/lessons/first-lesson/complete")
     client.post("/logout")
@@ -111,13 +144,14 @@ def test_students_progress_is_their_own(client: FlaskClient, make_user, synced: 
 
 
 def test_lesson_page_renders_no_markdown_and_constant_queries(
-    app: Flask, client: FlaskClient, make_user, synced: None, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, make_reader, synced: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("Markdown rendered during a request")
 
+    reader = make_reader()
     monkeypatch.setattr("markdown.Markdown.convert", forbidden)
-    login(client, make_user())
+    login(client, reader)
     db.session.expunge_all()  # tests share the app context's session with requests
     with count_queries() as few:
         assert client.get("/lessons/second-lesson").status_code == 200

@@ -17,7 +17,8 @@ from werkzeug.serving import make_server
 
 from seminar import create_app
 from seminar.db import db
-from seminar.services.accounts import create_user
+from seminar.services.accounts import create_user, find_user
+from seminar.services.cohorts import create_cohort, enroll
 from seminar.services.content_sync import sync_content
 from tests.conftest import PASSWORD, skip_or_fail
 
@@ -97,6 +98,9 @@ def serve(tmp_path: Path) -> Iterator[LiveServer]:
             ("admin", "Avery Admin"),
         ):
             create_user(f"{role}@example.org", name=name, role=role, password=PASSWORD)
+        # The student reads lessons as a member of a cohort on the shipped program.
+        reading = create_cohort("reading", title="Reading group", program_slug="sot-basic")
+        enroll(reading, find_user("student@example.org"))
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
