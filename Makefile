@@ -37,10 +37,13 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-# The live-quiz load test: 200 phones against gunicorn with 4 workers, on loopback.
-# Set SEMINAR_BENCH_DATABASE_URL=postgresql+psycopg://... to run it on PostgreSQL.
+# The benchmark (bench/run.py, a few minutes): seeds 2,000 + 200 students, serves them with
+# gunicorn (4 workers) on loopback, prints one table (each page's req/s beside /healthz, SQL
+# statements per page, statistics and sync times, the live-quiz load test) and exits 1 if a
+# target fails. SQLite by default; SEMINAR_BENCH_DATABASE_URL=postgresql+psycopg://... runs it
+# on that PostgreSQL database, which is emptied first. BENCH_* variables set sizes and durations.
 bench: install
-	$(BIN)/python bench/live_load.py
+	$(BIN)/python -m bench.run
 
 lint: install-test
 	$(BIN)/ruff check --fix .

@@ -1,87 +1,65 @@
 """Load test of the live quiz: 200 phones join and answer against gunicorn with 4 workers.
 
-Run by `make bench`. It builds a throwaway database (PostgreSQL when
-SEMINAR_BENCH_DATABASE_URL is set, else SQLite), serves it with gunicorn on loopback, logs 200
-students in, seats them in a live quiz, opens a question and has every phone answer at once,
-each answer sent twice (as a flaky network would). It then checks that every answer was
-stored exactly once and prints the figures. Exit status 1 if anything was lost or doubled,
-or the answers took longer than two seconds.
+A section of `make bench` (bench/run.py); alone: `python -m bench.live_load`. It builds a
+throwaway database (PostgreSQL when SEMINAR_BENCH_DATABASE_URL is set, else SQLite), serves it
+with gunicorn on loopback, logs 200 students in, seats them in a live quiz, opens a question
+and has every phone answer at once, each answer sent twice (as a flaky network would). It then
+checks that every answer was stored exactly once. Alone, it exits with status 1 if anything
+was lost or doubled, or the answers took longer than two seconds.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
 import os
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from bench.browser import Browser
+from bench.seed import app_context, empty_database, flask_cli
+from bench.server import REPO, gunicorn
+
 PHONES = int(os.environ.get("BENCH_PHONES", "200"))
 PASSWORD = "bench password 1234"
 WINDOW = 2.0  # seconds the answers must arrive within
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@dataclass(frozen=True)
+class LiveResult:
+    phones: int
+    database: str
+    login_seconds: float
+    join_seconds: float
+    joined: int
+    answer_seconds: float
+    median_ms: float
+    p99_ms: float
+    accepted: int  # phones whose two sends both answered 200
+    stored: int
+    distinct: int
 
-
-class Phone:
-    """One student's browser: cookies, a CSRF token, and plain HTTP."""
-
-    def __init__(self, base: str, email: str) -> None:
-        self.base, self.email = base, email
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    @property
+    def ok(self) -> bool:
+        return (
+            self.stored == self.distinct == self.phones
+            and self.accepted == self.phones
+            and self.answer_seconds <= WINDOW
         )
-        self.token = ""
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as r:
-            html = r.read().decode()
-        if m := re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html):
-            self.token = m.group(1)
-        return html
-
-    def post(self, path: str, data: dict[str, str] | None = None, payload: object = None) -> int:
-        if payload is not None:
-            body = json.dumps(payload).encode()
-            headers = {"Content-Type": "application/json", "X-CSRFToken": self.token}
-        else:
-            body = urllib.parse.urlencode({**(data or {}), "csrf_token": self.token}).encode()
-            headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)
-        try:
-            with self.opener.open(request, timeout=30) as r:
-                return r.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    def log_in(self) -> None:
-        self.get("/login")
-        self.post("/login", {"email": self.email, "password": PASSWORD})
 
 
 def seed(env: dict[str, str]) -> tuple[int, int]:
     """Content, a cohort of PHONES students, a session and a one-question live quiz."""
-    os.environ.update(env)
-    from flask_migrate import upgrade
+    empty_database(env)
+    done = flask_cli(env, "db", "upgrade")
+    if done.returncode:
+        raise RuntimeError(f"flask db upgrade failed:\n{done.stderr}")
     from werkzeug.security import generate_password_hash
 
-    from seminar import create_app
     from seminar.db import db, now_utc
     from seminar.models import CohortMember, MemberRole, Role, User
     from seminar.services import cohorts as cohort_service
@@ -89,13 +67,7 @@ def seed(env: dict[str, str]) -> tuple[int, int]:
     from seminar.services import sessions as session_service
     from seminar.services.content_sync import sync_content
 
-    app = create_app()
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":  # a bench database: start from empty
-            with db.engine.begin() as conn:
-                conn.execute(db.text("DROP SCHEMA public CASCADE"))
-                conn.execute(db.text("CREATE SCHEMA public"))
-        upgrade()
+    with app_context(env):
         sync_content(REPO / "lessons", REPO / "quizzes")
         cohort = cohort_service.create_cohort("bench", title="Bench", program_slug="sot-basic")
         hashed = generate_password_hash(PASSWORD, method="scrypt")
@@ -147,113 +119,108 @@ def seed(env: dict[str, str]) -> tuple[int, int]:
         return live.id, seminar.id
 
 
-def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="seminar-bench-"))
-    database = (
-        os.environ.get("SEMINAR_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    )
+def run(database: str | None = None) -> LiveResult:
+    """Seed, serve, and have PHONES phones join and answer; the database is thrown away."""
+    workdir = Path(tempfile.mkdtemp(prefix="seminar-live-"))
+    database = database or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {
+        **os.environ,
         "SEMINAR_INSTANCE_PATH": str(workdir),
         "SEMINAR_DATABASE_URL": database,
         "SEMINAR_SECRET_KEY": "bench-secret",
         "SEMINAR_LOGIN_RATE_LIMIT": "100000 per minute",
+        "SEMINAR_LESSONS_DIR": str(REPO / "lessons"),
+        "SEMINAR_QUIZZES_DIR": str(REPO / "quizzes"),
     }
-    live_id, _ = seed(env)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-w",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=REPO,
-        env={**os.environ, **env},
-    )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        phones = [Phone(base, f"phone{i}@bench.seminar") for i in range(PHONES)]
-        with ThreadPoolExecutor(max_workers=32) as pool:
-            started = time.perf_counter()
-            list(pool.map(lambda p: p.log_in(), phones))
-            login_time = time.perf_counter() - started
+        live_id, _ = seed(env)
+        with gunicorn(env, workdir / "gunicorn.log") as base:
+            phones = [Browser(base) for _ in range(PHONES)]
+            emails = [f"phone{i}@bench.seminar" for i in range(PHONES)]
+            with ThreadPoolExecutor(max_workers=32) as pool:
+                started = time.perf_counter()
+                list(pool.map(lambda p, e: p.log_in(e, PASSWORD), phones, emails))
+                login_time = time.perf_counter() - started
 
-            def join(phone: Phone) -> int:
-                phone.get(f"/live/{live_id}")
-                return phone.post(f"/live/{live_id}/join")
+                def join(phone: Browser) -> int:
+                    phone.get(f"/live/{live_id}")
+                    return phone.post(f"/live/{live_id}/join")
 
-            started = time.perf_counter()
-            joins = list(pool.map(join, phones))
-            join_time = time.perf_counter() - started
-            host = _open_question(env, live_id)
+                started = time.perf_counter()
+                joins = list(pool.map(join, phones))
+                join_time = time.perf_counter() - started
+                host = _open_question(env, live_id)
 
-            def answer(phone: Phone) -> tuple[int, int, float]:
-                sent = time.perf_counter()
-                first = phone.post(
-                    f"/live/{live_id}/answer", payload={"question": host, "choice": 1}
-                )
-                again = phone.post(
-                    f"/live/{live_id}/answer", payload={"question": host, "choice": 2}
-                )
-                return first, again, time.perf_counter() - sent
+                def answer(phone: Browser) -> tuple[int, int, float]:
+                    sent = time.perf_counter()
+                    first = phone.post(
+                        f"/live/{live_id}/answer", payload={"question": host, "choice": 1}
+                    )
+                    again = phone.post(
+                        f"/live/{live_id}/answer", payload={"question": host, "choice": 2}
+                    )
+                    return first, again, time.perf_counter() - sent
 
-            started = time.perf_counter()
-            answers = list(pool.map(answer, phones))
-            answer_time = time.perf_counter() - started
+                started = time.perf_counter()
+                answers = list(pool.map(answer, phones))
+                answer_time = time.perf_counter() - started
+        stored, distinct = _count(env, live_id)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-    stored, distinct = _count(env, live_id)
+        shutil.rmtree(workdir, ignore_errors=True)
     latencies = sorted(t for _, _, t in answers)
-    ok = sum(1 for a, b, _ in answers if a == 200 and b == 200)
-    print(f"{'live quiz load test':<34}{'value':>12}")
-    print(f"{'phones':<34}{PHONES:>12}")
-    print(f"{'database':<34}{database.split(':', 1)[0].split('+')[0]:>12}")
-    print(f"{'log in, all phones (s)':<34}{login_time:>12.2f}")
-    print(f"{'join, all phones (s)':<34}{join_time:>12.2f}   {joins.count(200)} joined")
-    print(f"{'answer, all phones x2 (s)':<34}{answer_time:>12.2f}   limit {WINDOW:.1f}")
-    print(f"{'answer latency median (ms)':<34}{1000 * latencies[len(latencies) // 2]:>12.0f}")
-    print(
-        f"{'answer latency p99 (ms)':<34}{1000 * latencies[int(len(latencies) * 0.99) - 1]:>12.0f}"
+    return LiveResult(
+        phones=PHONES,
+        database=database.split(":", 1)[0].split("+")[0],
+        login_seconds=login_time,
+        join_seconds=join_time,
+        joined=joins.count(200),
+        answer_seconds=answer_time,
+        median_ms=1000 * latencies[len(latencies) // 2],
+        p99_ms=1000 * latencies[int(len(latencies) * 0.99) - 1],
+        accepted=sum(1 for a, b, _ in answers if a == 200 and b == 200),
+        stored=stored,
+        distinct=distinct,
     )
-    print(f"{'answers accepted (twice each)':<34}{ok:>12}")
-    print(f"{'answers stored':<34}{stored:>12}   distinct students {distinct}")
-    shutil.rmtree(workdir, ignore_errors=True)
-    good = stored == distinct == PHONES and ok == PHONES and answer_time <= WINDOW
-    print("result: " + ("ok: none lost, none doubled" if good else "FAILED"))
-    return 0 if good else 1
+
+
+def main() -> int:
+    result = run(os.environ.get("SEMINAR_BENCH_DATABASE_URL"))
+    for label, value in live_rows(result):
+        print(f"{label:<34}{value:>12}")
+    print("result: " + ("ok: none lost, none doubled" if result.ok else "FAILED"))
+    return 0 if result.ok else 1
+
+
+def live_rows(r: LiveResult) -> list[tuple[str, str]]:
+    """The figures as (label, value) rows, for this script's output and the full table."""
+    return [
+        ("phones", str(r.phones)),
+        ("log in, all phones (s)", f"{r.login_seconds:.2f}"),
+        ("join, all phones (s)", f"{r.join_seconds:.2f} ({r.joined} joined)"),
+        ("answer, all phones x2 (s)", f"{r.answer_seconds:.2f} (limit {WINDOW:.1f})"),
+        ("answer latency median (ms)", f"{r.median_ms:.0f}"),
+        ("answer latency p99 (ms)", f"{r.p99_ms:.0f}"),
+        ("answers accepted (twice each)", str(r.accepted)),
+        ("answers stored", f"{r.stored} (distinct students {r.distinct})"),
+    ]
 
 
 def _open_question(env: dict[str, str], live_id: int) -> int:
-    os.environ.update(env)
-    from seminar import create_app
     from seminar.db import db
     from seminar.models import LiveQuiz
     from seminar.services import live as live_service
 
-    with create_app().app_context():
+    with app_context(env):
         live = db.session.get(LiveQuiz, live_id)
         live_service.open_next(live)
         return live.questions[0].id
 
 
 def _count(env: dict[str, str], live_id: int) -> tuple[int, int]:
-    os.environ.update(env)
-    from seminar import create_app
     from seminar.db import db
     from seminar.models import LiveAnswer, LiveQuestion
 
-    with create_app().app_context():
+    with app_context(env):
         rows = db.session.scalars(
             db.select(LiveAnswer.user_id)
             .join(LiveQuestion, LiveAnswer.live_question_id == LiveQuestion.id)

@@ -154,12 +154,20 @@ class _Bulk:
     attempts: list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
-def add_synthetic_students(cohort: Cohort, count: int, *, seed: int = 7) -> int:
+def add_synthetic_students(
+    cohort: Cohort,
+    count: int,
+    *,
+    seed: int = 7,
+    password_hash: str | None = None,
+    assessor: User | None = None,
+) -> int:
     """Add `count` students with varied, realistic progress; returns how many finish.
 
     About one in six meets every requirement; the rest stop somewhere along the program,
     with their last activity spread over two months, so filters and sorting have work to do.
-    Written with bulk inserts, so thousands take seconds.
+    Written with bulk inserts, so thousands take seconds. `password_hash` (one for all) lets
+    a load test log them in; `assessor` signs the practical off (default: the demo instructor).
     """
     rng = random.Random(seed)
     now = now_utc()
@@ -180,10 +188,12 @@ def add_synthetic_students(cohort: Cohort, count: int, *, seed: int = 7) -> int:
             select(QuestionVersion).where(QuestionVersion.quiz_id.in_([q.id for q in quizzes]))
         )
     }
-    assessor = find_user("instructor@demo.seminar") or find_user("admin@demo.seminar")
+    assessor = assessor or find_user("instructor@demo.seminar") or find_user("admin@demo.seminar")
     first = (db.session.scalar(select(func.max(User.id))) or 0) + 1
     # Synthetic people never log in: one hash of a random, unknown password serves them all.
-    shared_hash = generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    shared_hash = password_hash or generate_password_hash(
+        secrets.token_urlsafe(32), method="scrypt"
+    )
     people = [
         {
             "email": f"student{first + i:06d}@synthetic.seminar",
@@ -266,6 +276,51 @@ def add_synthetic_students(cohort: Cohort, count: int, *, seed: int = 7) -> int:
         rebuild_statistics(quiz.id)
     refresh(cohort)
     return finishers
+
+
+def add_practice_attempts(cohort: Cohort, quiz_slug: str, total: int, *, seed: int = 7) -> int:
+    """Spread `total` submitted attempts at one quiz over the cohort's students, in bulk.
+
+    For question statistics at scale (the benchmark times them over 10,000 attempts). The
+    quiz's statistics and the cohort's standings are rebuilt; returns the attempts counted.
+    """
+    rng = random.Random(seed)
+    now = now_utc()
+    quiz = db.session.execute(
+        select(Quiz).options(joinedload(Quiz.current)).where(Quiz.slug == quiz_slug)
+    ).scalar_one()
+    assert quiz.current is not None
+    questions = {
+        qv.id: question_of(qv)
+        for qv in db.session.scalars(
+            select(QuestionVersion).where(QuestionVersion.id.in_(quiz.current.question_ids))
+        )
+    }
+    students = db.session.scalars(
+        select(CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.STUDENT)
+        .order_by(CohortMember.user_id)
+    ).all()
+    used: dict[int, int] = dict(
+        db.session.execute(
+            select(Attempt.user_id, func.max(Attempt.number))
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id.in_(students))
+            .group_by(Attempt.user_id)
+        ).all()
+    )
+    skill = {user_id: rng.uniform(0.3, 1.0) for user_id in students}
+    attempts = []
+    for i in range(total if students else 0):
+        user_id = students[i % len(students)]
+        used[user_id] = used.get(user_id, 0) + 1
+        when = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
+        attempts.append(
+            _attempt(rng, quiz, questions, user_id, used[user_id], skill[user_id], when)
+        )
+    _write(_Bulk([], [], [], [], attempts), list(students))
+    counted = rebuild_statistics(quiz.id)
+    refresh(cohort)
+    return counted
 
 
 def _response(rng: random.Random, q: Question, right: bool) -> dict[str, Any] | None:
