@@ -40,6 +40,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         BASE_URL="http://127.0.0.1:5000",
         TIMEZONE="UTC",  # where sessions happen: times are entered and shown in this zone
         RATELIMIT_STORAGE_URL="memory://",
+        # Stated, not left to the limiter: it would carry over another app's setting.
+        RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="10 per minute;50 per hour",
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

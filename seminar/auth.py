@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from seminar import content_cache
 from seminar.db import db
 from seminar.extensions import limiter
 from seminar.forms import EmptyForm, LoginForm
@@ -21,8 +23,15 @@ def load_user(login_id: str) -> User | None:
     user_id, _, version = login_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    # The content token comes in the same round trip: lesson pages need it (content_cache).
+    row = db.session.execute(
+        select(User, content_cache.token_query().scalar_subquery()).where(User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    user, token = row
+    content_cache.remember_token(token)
+    return user if user.session_version == int(version) else None
 
 
 def _login_limit() -> str:

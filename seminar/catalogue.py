@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Row, select
-from sqlalchemy.orm import joinedload
 
+from seminar.content_cache import cached
 from seminar.db import db
 from seminar.models import (
     Cohort,
@@ -64,11 +64,12 @@ class Progress:
 
 
 def _live_lessons() -> Sequence[Row[Any]]:
-    """Live lessons in order, with only what a listing shows.
+    """Live lessons in order, with only what a listing shows, cached per content revision:
+    every lesson page builds the whole catalogue (for its neighbours and the progress bar)."""
+    return cached("outline", _query_live_lessons)
 
-    Plain rows rather than ORM objects, and no lesson's HTML or source: every lesson page
-    builds the whole catalogue (for its neighbours and the progress bar).
-    """
+
+def _query_live_lessons() -> Sequence[Row[Any]]:
     return db.session.execute(
         select(
             Lesson.id,
@@ -101,15 +102,19 @@ def completed_lesson_ids(user_id: int) -> set[int]:
 def visible_lessons(user: User) -> frozenset[str] | None:
     """The lesson slugs this person may read: None for everything (staff, or a student whose
     program covers all lessons); otherwise the lessons of their cohorts' programs (none for a
-    student in no cohort). One query."""
+    student in no cohort). Cached per content revision (which enrolments change)."""
     if user.is_staff:
         return None
+    return cached(("visible", user.id), lambda: _query_visible(user.id))
+
+
+def _query_visible(user_id: int) -> frozenset[str] | None:
     slugs: set[str] = set()
     for data in db.session.scalars(
         select(ProgramVersion.data)
         .join(Cohort, Cohort.program_version_id == ProgramVersion.id)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id, CohortMember.role == MemberRole.STUDENT)
+        .where(CohortMember.user_id == user_id, CohortMember.role == MemberRole.STUDENT)
     ):
         listed = data.get("lessons")
         if listed is None:
@@ -136,15 +141,7 @@ def catalogue(
                 summary=row.module_summary or "",
                 intro_html=row.intro_html or "",
             )
-        entry.lessons.append(
-            LessonEntry(
-                slug=row.slug,
-                title=row.title,
-                summary=row.summary,
-                minutes=row.minutes,
-                done=row.id in done_ids,
-            )
-        )
+        entry.lessons.append(_entry(row, done_ids))
     entries = list(modules.values())
     total = sum(len(m.lessons) for m in entries)
     done = sum(m.done for m in entries)
@@ -152,9 +149,43 @@ def catalogue(
 
 
 @dataclass(frozen=True)
+class LessonView:
+    """A lesson's current version as its page shows it: plain values, safe to share."""
+
+    number: int
+    title: str
+    summary: str
+    minutes: int
+    objectives: tuple[str, ...]
+    evidence: str | None
+    quiz_slug: str | None
+    html: str
+    toc: tuple[dict[str, Any], ...]
+
+
+def _current_version(slug: str) -> LessonView:
+    version = db.session.execute(
+        select(LessonVersion)
+        .join(Lesson, Lesson.current_version_id == LessonVersion.id)
+        .where(Lesson.slug == slug)
+    ).scalar_one()
+    return LessonView(
+        number=version.number,
+        title=version.title,
+        summary=version.summary,
+        minutes=version.minutes,
+        objectives=tuple(version.objectives or ()),
+        evidence=version.evidence,
+        quiz_slug=version.quiz_slug,
+        html=version.html,
+        toc=tuple(version.toc or ()),
+    )
+
+
+@dataclass(frozen=True)
 class LessonPage:
-    lesson: Lesson
-    version: LessonVersion
+    slug: str
+    version: LessonView
     module_title: str
     previous: LessonEntry | None
     next: LessonEntry | None
@@ -164,27 +195,66 @@ class LessonPage:
     module_size: int
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a lesson sits in one reader's outline (shared by all who see the same lessons)."""
+
+    index: int
+    module_title: str
+    position: int
+    module_size: int
+
+
+@dataclass(frozen=True)
+class _Outline:
+    flat: tuple[Row[Any], ...]  # the visible lessons in course order
+    places: dict[str, _Place]  # by slug
+    ids: frozenset[int]
+
+
+def _outline(visible: frozenset[str] | None) -> _Outline:
+    rows = tuple(r for r in _live_lessons() if visible is None or r.slug in visible)
+    sizes: dict[int, int] = {}
+    for r in rows:
+        sizes[r.module_id] = sizes.get(r.module_id, 0) + 1
+    places, seen = {}, dict.fromkeys(sizes, 0)
+    for i, r in enumerate(rows):
+        seen[r.module_id] += 1
+        places[r.slug] = _Place(
+            i, r.module_title or r.module_slug, seen[r.module_id], sizes[r.module_id]
+        )
+    return _Outline(rows, places, frozenset(r.id for r in rows))
+
+
+def _entry(row: Row[Any], done_ids: set[int]) -> LessonEntry:
+    return LessonEntry(
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        minutes=row.minutes,
+        done=row.id in done_ids,
+    )
+
+
 def lesson_page(
     slug: str, user_id: int, visible: frozenset[str] | None = None
 ) -> LessonPage | None:
-    modules, progress = catalogue(user_id, visible)
-    flat = [(m, entry) for m in modules for entry in m.lessons]
-    index = next((i for i, (_, e) in enumerate(flat) if e.slug == slug), None)
-    if index is None:
+    """One lesson with its neighbours and the reader's progress: the outline and the lesson
+    come from the worker's cache, so only the reader's completions are read."""
+    outline = cached(("outline", visible), lambda: _outline(visible))
+    place = outline.places.get(slug)
+    if place is None:
         return None
-    lesson = db.session.execute(
-        select(Lesson).options(joinedload(Lesson.current)).where(Lesson.slug == slug)
-    ).scalar_one()
-    module, entry = flat[index]
-    assert lesson.current is not None
+    done_ids = completed_lesson_ids(user_id)
+    flat, i = outline.flat, place.index
     return LessonPage(
-        lesson=lesson,
-        version=lesson.current,
-        module_title=module.title,
-        previous=flat[index - 1][1] if index > 0 else None,
-        next=flat[index + 1][1] if index + 1 < len(flat) else None,
-        done=entry.done,
-        progress=progress,
-        position=module.lessons.index(entry) + 1,
-        module_size=len(module.lessons),
+        slug=slug,
+        version=cached(("lesson", slug), lambda: _current_version(slug)),
+        module_title=place.module_title,
+        previous=_entry(flat[i - 1], done_ids) if i > 0 else None,
+        next=_entry(flat[i + 1], done_ids) if i + 1 < len(flat) else None,
+        done=flat[i].id in done_ids,
+        progress=Progress(done=len(done_ids & outline.ids), total=len(flat)),
+        position=place.position,
+        module_size=place.module_size,
     )

@@ -11,7 +11,7 @@ from seminar.models.cohorts import (
     ProgramVersion,
     StudentProgress,
 )
-from seminar.models.content import Lesson, LessonVersion, Module, ModuleVersion
+from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
     Accommodation,
@@ -48,6 +48,7 @@ __all__ = [
     "ChoiceStat",
     "Cohort",
     "CohortMember",
+    "ContentRevision",
     "Lesson",
     "LessonCompletion",
     "LessonReading",

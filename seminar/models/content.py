@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar.db import db, now_utc
@@ -99,3 +99,14 @@ class LessonVersion(db.Model):
 
     lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
     author: Mapped[Any] = relationship("User")
+
+
+class ContentRevision(db.Model):
+    """One row: a random token that changes with every write to lessons, modules, programs,
+    cohorts or their members (seminar/content_cache.py). Each worker caches what every lesson
+    page shows alike under the token it read, so a change shows on every host at once."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
+from seminar import content_cache
 from seminar.db import db, now_utc
 from seminar.errors import SeminarError
 
@@ -122,8 +123,12 @@ def codec(column: Column[Any]) -> Codec:
     raise BackupError(f"{column.table.name}.{name}: no backup format for {column.type!r}")
 
 
+# Not data: the key of each worker's content cache. A restore writes a fresh one instead.
+NOT_BACKED_UP = {"content_revision"}
+
+
 def tables() -> list[Table]:
-    return list(db.metadata.sorted_tables)
+    return [t for t in db.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 
 def schema_revision(conn: Connection) -> str | None:
@@ -271,6 +276,7 @@ def restore(
             _link(conn, table, deferred.get(table.name, []), later)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, ordered)
+        content_cache.bump(session)  # every worker drops what it cached of the old content
         session.commit()
     except BackupError:
         session.rollback()
