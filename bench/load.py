@@ -14,8 +14,10 @@ import math
 import statistics
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.browser import USER_AGENT
 
@@ -163,7 +165,18 @@ def measure(
     """Send `requests` round-robin over `concurrency` connections for `seconds`."""
     if not requests:
         raise ValueError(f"{name}: nothing to send")
-    return asyncio.run(_run(base, name, requests, concurrency, seconds, warmup, timeout))
+    return _in_own_loop(lambda: _run(base, name, requests, concurrency, seconds, warmup, timeout))
+
+
+def _in_own_loop(make: Callable[[], Coroutine[Any, Any, LoadResult]]) -> LoadResult:
+    """asyncio.run, from a thread of its own when this one already runs a loop (as under
+    Playwright's sync API in the test suite)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 def measure_pair(
