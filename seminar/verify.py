@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from seminar import record_ids
 from seminar.credentials import jwks
 from seminar.extensions import limiter
 from seminar.forms import VerifyForm
+from seminar.models import Record
 from seminar.services import records as record_service
 from seminar.services.records import status_of
 
@@ -57,18 +68,37 @@ def show(rid: str) -> str | BaseResponse | tuple[str, int]:
         return render_template("verify/unknown.html", rid=rid, form=form), 404
     if rid != record.display_id:
         return redirect(f"/verify/{record.display_id}")
-    response = current_app.make_response(
-        render_template(
-            "verify/show.html",
-            record=record,
-            status=status_of(record),
-            issuer=record_service.issuer(),
-            superseded_by=record.superseded_by,
-        )
-    )
+    response = current_app.make_response(_page(record))
     response.headers["Cache-Control"] = "no-store"  # a revocation shows on the next request
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+_MAX_PAGES = 10_000
+
+
+def _page(record: Record) -> str:
+    """The verify page. For visitors who are not logged in (everyone a verifier is) it is the
+    same for a record in a given state, so each worker keeps it by record and state: the record
+    is still read on every request, and a revocation changes the state, hence the page."""
+    status = status_of(record)
+    key = (record.public_id, status, record.revoked_reason, record.superseded_by_id)
+    shared = not current_user.is_authenticated and not session.get("_flashes")
+    pages: dict[tuple[object, ...], str] = current_app.extensions.setdefault("verify_pages", {})
+    if shared and (page := pages.get(key)) is not None:
+        return page
+    page = render_template(
+        "verify/show.html",
+        record=record,
+        status=status,
+        issuer=record_service.issuer(),
+        superseded_by=record.superseded_by,
+    )
+    if shared:
+        if len(pages) >= _MAX_PAGES:
+            pages.clear()
+        pages[key] = page
+    return page
 
 
 @bp.get("/verify/<rid>.jwt")

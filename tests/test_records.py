@@ -875,3 +875,19 @@ def test_query_counts_do_not_grow_with_the_cohort(
     )
     assert measure() == small
     assert small[2] <= 3  # the verify page: the record (and what superseded it), nothing else
+
+
+def test_the_verify_page_is_shared_only_between_visitors_who_are_not_logged_in(
+    app: Flask, world: Cohort, ada: User, admin: User
+) -> None:
+    record = issue_one(world, ada, actor=admin)
+    staff = app.test_client()
+    login(staff, admin)
+    assert "Log out" in staff.get(f"/verify/{record.display_id}").get_data(as_text=True)
+    stranger = app.test_client()
+    first = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
+    assert "Valid record" in first and "Log out" not in first and "csrf_token" not in first
+    assert stranger.get(f"/verify/{record.display_id}").get_data(as_text=True) == first
+    record_service.revoke(record, reason="Issued in error", actor=admin)
+    after = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
+    assert "Revoked" in after and "Issued in error" in after
