@@ -162,6 +162,7 @@ class Candidate:
     hours: float
     existing: Record | None = None  # their current record of this kind and scope
     revoked: Record | None = None  # their last revoked one, when none is current
+    renews: Record | None = None  # their current record, expired: issuing renews it
     evidence: dict[str, Any] = field(default_factory=dict)
     completed_on: date | None = None
 
@@ -241,9 +242,11 @@ def candidates(
         if practical := evidence.get("practical"):
             dates.append(date.fromisoformat(practical["assessed_on"]))
         key = keys[status.user_id]
-        existing = current.get(key)
+        existing = renews = current.get(key)
         if existing is not None and status_of(existing, today) == RecordStatus.EXPIRED:
             existing = None  # an expired record is renewed by issuing again
+        else:
+            renews = None
         out.append(
             Candidate(
                 user_id=status.user_id,
@@ -254,6 +257,7 @@ def candidates(
                 hours=hours,
                 existing=existing,
                 revoked=None if key in current else revoked.get(key),
+                renews=renews,
                 evidence=evidence,
                 completed_on=max(dates) if dates and eligible else None,
             )
@@ -437,12 +441,13 @@ def _issue(
             continue
         user = users[candidate.user_id]
         key = scope_key(kind, cohort, user.id, session and session.id)
-        # An expired record gives way to its renewal (conditionally: a racing issue fails).
-        db.session.execute(
-            update(Record)
-            .where(Record.active_key == key, Record.expires_on < local_today())
-            .values(active_key=None)
-        )
+        if candidate.renews is not None:
+            # The expired record gives way to its renewal (conditionally: a racing issue fails).
+            db.session.execute(
+                update(Record)
+                .where(Record.id == candidate.renews.id, Record.active_key == key)
+                .values(active_key=None)
+            )
         completed_on = candidate.completed_on or today or local_today()
         record = Record(
             public_id=record_ids.new_public_id(),
