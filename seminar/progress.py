@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from seminar.certification import Eligibility, Facts, QuizFact, eligibility
 from seminar.content.programs import Program as ProgramSpec
@@ -169,6 +170,7 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
     practicals: dict[int, PracticalSignoff] = {}
     for signoff in db.session.scalars(
         select(PracticalSignoff)
+        .options(joinedload(PracticalSignoff.assessor))  # named on records; no query per row
         .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id.in_(ids))
         .order_by(PracticalSignoff.created_at, PracticalSignoff.id)
     ):

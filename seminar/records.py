@@ -23,6 +23,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from seminar import certificate_pdf, record_ids
+from seminar.cohorts import cohort_for_staff
 from seminar.db import db
 from seminar.forms import EmptyForm, ReissueForm, RevokeForm
 from seminar.models import Cohort, Record, RecordKind, Role, SeminarSession
@@ -189,17 +190,10 @@ def _scopes(cohort: Cohort) -> list[Scope]:
     ]
 
 
-def cohort_for_admin(slug: str) -> Cohort:
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
-    if cohort is None:
-        abort(404)
-    return cohort
-
-
 @bp.route("/cohorts/<slug>/records", methods=["GET", "POST"])
 @admin_required
 def issue(slug: str) -> str | Response | tuple[str, int]:
-    cohort = cohort_for_admin(slug)
+    cohort = cohort_for_staff(slug)  # admins only, by the decorator
     scopes = _scopes(cohort)
     wanted = request.values.get("scope", "completion")
     scope = next((s for s in scopes if s.value == wanted), None)
@@ -263,7 +257,7 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
 @bp.get("/cohorts/<slug>/records.zip")
 @admin_required
 def cohort_zip(slug: str) -> Response:
-    cohort = cohort_for_admin(slug)
+    cohort = cohort_for_staff(slug)
     records = db.session.scalars(
         select(Record)
         .where(Record.cohort_id == cohort.id, Record.active_key.is_not(None))

@@ -37,10 +37,15 @@ def _verify_limit() -> str:
     return str(current_app.config["VERIFY_RATE_LIMIT"])
 
 
-def _json(data: object, mimetype: str = "application/json") -> Response:
-    response = Response(json.dumps(data, indent=2), mimetype=mimetype)
-    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in other origins
+def _public(body: str, mimetype: str) -> Response:
+    """A machine-readable file for verifiers, who run in other origins."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _json(data: object, mimetype: str) -> Response:
+    return _public(json.dumps(data, indent=2), mimetype)
 
 
 @bp.get("/verify")
@@ -107,8 +112,7 @@ def credential(rid: str) -> Response:
     record = record_service.find(rid)
     if record is None:
         abort(404)
-    response = Response(record.credential_jwt, mimetype="application/jwt")
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response = _public(record.credential_jwt, "application/jwt")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{record.display_id}.jwt"'
     return response
@@ -129,7 +133,6 @@ def issuer() -> Response:
 @bp.get("/status/1")
 @limiter.limit(_verify_limit)
 def status_list() -> Response:
-    response = Response(record_service.status_list_jwt(), mimetype="application/jwt")
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response = _public(record_service.status_list_jwt(), "application/jwt")
     response.headers["Cache-Control"] = "no-store"  # revocation is visible at once
     return response

@@ -552,7 +552,6 @@ def test_students_see_and_download_only_their_records(
 def test_every_change_to_grades_attendance_roles_and_enrolments_is_audited(
     app: Flask, world: Cohort, teacher: User, admin: User, make_user: Callable[..., User]
 ) -> None:
-    from seminar.db import now_utc
     from seminar.services import accounts
     from seminar.services import sessions as session_service
     from seminar.services.accommodations import set_accommodation
@@ -579,7 +578,6 @@ def test_every_change_to_grades_attendance_roles_and_enrolments_is_audited(
     accounts.set_role(student, Role.INSTRUCTOR, by=admin)
     accounts.set_role(student, Role.STUDENT, by=admin)
     unenroll(world, student)
-    _ = now_utc
     actions = [
         e.action
         for e in db.session.scalars(
