@@ -96,10 +96,9 @@ def _instance_secret(path: Path) -> str:
 
 def _register_extensions(app: Flask) -> None:
     from seminar import models  # noqa: F401  (registers the tables with the metadata)
-    from seminar.auth import load_user
     from seminar.db import db, migrate
     from seminar.extensions import csrf, limiter, login_manager
-    from seminar.security import register_security_headers
+    from seminar.web.auth import load_user
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -107,48 +106,12 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
-    register_security_headers(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from seminar import (
-        account,
-        admin,
-        auth,
-        cohorts,
-        health,
-        join,
-        lessons,
-        live,
-        progress_views,
-        quiz_admin,
-        quizzes,
-        records,
-        sessions,
-        verify,
-    )
-    from seminar.errors import register_error_handlers
-    from seminar.views import register_template_helpers
+    from seminar.web import register_blueprints
 
-    for module in (
-        auth,
-        account,
-        admin,
-        health,
-        lessons,
-        quizzes,
-        quiz_admin,
-        cohorts,
-        join,
-        progress_views,
-        sessions,
-        live,
-        records,
-        verify,
-    ):
-        app.register_blueprint(module.bp)
-    register_error_handlers(app)
-    register_template_helpers(app)
+    register_blueprints(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -10,8 +10,8 @@ from seminar.db import db, now_utc
 from seminar.models import Cohort, Quiz, SeminarSession, User
 from seminar.services import sessions as session_service
 from seminar.services.attempts import save_answers, start_attempt, submit_attempt
+from seminar.services.evidence import PRACTICAL_CHECKLIST, record_practical
 from seminar.services.lessons import set_complete
-from seminar.services.progress import PRACTICAL_CHECKLIST, record_practical
 
 LESSONS = ("first-lesson", "second-lesson", "third-lesson")
 

@@ -32,9 +32,9 @@ from seminar.services.accommodations import set_accommodation
 from seminar.services.accounts import create_user
 from seminar.services.attempts import grade_essay, save_answers, start_attempt, submit_attempt
 from seminar.services.content_sync import sync_content
+from seminar.services.evidence import PRACTICAL_CHECKLIST, record_heartbeat, record_practical
 from seminar.services.lessons import save_web_edit, set_complete
-from seminar.services.progress import PRACTICAL_CHECKLIST, record_heartbeat, record_practical
-from seminar.services.progress_snapshot import refresh
+from seminar.services.standing import refresh
 from tests.conftest import PASSWORD, PROGRAM, QUIZ, base_config, postgres_url
 
 ESSAY = "\n## Explain why the sacrum matters. {#why}\n"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from seminar.certification import (
+from seminar.core.certification import (
     Eligibility,
     Facts,
     QuizFact,
@@ -15,7 +15,7 @@ from seminar.certification import (
     eligibility,
     next_step,
 )
-from seminar.content.programs import Program, QuizRequirement
+from seminar.core.content.programs import Program, QuizRequirement
 
 LIVE = ("sacrum", "occiput", "category-one", "category-two")
 DONE, IN_PROGRESS, NOT_STARTED = State.DONE, State.IN_PROGRESS, State.NOT_STARTED

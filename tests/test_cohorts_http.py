@@ -21,11 +21,11 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.progress import cohort_statuses
+from seminar.queries.standing import cohort_statuses
 from seminar.services import cohorts as cohort_service
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students
-from seminar.services.progress import record_heartbeat
+from seminar.services.evidence import record_heartbeat
 from tests.conftest import PROGRAM, count_queries, login
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from seminar.content.lessons import parse_lesson_text, scan_lessons
-from seminar.content.markdown import render_markdown, resolve_asset
-from seminar.content.problems import ContentError
+from seminar.core.content.lessons import parse_lesson_text, scan_lessons
+from seminar.core.content.markdown import render_markdown, resolve_asset
+from seminar.core.content.problems import ContentError
 from tests.conftest import SAMPLE_LESSONS, write_lessons
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from seminar.content.gift import parse_gift_quiz
-from seminar.content.problems import ContentError
-from seminar.content.quiz_model import Answer, Choice, Pair, Question, Review
-from seminar.content.quizzes import QuizParse
+from seminar.core.content.gift import parse_gift_quiz
+from seminar.core.content.problems import ContentError
+from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Review
+from seminar.core.content.quizzes import QuizParse
 
 
 def gift(text: str, slug: str = "quiz") -> QuizParse:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from seminar.content.quiz_model import Answer, Choice, Pair, Question
-from seminar.grading import GRADERS, correct_response, grade, normalise_text, parse_number
+from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
+from seminar.core.grading import GRADERS, correct_response, grade, normalise_text, parse_number
 
 SINGLE = Question(
     id="s",
@@ -125,7 +125,7 @@ def test_single_choice_negative_weight_is_zero() -> None:
 
 
 def test_every_question_type_has_a_grader() -> None:
-    from seminar.content.quiz_model import QUESTION_TYPES
+    from seminar.core.content.quiz_model import QUESTION_TYPES
 
     assert set(GRADERS) == set(QUESTION_TYPES)
 
@@ -167,7 +167,7 @@ def test_parse_number(text: object, value: float | None) -> None:
     [("highest", 90.0), ("average", 70.0), ("first", 50.0), ("last", 70.0)],
 )
 def test_aggregate_by_grading_method(method: str, expected: float) -> None:
-    from seminar.grading import aggregate
+    from seminar.core.grading import aggregate
 
     assert aggregate([50.0, 90.0, 70.0], method) == expected
     assert aggregate([], method) is None
@@ -176,7 +176,7 @@ def test_aggregate_by_grading_method(method: str, expected: float) -> None:
 def test_discrimination_matches_pearson() -> None:
     from statistics import correlation
 
-    from seminar.grading import discrimination
+    from seminar.core.grading import discrimination
 
     xs = [1.0, 0.0, 1.0, 1.0, 0.0, 0.5]
     ys = [0.9, 0.2, 0.7, 0.8, 0.4, 0.5]

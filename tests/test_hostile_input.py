@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from seminar import create_app
-from seminar.content.lessons import parse_lesson_text
-from seminar.content.problems import ContentError
-from seminar.content.programs import parse_programs
+from seminar.core.content.lessons import parse_lesson_text
+from seminar.core.content.problems import ContentError
+from seminar.core.content.programs import parse_programs
 from seminar.db import db
 from seminar.extensions import limiter
 from seminar.models import User

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from seminar.content.problems import ContentError, Problem
-from seminar.content.programs import (
+from seminar.core.content.problems import ContentError, Problem
+from seminar.core.content.programs import (
     ParsedPrograms,
     Program,
     QuizRequirement,

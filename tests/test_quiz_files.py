@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
-from seminar.content.quiz_model import quiz_from_dict
-from seminar.content.quizzes import parse_quiz_file
+from seminar.core.content.quiz_model import quiz_from_dict
+from seminar.core.content.quizzes import parse_quiz_file
 from seminar.db import db
 from seminar.models import Quiz, QuizVersion
 from seminar.services.content_sync import sync_content
@@ -140,8 +140,8 @@ def test_export_quiz_reports_errors(app: Flask, runner: FlaskCliRunner, tmp_path
 
 
 def test_every_shipped_quiz_parses_and_round_trips(tmp_path: Path) -> None:
-    from seminar.content.quiz_export import to_gift, to_native
-    from seminar.content.quizzes import scan_quizzes
+    from seminar.core.content.quiz_export import to_gift, to_native
+    from seminar.core.content.quizzes import scan_quizzes
 
     tree = scan_quizzes(REPO / "quizzes")
     assert tree.problems == [], [str(p) for p in tree.problems]

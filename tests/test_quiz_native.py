@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from seminar.content.problems import ContentError
-from seminar.content.quiz_model import Answer, Choice, Pair, Question, Review
-from seminar.content.quiz_native import parse_native_quiz
-from seminar.content.quizzes import QuizParse, parse_quiz_file, scan_quizzes
+from seminar.core.content.problems import ContentError
+from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Review
+from seminar.core.content.quiz_native import parse_native_quiz
+from seminar.core.content.quizzes import QuizParse, parse_quiz_file, scan_quizzes
 
 FRONT = "---\ntitle: T\n---\n"  # the body's first line is line 4
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seminar.content.gift import parse_gift_quiz
-from seminar.content.problems import ContentError
-from seminar.content.quiz_export import to_gift, to_json, to_native
-from seminar.content.quiz_model import (
+from seminar.core.content.gift import parse_gift_quiz
+from seminar.core.content.problems import ContentError
+from seminar.core.content.quiz_export import to_gift, to_json, to_native
+from seminar.core.content.quiz_model import (
     GRADING_METHODS,
     REVIEW_TIMES,
     Answer,
@@ -28,8 +28,8 @@ from seminar.content.quiz_model import (
     Review,
     quiz_from_dict,
 )
-from seminar.content.quiz_native import parse_native_quiz
-from seminar.content.quizzes import parse_quiz_file
+from seminar.core.content.quiz_native import parse_native_quiz
+from seminar.core.content.quizzes import parse_quiz_file
 
 SLUG = "round-trip"
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

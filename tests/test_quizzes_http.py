@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select
 
-from seminar.content.quiz_model import Answer, Choice, Pair, Question, Quiz, Review
+from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Quiz, Review
 from seminar.db import db, now_utc
 from seminar.models import Attempt, AttemptQuestion, AttemptState, QuestionStat
 from seminar.models import Quiz as QuizRow
@@ -587,7 +587,7 @@ def test_autosave_rejects_malformed_payloads(client: FlaskClient, student) -> No
 
 
 def test_csv_cells_never_run_as_formulas() -> None:
-    from seminar.csv_export import cell
+    from seminar.web.csv_export import cell
 
     assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert cell("+1") == "'+1" and cell("@x") == "'@x" and cell("-2") == "'-2"

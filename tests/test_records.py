@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
-from seminar import record_ids
+from seminar.core import record_ids
 from seminar.db import db
 from seminar.models import AuditEntry, Cohort, OutboxMessage, Record, RecordKind, Role, User
 from seminar.services import audit, notifications
@@ -658,7 +658,7 @@ def test_a_reissue_racing_a_revocation_loses_cleanly(world: Cohort, ada: User, a
 def test_the_issuer_key_is_made_once_even_by_workers_racing(tmp_path: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from seminar.credentials import load_or_create_key
+    from seminar.core.credentials import load_or_create_key
 
     path = tmp_path / "instance" / "issuer_key.pem"
     with ThreadPoolExecutor(8) as pool:

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from seminar.certification import credited_hours
+from seminar.core.certification import credited_hours
 from seminar.db import db, now_utc
 from seminar.models import (
     Attendance,
@@ -21,7 +21,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.progress import cohort_statuses
+from seminar.queries.standing import cohort_statuses
 from seminar.services import cohorts as cohort_service
 from seminar.services import sessions as session_service
 from tests.conftest import login
@@ -293,7 +293,7 @@ def test_calendar_feeds(
 
 
 def test_ical_escapes_and_folds() -> None:
-    from seminar.ical import Event, calendar
+    from seminar.core.ical import Event, calendar
 
     text = calendar(
         "Cal",

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from seminar import create_app, credentials
+from seminar import create_app
+from seminar.core import credentials
 from seminar.db import db, now_utc
 from seminar.services import cohorts as cohort_service
 from seminar.services import sessions as session_service

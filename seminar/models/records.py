@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from seminar.core.record_ids import display
 from seminar.db import db, now_utc
 from seminar.models.content import enum_column
-from seminar.record_ids import display
 
 
 class RecordKind(enum.StrEnum):

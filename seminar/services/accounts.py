@@ -7,11 +7,11 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from seminar.core.errors import NotAllowed, SeminarError
 from seminar.db import db, now_utc
-from seminar.errors import NotAllowed, SeminarError
 from seminar.models import Role, User
 from seminar.services import audit
-from seminar.services.progress_snapshot import refresh_student
+from seminar.services.standing import refresh_student
 
 
 class AccountError(SeminarError):

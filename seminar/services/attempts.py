@@ -17,10 +17,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from seminar.content.quiz_model import Question, question_from_dict
+from seminar.core.content.quiz_model import Question, question_from_dict
+from seminar.core.errors import SeminarError
+from seminar.core.grading import grade
 from seminar.db import db, now_utc
-from seminar.errors import SeminarError
-from seminar.grading import grade
 from seminar.models import (
     Accommodation,
     Attempt,
@@ -31,7 +31,7 @@ from seminar.models import (
     QuizVersion,
     User,
 )
-from seminar.services import audit, progress_snapshot, quiz_stats
+from seminar.services import audit, quiz_stats, standing
 
 # Answers that arrive this long after the deadline still count (the network is slow at venues).
 GRACE = timedelta(seconds=10)
@@ -161,7 +161,7 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
         if existing is None:
             raise AttemptLimitReached("You have used all your attempts at this quiz.") from None
         return existing
-    progress_snapshot.refresh_student(user_id)  # a first attempt is activity
+    standing.refresh_student(user_id)  # a first attempt is activity
     return attempt
 
 
@@ -313,7 +313,7 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
     db.session.commit()
-    progress_snapshot.refresh_student(attempt.user_id)
+    standing.refresh_student(attempt.user_id)
     return True
 
 
@@ -405,4 +405,4 @@ def grade_essay(
         actor=db.session.get(User, grader_id),
     )
     db.session.commit()
-    progress_snapshot.refresh_student(attempt.user_id)
+    standing.refresh_student(attempt.user_id)

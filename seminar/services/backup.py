@@ -29,9 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
-from seminar import content_cache
+from seminar.core.errors import SeminarError
 from seminar.db import db, now_utc
-from seminar.errors import SeminarError
+from seminar.queries import content_cache
 
 FORMAT = "seminar-backup"
 VERSION = 1

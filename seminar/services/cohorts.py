@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from seminar.core.errors import SeminarError
 from seminar.db import db
-from seminar.errors import SeminarError
 from seminar.models import (
     Cohort,
     CohortMember,
@@ -23,7 +23,7 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.services import audit, progress_snapshot
+from seminar.services import audit, standing
 from seminar.services.accounts import (
     AccountError,
     create_user,
@@ -105,7 +105,7 @@ def move_to_current_program(cohort: Cohort) -> bool:
     cohort.program_version_id = program.current_version_id  # type: ignore[assignment]
     db.session.commit()
     db.session.refresh(cohort)
-    progress_snapshot.refresh(cohort)
+    standing.refresh(cohort)
     return True
 
 
@@ -154,7 +154,7 @@ def enroll(
         db.session.rollback()
         return False
     if role == MemberRole.STUDENT:
-        progress_snapshot.refresh(cohort, [user.id])
+        standing.refresh(cohort, [user.id])
     return True
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from seminar.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
-from seminar.content.problems import Problem
+from seminar.core.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
+from seminar.core.content.problems import Problem
 from seminar.db import db, next_number
 from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
 from seminar.services.program_sync import sync_programs
-from seminar.services.progress_snapshot import refresh_all
 from seminar.services.quiz_files import sync_quiz_folder
+from seminar.services.standing import refresh_all
 
 
 @dataclass

@@ -12,9 +12,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
-from seminar.content.quiz_model import Question
+from seminar.core.content.quiz_model import Question
+from seminar.core.grading import correct_response, grade
 from seminar.db import db, now_utc
-from seminar.grading import correct_response, grade
 from seminar.models import (
     Attempt,
     AttemptQuestion,
@@ -31,14 +31,14 @@ from seminar.models import (
     Role,
     User,
 )
-from seminar.progress import live_lesson_slugs
+from seminar.queries.standing import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
 from seminar.services.attempts import question_of
 from seminar.services.cohorts import create_cohort, enroll, get_cohort
+from seminar.services.evidence import PRACTICAL_CHECKLIST
 from seminar.services.program_sync import program_from_dict
-from seminar.services.progress import PRACTICAL_CHECKLIST
-from seminar.services.progress_snapshot import refresh
 from seminar.services.quiz_stats import rebuild as rebuild_statistics
+from seminar.services.standing import refresh
 
 DEMO_ACCOUNTS = (
     ("admin@demo.seminar", "Avery Admin", Role.ADMIN, None, None),

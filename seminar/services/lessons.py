@@ -7,14 +7,14 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from seminar.content.lessons import ParsedLesson, asset_checker, parse_lesson_text
-from seminar.content.problems import ContentError
+from seminar.core.content.lessons import ParsedLesson, asset_checker, parse_lesson_text
+from seminar.core.content.problems import ContentError
+from seminar.core.errors import Conflict, SeminarError
 from seminar.db import db
-from seminar.errors import Conflict, SeminarError
 from seminar.models import Lesson, LessonCompletion, LessonVersion
 from seminar.models.content import Origin
 from seminar.services.content_sync import add_lesson_version
-from seminar.services.progress_snapshot import refresh_student
+from seminar.services.standing import refresh_student
 
 
 class LessonNotFound(SeminarError):

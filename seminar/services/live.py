@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminar.content.quiz_model import Question
+from seminar.core.content.quiz_model import Question
+from seminar.core.errors import SeminarError
 from seminar.db import db, now_utc
-from seminar.errors import SeminarError
 from seminar.models import (
     LiveAnswer,
     LiveParticipant,
@@ -26,7 +26,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.services import progress_snapshot
+from seminar.services import standing
 from seminar.services.attempts import question_of
 from seminar.services.sessions import is_student, mark_present
 
@@ -148,7 +148,7 @@ def _refresh_participants(live: LiveQuiz) -> None:
     seats = db.session.scalars(
         select(LiveParticipant.user_id).where(LiveParticipant.live_quiz_id == live.id)
     ).all()
-    progress_snapshot.refresh(live.session.cohort, seats)
+    standing.refresh(live.session.cohort, seats)
 
 
 def join(live: LiveQuiz, user: User, *, now: datetime | None = None) -> LiveParticipant:

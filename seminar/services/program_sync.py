@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from seminar.content.problems import ContentError, Problem, display_path
-from seminar.content.programs import (
+from seminar.core.content.problems import ContentError, Problem, display_path
+from seminar.core.content.programs import (
     Program as ProgramSpec,
 )
-from seminar.content.programs import (
+from seminar.core.content.programs import (
     QuizRequirement,
     check_program_references,
     parse_programs_with_lines,

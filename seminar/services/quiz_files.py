@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from seminar.content.lessons import source_hash
-from seminar.content.problems import Problem
-from seminar.content.quizzes import QuizFile, QuizParse, parse_quiz, scan_quizzes
+from seminar.core.content.lessons import source_hash
+from seminar.core.content.problems import Problem
+from seminar.core.content.quizzes import QuizFile, QuizParse, parse_quiz, scan_quizzes
+from seminar.core.errors import SeminarError
 from seminar.db import db
-from seminar.errors import SeminarError
 from seminar.models import Quiz
 from seminar.models.content import Origin
-from seminar.services.progress_snapshot import refresh_all
 from seminar.services.quiz_sync import add_quiz_version
+from seminar.services.standing import refresh_all
 
 if TYPE_CHECKING:
     from seminar.services.content_sync import SyncReport

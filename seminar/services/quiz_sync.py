@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from seminar.content.lessons import source_hash
-from seminar.content.quiz_model import Question, question_to_dict
-from seminar.content.quiz_model import Quiz as QuizModel
-from seminar.content.quiz_render import render_question
+from seminar.core.content.lessons import source_hash
+from seminar.core.content.quiz_model import Question, question_to_dict
+from seminar.core.content.quiz_model import Quiz as QuizModel
+from seminar.core.content.quiz_render import render_question
 from seminar.db import db, next_number
 from seminar.models import ChoiceStat, QuestionStat, QuestionVersion, Quiz, QuizVersion
 from seminar.models.content import Origin

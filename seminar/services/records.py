@@ -27,11 +27,11 @@ from joserfc.jwk import ECKey
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminar import credentials, record_ids
-from seminar.certification import State
-from seminar.content.programs import Program as ProgramSpec
+from seminar.core import credentials, record_ids
+from seminar.core.certification import State
+from seminar.core.content.programs import Program as ProgramSpec
+from seminar.core.errors import SeminarError
 from seminar.db import db, now_utc
-from seminar.errors import SeminarError
 from seminar.models import (
     Attempt,
     AttemptState,
@@ -46,7 +46,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.progress import StudentStatus, cohort_statuses, program_of
+from seminar.queries.standing import StudentStatus, cohort_statuses, program_of
 from seminar.services import audit, notifications
 from seminar.services.program_sync import program_from_dict
 from seminar.services.sessions import cohort_instructors

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from seminar.certification import credited_hours
+from seminar.core.certification import credited_hours
+from seminar.core.errors import SeminarError
 from seminar.db import db, now_utc
-from seminar.errors import SeminarError
 from seminar.models import (
     Attendance,
     AttendanceChange,
@@ -21,7 +21,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.services import audit, progress_snapshot
+from seminar.services import audit, standing
 from seminar.services.cohorts import member_role
 from seminar.services.program_sync import program_from_dict
 
@@ -229,7 +229,7 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
         )
     db.session.commit()
     for attendance in still_in:
-        progress_snapshot.refresh_student(attendance.user_id)
+        standing.refresh_student(attendance.user_id)
     return len(still_in)
 
 
@@ -271,7 +271,7 @@ def correct_attendance(
         )
     )
     db.session.commit()
-    progress_snapshot.refresh_student(attendance.user_id)
+    standing.refresh_student(attendance.user_id)
 
 
 def _snapshot(attendance: Attendance) -> dict[str, object]:
@@ -320,7 +320,7 @@ def _credit(attendance: Attendance, *, commit: bool = True) -> None:
         )
     if commit:
         db.session.commit()
-        progress_snapshot.refresh_student(attendance.user_id)
+        standing.refresh_student(attendance.user_id)
 
 
 def calendar_token(owner: Cohort | User) -> str:

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from seminar.content.quiz_export import to_gift, to_native
-from seminar.content.quiz_model import Answer, Choice, Pair, Question, Quiz
+from seminar.core.content.quiz_export import to_gift, to_native
+from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Quiz
 from seminar.db import db
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user

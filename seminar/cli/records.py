@@ -1,0 +1,94 @@
+"""`flask seminar records ...` and `flask seminar outbox ...` commands."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from seminar.cli.cohorts import find_cohort
+from seminar.models import Record, RecordKind
+from seminar.services import notifications
+from seminar.services import records as record_service
+from seminar.services.records import RecordError
+
+records_cli = AppGroup("records", help="Issue and revoke completion records.")
+outbox_cli = AppGroup("outbox", help="Email waiting to be sent.")
+
+
+def _record(rid: str) -> Record:
+    record = record_service.find(rid)
+    if record is None:
+        raise click.ClickException(f"no record '{rid}'")
+    return record
+
+
+@records_cli.command("issue")
+@click.option("--cohort", "slug", required=True, help="The cohort's slug.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in RecordKind]),
+    default=RecordKind.COMPLETION.value,
+    show_default=True,
+    help="completion: the program's Certificate of Completion; attendance: CE hours.",
+)
+def issue(slug: str, kind: str) -> None:
+    """Issue records to every eligible student of a cohort, one line per record.
+
+    A student who already holds the record is listed with it; nothing is issued twice.
+    """
+    cohort = find_cohort(slug)
+    record_kind = RecordKind(kind)
+    found = record_service.candidates(cohort, record_kind)
+    try:
+        issued = record_service.issue(
+            cohort, record_kind, [c.user_id for c in found if c.ready or c.existing]
+        )
+    except RecordError as exc:
+        raise click.ClickException(str(exc)) from None
+    emails = {c.user_id: c.email for c in found}
+    for item in issued:
+        click.echo(f"{item.record.display_id} {emails[item.record.holder_id]} {kind}")
+    new = sum(i.created for i in issued)
+    click.echo(f"{new} issued, {len(issued) - new} already held", err=True)
+    for c in found:
+        if c.eligible and c.revoked is not None:
+            click.echo(
+                f"skipped {c.email}: record {c.revoked.display_id} was revoked; "
+                "issue again from the cohort's records page, with a reason",
+                err=True,
+            )
+
+
+@records_cli.command("revoke")
+@click.argument("record_id")
+@click.option("--reason", required=True, help="Shown on the verification page.")
+def revoke(record_id: str, reason: str) -> None:
+    """Revoke a record; its verify page and the status list say so at once."""
+    record = _record(record_id)
+    try:
+        record_service.revoke(record, reason=reason)
+    except RecordError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked {record.display_id}")
+
+
+@records_cli.command("reissue")
+@click.argument("record_id")
+@click.option("--reason", required=True)
+def reissue(record_id: str, reason: str) -> None:
+    """Reissue a record in the holder's current name; the old one shows as superseded."""
+    record = _record(record_id)
+    try:
+        new = record_service.reissue(record, reason=reason)
+    except RecordError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{record.display_id} superseded by {new.display_id}")
+
+
+@outbox_cli.command("send")
+def send() -> None:
+    """Send queued email now (for a cron job); failures stay queued with their error."""
+    if not notifications.smtp_configured():
+        raise click.ClickException("no mail server configured (SEMINAR_MAIL_SERVER)")
+    result = notifications.deliver_pending()
+    click.echo(f"sent {result.sent}, failed {result.failed}")

@@ -1,0 +1,22 @@
+"""Domain errors: something a user asked for cannot be done. Services raise them; the web and
+command-line layers show the message, next to the form field it concerns when it names one."""
+
+from __future__ import annotations
+
+
+class SeminarError(Exception):
+    """The message is shown to the user; `field` names the form field it concerns (the
+    services' keyword argument of the same name), or None for the request as a whole."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(SeminarError):
+    pass
+
+
+class Conflict(SeminarError):
+    pass

@@ -1,0 +1,257 @@
+"""Where students stand on their cohort's program: facts gathered in a fixed number of
+queries (whatever the cohort's size), then the pure eligibility() per student."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from seminar.core.certification import Eligibility, Facts, QuizFact, eligibility
+from seminar.core.content.programs import Program as ProgramSpec
+from seminar.core.grading import aggregate
+from seminar.db import UTCDateTime, db
+from seminar.models import (
+    Attempt,
+    AttemptState,
+    AttendanceCredit,
+    Cohort,
+    CohortMember,
+    Lesson,
+    LessonCompletion,
+    LessonReading,
+    LiveAnswer,
+    LiveQuestion,
+    LiveQuiz,
+    MemberRole,
+    Module,
+    PracticalSignoff,
+    Quiz,
+    QuizVersion,
+    SeminarSession,
+    User,
+)
+from seminar.services.program_sync import program_from_dict
+
+AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
+
+
+@dataclass
+class StudentStatus:
+    user_id: int
+    name: str
+    email: str
+    joined_at: datetime
+    eligibility: Eligibility
+    last_activity: datetime | None
+    reading_seconds: int = 0
+    live_answers: int = 0  # participation in live quizzes, as evidence (never graded)
+    practical: PracticalSignoff | None = None
+    quiz_results: dict[str, QuizFact] = field(default_factory=dict)
+
+
+def program_of(cohort: Cohort) -> ProgramSpec:
+    return program_from_dict(cohort.program_version.data)
+
+
+def live_lesson_slugs() -> list[tuple[int, str]]:
+    return [
+        (row.id, row.slug)
+        for row in db.session.execute(
+            select(Lesson.id, Lesson.slug)
+            .join(Module, Lesson.module_id == Module.id)
+            .where(
+                Lesson.retired.is_(False),
+                Module.retired.is_(False),
+                Lesson.current_version_id.is_not(None),
+            )
+            .order_by(Module.position, Lesson.position)
+        )
+    ]
+
+
+def _students(cohort: Cohort, user_ids: Iterable[int] | None) -> Select:
+    query = (
+        select(User.id, User.name, User.email, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.STUDENT)
+        .order_by(User.name)
+    )
+    if user_ids is not None:
+        query = query.where(User.id.in_(list(user_ids)))
+    return query
+
+
+def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> list[StudentStatus]:
+    """Every student of the cohort (or the given ones), in nine queries."""
+    program = program_of(cohort)
+    students = db.session.execute(_students(cohort, user_ids)).all()
+    ids = [s.id for s in students]
+    member_ids = select(CohortMember.user_id).where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id.in_(ids)
+    )
+    lessons = live_lesson_slugs()
+    # Every lesson, retired ones too: a program that lists a retired lesson still credits it.
+    slug_of = dict(db.session.execute(select(Lesson.id, Lesson.slug)).all())
+
+    completed: dict[int, set[str]] = defaultdict(set)
+    last: dict[int, datetime] = {}
+
+    def touch(user_id: int, when: datetime | None) -> None:
+        if when is not None and (user_id not in last or when > last[user_id]):
+            last[user_id] = when
+
+    # Pairs only: per-row timestamps would cost more than all the rest at cohort scale.
+    for user_id, lesson_id in db.session.execute(
+        select(LessonCompletion.user_id, LessonCompletion.lesson_id).where(
+            LessonCompletion.user_id.in_(member_ids)
+        )
+    ):
+        if lesson_id in slug_of:
+            completed[user_id].add(slug_of[lesson_id])
+    for user_id, when in db.session.execute(
+        select(LessonCompletion.user_id, func.max(LessonCompletion.completed_at))
+        .where(LessonCompletion.user_id.in_(member_ids))
+        .group_by(LessonCompletion.user_id)
+    ):
+        touch(user_id, when)
+
+    reading: dict[int, int] = {}
+    for user_id, seconds, beat in db.session.execute(
+        select(
+            LessonReading.user_id,
+            func.sum(LessonReading.seconds),
+            func.max(LessonReading.last_beat_at),
+        )
+        .where(LessonReading.user_id.in_(member_ids))
+        .group_by(LessonReading.user_id)
+    ):
+        reading[user_id] = int(seconds or 0)
+        touch(user_id, beat)
+
+    quiz_slugs = [q.slug for q in program.quizzes]
+    quizzes = {
+        quiz.id: (quiz.slug, version)
+        for quiz, version in db.session.execute(
+            select(Quiz, QuizVersion)
+            .join(QuizVersion, Quiz.current_version_id == QuizVersion.id)
+            .where(Quiz.slug.in_(quiz_slugs))
+        ).all()
+    }
+    attempts: dict[tuple[int, str], list[AttemptRow]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            Attempt.score,
+            Attempt.state,
+            Attempt.needs_grading,
+            func.coalesce(Attempt.submitted_at, Attempt.started_at).label("when"),
+        )
+        .where(Attempt.user_id.in_(member_ids), Attempt.quiz_id.in_(list(quizzes)))
+        .order_by(Attempt.number)
+    ):
+        attempts[(row.user_id, quizzes[row.quiz_id][0])].append(row)
+        touch(row.user_id, UTCDateTime().process_result_value(row.when, None))
+
+    hours = dict(
+        db.session.execute(
+            select(AttendanceCredit.user_id, func.sum(AttendanceCredit.hours))
+            .where(AttendanceCredit.cohort_id == cohort.id, AttendanceCredit.user_id.in_(ids))
+            .group_by(AttendanceCredit.user_id)
+        ).all()
+    )
+    practicals: dict[int, PracticalSignoff] = {}
+    for signoff in db.session.scalars(
+        select(PracticalSignoff)
+        .options(joinedload(PracticalSignoff.assessor))  # named on records; no query per row
+        .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id.in_(ids))
+        .order_by(PracticalSignoff.created_at, PracticalSignoff.id)
+    ):
+        practicals[signoff.user_id] = signoff  # the latest wins
+        touch(signoff.user_id, signoff.created_at)
+
+    live = dict(
+        db.session.execute(
+            select(LiveAnswer.user_id, func.count())
+            .join(LiveQuestion, LiveAnswer.live_question_id == LiveQuestion.id)
+            .join(LiveQuiz, LiveQuestion.live_quiz_id == LiveQuiz.id)
+            .join(SeminarSession, LiveQuiz.session_id == SeminarSession.id)
+            .where(SeminarSession.cohort_id == cohort.id, LiveAnswer.user_id.in_(ids))
+            .group_by(LiveAnswer.user_id)
+        ).all()
+    )
+    versions = {slug: version for slug, version in quizzes.values()}
+    lesson_order = [slug for _, slug in lessons]
+    out = []
+    for s in students:
+        results = {
+            slug: _quiz_fact(attempts.get((s.id, slug), []), versions[slug])
+            for slug in quiz_slugs
+            if slug in versions
+        }
+        practical = practicals.get(s.id)
+        facts = Facts(
+            completed_lessons=frozenset(completed.get(s.id, set())),
+            quizzes=results,
+            attendance_hours=float(hours.get(s.id) or 0),
+            practical_passed=bool(practical and practical.passed),
+            practical_attempted=practical is not None,
+        )
+        out.append(
+            StudentStatus(
+                user_id=s.id,
+                name=s.name,
+                email=s.email,
+                joined_at=s.joined_at,
+                eligibility=_titled(
+                    eligibility(program, facts, lesson_slugs=lesson_order), versions
+                ),
+                last_activity=last.get(s.id),
+                reading_seconds=reading.get(s.id, 0),
+                live_answers=int(live.get(s.id, 0)),
+                practical=practical,
+                quiz_results=results,
+            )
+        )
+    return out
+
+
+def _titled(result: Eligibility, versions: dict[str, QuizVersion]) -> Eligibility:
+    """Quiz requirements read better under the quiz's title than its slug."""
+    return dataclasses.replace(
+        result,
+        requirements=tuple(
+            dataclasses.replace(r, label=f"Quiz: {versions[r.key].title}")
+            if r.kind == "quiz" and r.key in versions
+            else r
+            for r in result.requirements
+        ),
+    )
+
+
+def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:
+    scores = [a.score for a in attempts if a.score is not None]
+    return QuizFact(
+        result=aggregate(scores, version.grading),
+        attempts=len(attempts),
+        pending=any(a.state == AttemptState.IN_PROGRESS or a.needs_grading for a in attempts),
+        pass_mark=version.pass_mark,
+    )
+
+
+def student_cohorts(user_id: int) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id)
+            .order_by(Cohort.starts_on.desc(), Cohort.title)
+        )
+    )

@@ -1,0 +1,110 @@
+"""Admin pages: people and their roles, the audit log, the email outbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from seminar.core.errors import SeminarError
+from seminar.db import db
+from seminar.models import OutboxMessage, Role, User
+from seminar.services import accounts, audit, notifications
+from seminar.web.access import admin_required
+from seminar.web.forms import AuditFilterForm, EmptyForm, RoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.get("/users")
+@admin_required
+def users() -> str:
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    query = select(User).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/users.html", page=page, q=q, role=role, roles=list(Role), role_form=RoleForm
+    )
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int) -> Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+    else:
+        try:
+            accounts.set_role(user, form.role.data or "", by=current_user)
+        except SeminarError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{user.name} is now {user.role.label.lower()}.", "success")
+    keep = {k: v for k, v in request.args.items() if k in ("q", "role", "page")}
+    return redirect(url_for("admin.users", **keep))
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log() -> str:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [
+        SelectChoice("", "Any action"),
+        *(SelectChoice(k, v) for k, v in audit.ACTIONS.items()),
+    ]
+    filters = audit.Filters()
+    if form.validate():
+        filters = audit.Filters(
+            action=form.action.data or "",
+            actor=(form.actor.data or "").strip(),
+            person=(form.person.data or "").strip(),
+            since=form.since.data,
+            until=form.until.data,
+        )
+    page = db.paginate(audit.query(filters), per_page=PER_PAGE, error_out=False)
+    keep = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        form=form,
+        keep=keep,
+        actions=audit.ACTIONS,
+        changes=audit.changes,
+    )
+
+
+@bp.get("/outbox")
+@admin_required
+def outbox() -> str:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        smtp=notifications.smtp_configured(),
+        form=EmptyForm(),
+        max_tries=notifications.MAX_TRIES,
+    )
+
+
+@bp.post("/outbox/send")
+@admin_required
+def send_outbox() -> Response:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not notifications.smtp_configured():
+        flash("No mail server is configured (SEMINAR_MAIL_SERVER); messages stay here.", "error")
+    else:
+        notifications.dispatch()  # in the background: a slow mail server never holds the page
+        flash("Sending the unsent messages now; reload this page to see how it went.", "success")
+    return redirect(url_for("admin.outbox"))

@@ -1,0 +1,68 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from seminar.db import db
+from seminar.extensions import limiter
+from seminar.models import User
+from seminar.queries import content_cache
+from seminar.services.accounts import authenticate, normalise_email
+from seminar.web.access import safe_next
+from seminar.web.forms import EmptyForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def load_user(login_id: str) -> User | None:
+    """A login cookie names the user and their session version; an old version is logged out."""
+    user_id, _, version = login_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    # The content token comes in the same round trip: lesson pages need it (content_cache).
+    row = db.session.execute(
+        select(User, content_cache.token_query().scalar_subquery()).where(User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    user, token = row
+    content_cache.remember_token(token)
+    return user if user.session_version == int(version) else None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _email_key() -> str:
+    return "login-email:" + normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+def login() -> str | Response:
+    default = url_for("lessons.catalogue")
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), default))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(safe_next(form.next.data, default))
+        form.password.errors = ["The email or the password is not right."]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))

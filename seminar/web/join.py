@@ -1,0 +1,59 @@
+"""Joining a cohort from an invite link: sign up, or add an existing account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from seminar.core.errors import SeminarError
+from seminar.extensions import limiter
+from seminar.models import MemberRole
+from seminar.services import cohorts as cohort_service
+from seminar.web.forms import EmptyForm, JoinForm
+
+bp = Blueprint("join", __name__)
+
+
+def _signup_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def join(code: str) -> str | Response | tuple[str, int]:
+    cohort = cohort_service.cohort_for_invite(code)
+    if cohort is None:
+        return render_template("join/invalid.html"), 404
+    if current_user.is_authenticated:
+        form = EmptyForm()
+        if form.validate_on_submit():
+            try:
+                added = cohort_service.enroll(cohort, current_user, MemberRole.STUDENT)
+            except SeminarError as exc:
+                flash(str(exc), "error")
+                return redirect(url_for("lessons.home"))
+            flash(
+                f"You joined {cohort.title}." if added else f"You are already in {cohort.title}.",
+                "success",
+            )
+            return redirect(url_for("progress.path"))
+        return render_template("join/confirm.html", cohort=cohort, form=form)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            user = cohort_service.join_with_new_account(
+                cohort,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                password=form.password.data or "",
+                licence_number=form.licence_number.data,
+                licence_state=form.licence_state.data,
+            )
+        except SeminarError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.name}. You are enrolled in {cohort.title}.", "success")
+            return redirect(url_for("progress.path"))
+    return render_template("join/signup.html", cohort=cohort, form=form, code=code)

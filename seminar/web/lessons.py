@@ -1,0 +1,211 @@
+"""Lesson pages: catalogue, reading, completion, browser editing and version history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from seminar.core.content.lessons import asset_checker
+from seminar.core.content.markdown import IMAGE_SUFFIXES
+from seminar.core.content.problems import ContentError
+from seminar.core.errors import SeminarError
+from seminar.db import db
+from seminar.models import Lesson, LessonVersion
+from seminar.queries import catalogue as queries
+from seminar.services import lessons as lesson_service
+from seminar.services.evidence import record_heartbeat
+from seminar.web.access import staff_required
+from seminar.web.forms import EmptyForm, LessonEditForm
+
+bp = Blueprint("lessons", __name__)
+
+
+def lessons_root() -> Path:
+    return Path(current_app.config["LESSONS_DIR"])
+
+
+def _lesson_or_404(slug: str) -> Lesson:
+    lesson = db.session.execute(
+        select(Lesson)
+        .options(joinedload(Lesson.current), joinedload(Lesson.module))
+        .where(Lesson.slug == slug, Lesson.current_version_id.is_not(None))
+    ).scalar_one_or_none()
+    return lesson or abort(404)
+
+
+@bp.get("/")
+def home() -> Response:
+    return redirect(url_for("lessons.catalogue" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/lessons/")
+@login_required
+def catalogue() -> str:
+    visible = queries.visible_lessons(current_user)
+    modules, progress = queries.catalogue(current_user.id, visible)
+    return render_template(
+        "lessons/catalogue.html", modules=modules, progress=progress, no_cohort=visible == set()
+    )
+
+
+def _readable_or_404(slug: str) -> None:
+    """A student reads the lessons of their cohorts' programs; anything else does not exist."""
+    visible = queries.visible_lessons(current_user)
+    if visible is not None and slug not in visible:
+        abort(404)
+
+
+@bp.get("/lessons/<slug>")
+@login_required
+def show(slug: str) -> str:
+    visible = queries.visible_lessons(current_user)
+    page = queries.lesson_page(slug, current_user.id, visible) or abort(404)
+    return render_template("lessons/lesson.html", page=page)
+
+
+@bp.post("/lessons/<slug>/complete")
+@login_required
+def complete(slug: str) -> Response:
+    _readable_or_404(slug)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            lesson_service.set_complete(current_user.id, slug, done=True)
+        except lesson_service.LessonNotFound:
+            abort(404)
+    return redirect(url_for("lessons.show", slug=slug, _anchor="lesson-complete"))
+
+
+@bp.post("/lessons/<slug>/incomplete")
+@login_required
+def incomplete(slug: str) -> Response:
+    _readable_or_404(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            lesson_service.set_complete(current_user.id, slug, done=False)
+        except lesson_service.LessonNotFound:
+            abort(404)
+    return redirect(url_for("lessons.show", slug=slug, _anchor="lesson-complete"))
+
+
+@bp.route("/lessons/<slug>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(slug: str) -> str | Response:
+    lesson = _lesson_or_404(slug)
+    assert lesson.current is not None
+    form = LessonEditForm()
+    if not form.is_submitted():
+        form.source.data = lesson.current.source
+        form.base_version_id.data = str(lesson.current_version_id)
+    preview = None
+    if form.validate_on_submit():
+        base = (
+            int(form.base_version_id.data) if (form.base_version_id.data or "").isdigit() else None
+        )
+        try:
+            if form.save.data:
+                version = lesson_service.save_web_edit(
+                    lesson,
+                    form.source.data or "",
+                    author_id=current_user.id,
+                    base_version_id=base,
+                    note=form.note.data or "",
+                    lessons_root=lessons_root(),
+                )
+                flash(f"Saved as version {version.number}.", "success")
+                return redirect(url_for("lessons.show", slug=slug))
+            preview = lesson_service.parse_edit(lesson, form.source.data or "", lessons_root())
+        except ContentError as exc:
+            form.source.errors = [f"Line {p.line}: {p.message}" for p in exc.problems]
+        except SeminarError as exc:
+            form.source.errors = [str(exc)]
+    return render_template("lessons/edit.html", lesson=lesson, form=form, preview=preview)
+
+
+@bp.get("/lessons/<slug>/history")
+@staff_required
+def history(slug: str) -> str:
+    lesson = _lesson_or_404(slug)
+    versions = db.session.scalars(
+        select(LessonVersion)
+        .options(joinedload(LessonVersion.author))
+        .where(LessonVersion.lesson_id == lesson.id)
+        .order_by(LessonVersion.number.desc())
+    ).all()
+    return render_template("lessons/history.html", lesson=lesson, versions=versions)
+
+
+def _version_or_404(lesson: Lesson, number: int) -> LessonVersion:
+    version = db.session.execute(
+        select(LessonVersion).where(
+            LessonVersion.lesson_id == lesson.id, LessonVersion.number == number
+        )
+    ).scalar_one_or_none()
+    return version or abort(404)
+
+
+@bp.get("/lessons/<slug>/versions/<int:number>")
+@staff_required
+def version(slug: str, number: int) -> str:
+    lesson = _lesson_or_404(slug)
+    return render_template(
+        "lessons/version.html", lesson=lesson, version=_version_or_404(lesson, number)
+    )
+
+
+@bp.post("/lessons/<slug>/versions/<int:number>/restore")
+@staff_required
+def restore(slug: str, number: int) -> Response:
+    lesson = _lesson_or_404(slug)
+    old = _version_or_404(lesson, number)
+    if EmptyForm().validate_on_submit():
+        try:
+            new = lesson_service.restore_version(
+                lesson, old, author_id=current_user.id, lessons_root=lessons_root()
+            )
+        except (ContentError, SeminarError) as exc:
+            flash(f"Version {number} cannot be restored: {exc}", "error")
+        else:
+            flash(f"Version {number} is serving again, as version {new.number}.", "success")
+    return redirect(url_for("lessons.history", slug=slug))
+
+
+@bp.post("/lessons/<slug>/heartbeat")
+@login_required
+def heartbeat(slug: str) -> tuple[object, int]:
+    """Active reading time, for CE evidence: the page's script beats while the tab is in use."""
+    _readable_or_404(slug)
+    lesson = _lesson_or_404(slug)
+    if lesson.retired:
+        abort(404)
+    credited = record_heartbeat(current_user.id, lesson.id)
+    return {"credited": credited}, 200
+
+
+@bp.get("/lessons/assets/<path:filename>")
+@login_required
+def asset(filename: str) -> Response:
+    # send_from_directory refuses '..' and absolute paths but follows symlinks: a link in
+    # lessons/ (a git checkout can carry one) must not serve a file from outside it.
+    if not filename.lower().endswith(IMAGE_SUFFIXES) or not asset_checker(lessons_root())(filename):
+        abort(404)
+    response = send_from_directory(lessons_root(), filename, max_age=3600)
+    # An SVG opened on its own must not run script in our origin.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    return response

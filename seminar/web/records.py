@@ -1,0 +1,315 @@
+"""Record pages: a holder's records, an admin's register, issuing to a cohort, revoking,
+reissuing, the PDF and a cohort's ZIP of PDFs. Public verification lives in verify.py."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from seminar.core import pdf as certificate_pdf
+from seminar.core import record_ids
+from seminar.db import db
+from seminar.models import Cohort, Record, RecordKind, Role, SeminarSession
+from seminar.services import records as record_service
+from seminar.services.records import OverrideNeeded, RecordError, RecordStatus, status_of
+from seminar.web.access import admin_required
+from seminar.web.cohorts import cohort_for_staff
+from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm
+
+bp = Blueprint("records", __name__)
+
+PAGE_SIZE = 50
+REASON_NEEDED = (
+    "Give a reason: this student has not met the requirements, or had this record revoked."
+)
+
+
+def record_for_viewer(rid: str) -> Record:
+    """The record, for its holder and admins; 404 for anyone else (existence is private)."""
+    record = record_service.find(rid)
+    if record is None:
+        abort(404)
+    if record.holder_id != current_user.id and current_user.role != Role.ADMIN:
+        abort(404)
+    return record
+
+
+@bp.get("/records/")
+@login_required
+def index() -> str:
+    if current_user.role != Role.ADMIN:
+        return render_template(
+            "records/mine.html",
+            records=record_service.records_of(current_user.id),
+            status_of=status_of,
+        )
+    q = (request.args.get("q") or "").strip()
+    cohort_slug = request.args.get("cohort") or ""
+    query = select(Record).order_by(Record.issued_at.desc(), Record.id.desc())
+    if q:
+        needle = f"%{q.lower()}%"
+        canonical = record_ids.normalise(q)
+        query = query.where(
+            or_(Record.holder_name.ilike(needle), Record.title.ilike(needle))
+            | (Record.public_id == (canonical or ""))
+        )
+    cohort = None
+    if cohort_slug:
+        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == cohort_slug))
+        query = query.where(Record.cohort_id == (cohort.id if cohort else -1))
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.title)).all()
+    return render_template(
+        "records/index.html",
+        page=db.paginate(query, per_page=PAGE_SIZE, error_out=False),
+        status_of=status_of,
+        q=q,
+        cohort=cohort,
+        cohorts=cohorts,
+    )
+
+
+@bp.get("/records/<rid>")
+@login_required
+def show(rid: str) -> str | Response:
+    record = record_for_viewer(rid)
+    if rid != record.display_id:
+        return redirect(url_for(".show", rid=record.display_id))
+    return _show_page(record)
+
+
+@bp.get("/records/<rid>.pdf")
+@login_required
+def pdf(rid: str) -> Response:
+    record = record_for_viewer(rid)
+    return send_file(
+        io.BytesIO(certificate_pdf.render(certificate_for(record))),
+        mimetype="application/pdf",
+        download_name=pdf_name(record),
+    )
+
+
+@bp.post("/records/<rid>/revoke")
+@admin_required
+def revoke(rid: str) -> Response | tuple[str, int]:
+    record = record_for_viewer(rid)
+    form = RevokeForm(prefix="revoke")
+    if form.validate_on_submit():
+        try:
+            record_service.revoke(record, reason=form.reason.data or "")
+        except RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"Record {record.display_id} is revoked; its verification page says so.", "success"
+            )
+            return redirect(url_for(".show", rid=record.display_id))
+    return _show_page(record, revoke_form=form), 400
+
+
+@bp.post("/records/<rid>/reissue")
+@admin_required
+def reissue(rid: str) -> Response | tuple[str, int]:
+    record = record_for_viewer(rid)
+    form = ReissueForm(prefix="reissue")
+    if form.validate_on_submit():
+        try:
+            new = record_service.reissue(record, reason=form.reason.data or "")
+        except RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"Reissued as {new.display_id}; {record.display_id} now shows as superseded.",
+                "success",
+            )
+            return redirect(url_for(".show", rid=new.display_id))
+    return _show_page(record, reissue_form=form), 400
+
+
+def _show_page(
+    record: Record,
+    *,
+    revoke_form: RevokeForm | None = None,
+    reissue_form: ReissueForm | None = None,
+) -> str:
+    return render_template(
+        "records/show.html",
+        record=record,
+        status=status_of(record),
+        verify_url=record_service.verify_url(record.public_id),
+        revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
+        reissue_form=reissue_form or ReissueForm(prefix="reissue", formdata=None),
+    )
+
+
+# --- issuing to a cohort ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the issue page issues: a kind, and for CE certificates optionally one session."""
+
+    value: str  # "completion", "attendance" or "session-<id>"
+    label: str
+    kind: RecordKind
+    session: SeminarSession | None = None
+
+
+def _scopes(cohort: Cohort) -> list[Scope]:
+    sessions = db.session.scalars(
+        select(SeminarSession)
+        .where(SeminarSession.cohort_id == cohort.id)
+        .order_by(SeminarSession.starts_at)
+    ).all()
+    return [
+        Scope("completion", RecordKind.COMPLETION.label, RecordKind.COMPLETION),
+        Scope("attendance", "CE attendance certificate: all sessions", RecordKind.ATTENDANCE),
+        *(
+            Scope(
+                f"session-{s.id}",
+                f"CE attendance certificate: {s.title} ({s.starts_at:%d %b %Y})",
+                RecordKind.ATTENDANCE,
+                s,
+            )
+            for s in sessions
+        ),
+    ]
+
+
+@bp.route("/cohorts/<slug>/records", methods=["GET", "POST"])
+@admin_required
+def issue(slug: str) -> str | Response | tuple[str, int]:
+    cohort = cohort_for_staff(slug)  # admins only, by the decorator
+    scopes = _scopes(cohort)
+    wanted = request.values.get("scope", "completion")
+    scope = next((s for s in scopes if s.value == wanted), None)
+    if scope is None:
+        abort(404)
+    form = EmptyForm()
+    errors: dict[int, str] = {}
+    chosen: set[int] = set()
+    reasons: dict[int, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
+        reasons = {
+            int(k.removeprefix("reason-")): v.strip()
+            for k, v in request.form.items()
+            if re.fullmatch(r"reason-\d+", k) and v.strip()
+        }
+        if not chosen:
+            flash("Tick at least one student.", "error")
+        else:
+            try:
+                issued = record_service.issue(
+                    cohort,
+                    scope.kind,
+                    sorted(chosen),
+                    actor=current_user,
+                    session=scope.session,
+                    overrides=reasons,
+                )
+            except OverrideNeeded as exc:
+                errors = dict.fromkeys(exc.user_ids, REASON_NEEDED)
+            except RecordError as exc:
+                flash(str(exc), "error")
+            else:
+                new = sum(i.created for i in issued)
+                flash(
+                    f"Issued {new} record{'s' if new != 1 else ''}"
+                    + (f"; {len(issued) - new} already held theirs" if len(issued) > new else "")
+                    + ". Holders are notified by email.",
+                    "success",
+                )
+                return redirect(url_for(".index", cohort=cohort.slug))
+    candidates = record_service.candidates(cohort, scope.kind, session=scope.session)
+    if request.method == "GET":
+        chosen = {c.user_id for c in candidates if c.ready}
+    page = render_template(
+        "records/issue.html",
+        cohort=cohort,
+        scopes=scopes,
+        scope=scope,
+        candidates=candidates,
+        chosen=chosen,
+        reasons=reasons,
+        errors=errors,
+        form=form,
+        local_links=record_service.base_url_is_local(),
+        base_url=record_service.base_url(),
+    )
+    return (page, 400) if errors else page
+
+
+@bp.get("/cohorts/<slug>/records.zip")
+@admin_required
+def cohort_zip(slug: str) -> Response:
+    cohort = cohort_for_staff(slug)
+    records = db.session.scalars(
+        select(Record)
+        .where(Record.cohort_id == cohort.id, Record.active_key.is_not(None))
+        .order_by(Record.holder_name, Record.id)
+    ).all()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            archive.writestr(pdf_name(record), certificate_pdf.render(certificate_for(record)))
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/zip", download_name=f"{cohort.slug}-records.zip")
+
+
+# --- the printable certificate ------------------------------------------------------------
+
+
+def pdf_name(record: Record) -> str:
+    name = re.sub(r"[^A-Za-z0-9]+", "-", record.holder_name).strip("-").lower() or "holder"
+    return f"{name}-{record.display_id}.pdf"
+
+
+def certificate_for(record: Record) -> certificate_pdf.Certificate:
+    evidence = record.evidence
+    if record.kind == RecordKind.COMPLETION:
+        heading = "Certificate of Completion"
+        program = evidence.get("program", {})
+        statement = (
+            f"has met every requirement of the {program.get('title', 'program')} program"
+            f" (requirements version {program.get('version', 1)}):"
+        )
+    else:
+        heading = "CE Attendance Certificate"
+        statement = "attended in person, with presence verified at check-in and check-out:"
+    status = status_of(record)
+    void = ""
+    if status == RecordStatus.REVOKED:
+        void = f"REVOKED {record.revoked_at:%Y-%m-%d}"
+    elif status == RecordStatus.SUPERSEDED:
+        void = "SUPERSEDED"
+    return certificate_pdf.Certificate(
+        heading=heading,
+        holder_name=record.holder_name,
+        holder_licence=record.holder_licence,
+        title=record.title,
+        statement=statement,
+        completed_on=record.completed_on,
+        hours=record.hours,
+        issuer=record_service.issuer().name,
+        instructors=list(evidence.get("instructors", [])),
+        display_id=record.display_id,
+        verify_url=record_service.verify_url(record.public_id),
+        expires_on=record.expires_on,
+        void_notice=void,
+    )

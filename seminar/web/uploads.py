@@ -1,0 +1,41 @@
+"""Text files sent through a form to be previewed, then confirmed (quiz files, CSV enrolments)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from seminar.core.errors import SeminarError
+
+
+class UploadTooLarge(SeminarError):
+    pass
+
+
+def read_text_upload(upload: FileStorage) -> str:
+    """The file's UTF-8 text; a UnicodeDecodeError is left for the caller to word.
+
+    The preview puts the text back into the form's text field for the confirming POST, and a
+    form field may carry at most MAX_FORM_MEMORY_SIZE bytes. A larger file is refused here,
+    with its limit, rather than previewed and then refused with a bare error page on confirm.
+    """
+    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    if limit is None:
+        return upload.read().decode("utf-8")
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadTooLarge(too_large(limit))
+    text = data.decode("utf-8")
+    # Browsers send a text field's line ends as CRLF, which can take a file over the limit.
+    if len(re.sub(r"\r\n|\r|\n", "\r\n", text).encode("utf-8")) > limit:
+        raise UploadTooLarge(too_large(limit))
+    return text
+
+
+def too_large(limit: int) -> str:
+    return (
+        f"The file is larger than {limit // 1000:,} kB, the most that can be previewed and "
+        "then saved. Split it into smaller files and send each in turn."
+    )
