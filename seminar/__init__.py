@@ -95,13 +95,15 @@ def _instance_secret(path: Path) -> str:
 
 
 def _register_extensions(app: Flask) -> None:
-    from seminar import models  # noqa: F401  (registers the tables with the metadata)
-    from seminar.db import db, migrate
+    from seminar import db, models  # noqa: F401  (models register the tables)
     from seminar.extensions import csrf, limiter, login_manager
+    from seminar.queries import content_cache
+    from seminar.services import audit, standing, unit_of_work
     from seminar.web.auth import load_user
 
     db.init_app(app)
-    migrate.init_app(app, db)
+    for listeners in (content_cache, audit, standing, unit_of_work):
+        listeners.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -66,12 +68,61 @@ def next_number(number: Any, *where: Any) -> int:
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None:
+# Bounded by SQLite's limit on bound parameters per statement (32,766).
+_UPSERT_ROWS = 1000
+
+
+def _insert(model: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT clauses (SQLite and PostgreSQL both have them)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
+def insert_ignore(model: Any, values: dict[str, Any], *, keys: tuple[str, ...]) -> bool:
+    """Insert a row unless one with the same `keys` exists; True if this call inserted it.
+
+    Races are settled by the unique key, without an exception that would end the transaction:
+    of two requests inserting the same row at once, one inserts and the other learns so.
+    """
+    statement = _insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return bool(db.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def upsert(
+    model: Any, rows: list[dict[str, Any]], *, keys: tuple[str, ...], update: tuple[str, ...]
+) -> None:
+    """Insert rows, or update `update` columns of the rows that exist, in a few statements."""
+    for start in range(0, len(rows), _UPSERT_ROWS):
+        statement = _insert(model).values(rows[start : start + _UPSERT_ROWS])
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={name: statement.excluded[name] for name in update}
+        )
+        db.session.execute(statement)
+
+
+def on_session(name: str, listener: Callable[..., Any]) -> None:
+    """Listen to an event of the app's session (once: every app in a process shares `db`)."""
+    if not event.contains(db.session, name, listener):
+        event.listen(db.session, name, listener)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: object) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers and a writer overlap.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and migrations to the app; SQLite connections get their pragmas."""
+    db.init_app(app)
+    migrate.init_app(app, db)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and not event.contains(
+            engine, "connect", _sqlite_pragmas
+        ):
+            event.listen(engine, "connect", _sqlite_pragmas)

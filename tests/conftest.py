@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import event, text
@@ -224,9 +224,14 @@ def database_url(
 
 class FreshContextClient(FlaskClient):
     """Each request gets its own app context, as in production: its own `g` (and so its own
-    logged-in user) and its own database session, even though the test holds a context."""
+    logged-in user) and its own database session, even though the test holds a context.
+
+    What the test did through services before the request is one unit of work: it commits
+    here, as a request or a command commits at its end, so the request sees it."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -268,7 +273,9 @@ def make_user(app: Flask) -> Callable[..., User]:
         kwargs.setdefault("email", f"{Role(role).value}{n}@example.org")
         kwargs.setdefault("name", f"{Role(role).label} Number{n}")
         kwargs.setdefault("password", PASSWORD)
-        return create_user(kwargs.pop("email"), role=role, **kwargs)
+        user = create_user(kwargs.pop("email"), role=role, **kwargs)
+        db.session.commit()  # builders commit, as the request that made the data would
+        return user
 
     return build
 
@@ -284,6 +291,7 @@ def synced(app: Flask) -> None:
 
     report = sync_lessons(Path(app.config["LESSONS_DIR"]))
     assert report.ok, [str(p) for p in report.problems]
+    db.session.commit()
 
 
 @contextmanager
@@ -355,7 +363,9 @@ def world(app: Flask) -> Any:
 
     report = sync_content(lessons, quizzes)
     assert report.ok, [str(p) for p in report.problems]
-    return cohort_service.create_cohort("spring", title="Spring cohort", program_slug="basic")
+    cohort = cohort_service.create_cohort("spring", title="Spring cohort", program_slug="basic")
+    db.session.commit()
+    return cohort
 
 
 @pytest.fixture
@@ -367,6 +377,7 @@ def make_reader(world: Any, make_user: Callable[..., User]) -> Callable[..., Use
     def build(**kwargs: Any) -> User:
         user = make_user(Role.STUDENT, **kwargs)
         cohort_service.enroll(world, user)
+        db.session.commit()
         return user
 
     return build
@@ -378,4 +389,5 @@ def teacher(world: Any, make_user: Callable[..., User]) -> User:
 
     user = make_user("instructor")
     cohort_service.enroll(world, user, cohort_service.MemberRole.INSTRUCTOR)
+    db.session.commit()
     return user

@@ -81,9 +81,9 @@ def test_admin_changes_a_role(client: FlaskClient, make_user) -> None:
     assert response.status_code == 302
     db.session.refresh(student)
     assert student.role == Role.INSTRUCTOR
-    assert (
-        client.post(f"/admin/users/{student.id}/role", data={"role": "emperor"}).status_code == 302
-    )
+    refused = client.post(f"/admin/users/{student.id}/role", data={"role": "emperor"})
+    assert refused.status_code == 400  # shown next to that person's role, on the same page
+    assert f'id="role-{student.id}-error"' in refused.get_data(as_text=True)
     db.session.refresh(student)
     assert student.role == Role.INSTRUCTOR
     assert client.post("/admin/users/99999/role", data={"role": "admin"}).status_code == 404

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from seminar.web.access import safe_next
+from seminar.web.auth import safe_next
 from tests.conftest import PASSWORD, csrf_token, login
 
 

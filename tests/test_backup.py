@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from seminar import create_app
 from seminar.db import UTCDateTime, db, now_utc
 from seminar.models import Lesson, MemberRole, Quiz, RecordKind, Role, User
+from seminar.queries import live as live_queries
 from seminar.services import backup, records
 from seminar.services import cohorts as cohort_service
 from seminar.services import live as live_service
@@ -75,8 +76,6 @@ def populate(app: Flask) -> dict[str, Any]:
     cohort_service.enroll(cohort, teacher, MemberRole.INSTRUCTOR)
     cohort_service.enroll(cohort, first)
     cohort_service.enroll(cohort, second)
-    session_service.calendar_token(cohort)
-    session_service.calendar_token(first)
 
     # Content edited in the browser: a version with an author, on top of the file's.
     lesson = db.session.execute(select(Lesson).where(Lesson.slug == "first-lesson")).scalar_one()
@@ -104,7 +103,7 @@ def populate(app: Flask) -> dict[str, Any]:
     save_answers(done, {keys["base"]: 1, keys["tf"]: True, keys["why"]: "It anchors the dura."})
     submit_attempt(done)
     essay = next(aq for aq in done.questions if aq.question.key == "why")
-    grade_essay(essay, fraction=0.5, comment="Partly.", grader_id=teacher.id)
+    grade_essay(essay, points=0.5, comment="Partly.", grader_id=teacher.id)
     running = start_attempt(second.id, quiz)
     blank = {aq.question.key: aq.position for aq in running.questions}["base"]
     save_answers(running, {blank: None})  # JSON null; the unanswered ones stay SQL NULL
@@ -136,7 +135,7 @@ def populate(app: Flask) -> dict[str, Any]:
     )
     live_service.join(live, second)
     live_service.open_next(live)
-    question = live_service.current_question(live)
+    question = live_queries.current_question(live)
     assert question is not None
     live_service.answer(live, second, question.id, question.correct[0])
     live_service.close_question(live)
@@ -159,6 +158,7 @@ def populate(app: Flask) -> dict[str, Any]:
         cohort, RecordKind.ATTENDANCE, [first.id], actor=admin, session=seminar
     )
     records.reissue(issued.record, reason="Name corrected", actor=admin)
+    db.session.commit()  # the end of this unit of work, as a request's or command's end
     return {"admin": admin.id, "cohort": cohort.id}
 
 
@@ -281,6 +281,7 @@ def test_a_backup_moves_between_sqlite_and_postgresql(
         with target.app_context():
             backup.restore(db.session, document)
             create_user("moved@example.org", name="Moved", role=Role.STUDENT, password=PASSWORD)
+            db.session.commit()
         after = current_contents(target)
     assert after["users"][:-1] == before["users"]
     assert {k: v for k, v in after.items() if k != "users"} == {
@@ -314,6 +315,7 @@ def test_restore_into_a_database_with_rows_needs_force(
     # Data added after the backup goes; the circular current-version links are undone first.
     create_user("late@example.org", name="Late", role=Role.STUDENT, password=PASSWORD)
     cohort_service.create_cohort("later", title="Later", program_slug="basic")
+    db.session.commit()
     assert current_contents(app) != before
     backup.restore(db.session, document, force=True)
     assert current_contents(app) == before

@@ -33,6 +33,7 @@ from seminar.services import content_sync, quiz_files
 from seminar.services import sessions as session_service
 from seminar.services.accounts import create_user
 from seminar.services.content_sync import sync_content
+from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import (
     PASSWORD,
     PROGRAM,
@@ -99,6 +100,7 @@ def served(
             cohort = cohort_service.create_cohort("spring", title="Spring", program_slug="basic")
             student = create_user(STUDENT, role="student", name="Stu Dent", password=PASSWORD)
             cohort_service.enroll(cohort, student)
+            db.session.commit()
             db.session.remove()
             yield state
             db.session.remove()
@@ -353,6 +355,7 @@ def test_concurrent_checkins_make_one_attendance(served: Served) -> None:
             lessons=[],
         )
         code = session_service.open_checkin(seminar)
+        db.session.commit()
         db.session.remove()
     server = served.serve(workers=2, threads=N)
     browser = Browser(server.base)
@@ -419,7 +422,7 @@ def test_a_sync_failing_half_way_leaves_the_previous_versions_serving(
 
         monkeypatch.setattr(content_sync, "sync_programs", programs_then_fail)
 
-    with pytest.raises(OSError, match="disk went away"):
+    with pytest.raises(OSError, match="disk went away"), unit_of_work():  # as `flask seminar sync`
         sync_content(lessons, quizzes)
     assert written == [1]
     assert _every_row() == before  # not one row of the half-done sync is left

@@ -245,6 +245,7 @@ def test_production_cookies_are_secure_httponly_and_lax(
     with app.app_context():
         limiter.reset()
         create_user("prod@example.org", name="Prod User", password=PASSWORD)
+        db.session.commit()
         db.session.remove()
     client = app.test_client()
     https = {"base_url": "https://seminar.example.org"}

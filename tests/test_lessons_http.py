@@ -335,6 +335,7 @@ def test_a_change_made_on_another_host_shows_on_the_next_request(
     other = create_app(base_config(app.config["DATABASE_URL"], tmp_path / "other", lessons))
     with other.app_context():
         assert sync_lessons(lessons).changed
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     assert "Second, revised" in client.get("/lessons/second-lesson").get_data(as_text=True)

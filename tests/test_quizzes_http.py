@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, insert, select
 
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Quiz, Review
@@ -218,8 +218,10 @@ def test_concurrent_submits_grade_once(app: Flask, client: FlaskClient, student)
             row = db.session.get(Attempt, attempt_id)
             barrier.wait()
             results.append(attempt_service.submit_attempt(row))
+            db.session.commit()
             db.session.remove()
 
+    db.session.commit()  # what the test set up, before the racing requests
     threads = [threading.Thread(target=submit) for _ in range(2)]
     for t in threads:
         t.start()
@@ -244,7 +246,9 @@ def test_time_limit_is_enforced_by_the_server(client: FlaskClient, student) -> N
     attempt.deadline = now_utc() - timedelta(minutes=1)
     db.session.commit()
     late = answer(client, attempt, position_of(attempt, "segments"), {"value": "5"})
-    assert late.status_code == 409 and "Time is up" in late.get_json()["error"]
+    # Not saved: the attempt is submitted with what it had, and the page goes to the review.
+    assert late.status_code == 200 and late.get_json()["submitted"]
+    assert "Time is up" in late.get_json()["error"] and late.get_json()["review"]
     db.session.refresh(attempt)
     assert attempt.state == AttemptState.SUBMITTED and attempt.auto_submitted
     by_key = {aq.question.key: aq for aq in attempt.questions}
@@ -253,14 +257,40 @@ def test_time_limit_is_enforced_by_the_server(client: FlaskClient, student) -> N
     assert attempt.score == 25.0
 
 
-def test_expired_attempt_is_submitted_when_next_seen(client: FlaskClient, student) -> None:
+def test_an_expired_attempt_offers_only_its_submit(client: FlaskClient, student) -> None:
+    """Seen again after its time ran out, an attempt shows the summary with one button (as
+    Moodle's grace period does); looking at it writes nothing, submitting it grades it."""
     make_quiz(time_limit=5)
     attempt = start(client)
     answer(client, attempt, position_of(attempt, "cat-2"), {"choice": 1})
     attempt.deadline = now_utc() - timedelta(minutes=1)
     db.session.commit()
-    response = client.get(f"/quizzes/cats/attempts/{attempt.id}")
-    assert response.headers["Location"].endswith(f"/attempts/{attempt.id}/review")
+    base = f"/quizzes/cats/attempts/{attempt.id}"
+    for page in ("", "/review"):
+        assert client.get(base + page).headers["Location"].endswith(f"{base}/summary") or (
+            page == "/review"
+        )
+    summary = client.get(f"{base}/summary").get_data(as_text=True)
+    assert "Time is up" in summary and "Submit my saved answers" in summary
+    assert "Back to the questions" not in summary
+    db.session.refresh(attempt)
+    assert attempt.state == AttemptState.IN_PROGRESS  # a GET never writes
+    client.post(f"{base}/submit")
+    db.session.refresh(attempt)
+    assert attempt.state == AttemptState.SUBMITTED and attempt.auto_submitted
+    assert attempt.score == 25.0
+
+
+def test_the_sweep_submits_attempts_whose_time_ran_out(
+    client: FlaskClient, runner: FlaskCliRunner, student
+) -> None:
+    make_quiz(time_limit=5)
+    attempt = start(client)
+    answer(client, attempt, position_of(attempt, "cat-2"), {"choice": 1})
+    attempt.deadline = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["seminar", "sweep"])
+    assert result.exit_code == 0 and "submitted 1 attempt" in result.output
     db.session.refresh(attempt)
     assert attempt.state == AttemptState.SUBMITTED and attempt.score == 25.0
 
@@ -290,8 +320,10 @@ def test_attempt_limit_holds_under_concurrent_starts(app: Flask, make_user) -> N
                 outcomes.append(attempt_service.start_attempt(user_id, quiz).id)
             except attempt_service.AttemptError as exc:
                 outcomes.append(str(exc))
+            db.session.commit()
             db.session.remove()
 
+    db.session.commit()  # what the test set up, before the racing requests
     threads = [threading.Thread(target=begin) for _ in range(4)]
     for t in threads:
         t.start()
@@ -412,7 +444,9 @@ def test_essay_grading_queue(client: FlaskClient, make_user, app: Flask) -> None
     assert "Blocks use the body&#39;s weight." in queue
     aq = next(a for a in attempt.questions if a.question.key == "explain")
     too_many = teacher.post(f"/quizzes/manage/grading/{aq.id}", data={f"g{aq.id}-points": "3"})
-    assert too_many.status_code == 302
+    refused = too_many.get_data(as_text=True)  # shown next to the points, as typed
+    assert too_many.status_code == 400 and "Give between 0 and 1 points" in refused
+    assert f'id="g{aq.id}-points-error"' in refused and 'value="3"' in refused
     db.session.refresh(attempt)
     assert attempt.needs_grading
     teacher.post(

@@ -30,6 +30,7 @@ from seminar.services import audit, notifications
 from seminar.services import records as record_service
 from seminar.services.cohorts import enroll
 from seminar.services.records import RecordError, RecordStatus, status_of
+from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import login
 from tests.records_world import a_session, attend, make_eligible
 
@@ -47,6 +48,7 @@ def ada(world: Cohort, teacher: User, make_user: Callable[..., User]) -> User:
     )
     enroll(world, student)
     make_eligible(world, student, teacher)
+    db.session.commit()
     return student
 
 
@@ -55,11 +57,14 @@ def bob(world: Cohort, make_user: Callable[..., User]) -> User:
     """A student who has done nothing yet."""
     student = make_user(Role.STUDENT, name="Bob Newcomer")
     enroll(world, student)
+    db.session.commit()
     return student
 
 
 def issue_one(cohort: Cohort, student: User, **kwargs: Any) -> Record:
-    (issued,) = record_service.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
+    """Issue as an admin's request does: one unit of work, committed."""
+    with unit_of_work():
+        (issued,) = record_service.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
     return issued.record
 
 
@@ -627,8 +632,8 @@ def test_essay_grades_are_audited(
     attempt = start_attempt(student.id, db.session.scalar(select(Quiz).where(Quiz.slug == "essay")))
     submit_attempt(attempt)
     (aq,) = attempt.questions
-    grade_essay(aq, fraction=0.5, comment="Half of it", grader_id=teacher.id)
-    grade_essay(aq, fraction=1.0, comment="Regraded", grader_id=teacher.id)
+    grade_essay(aq, points=0.5, comment="Half of it", grader_id=teacher.id)
+    grade_essay(aq, points=1.0, comment="Regraded", grader_id=teacher.id)
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "grade.essay").order_by(AuditEntry.id)
     ).all()

@@ -188,8 +188,10 @@ def test_corrections_need_a_reason_and_keep_history(
     start = seminar.starts_at.strftime("%Y-%m-%dT%H:%M")
     end = (seminar.starts_at + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
     times = {f"{prefix}-checked_in_at": start, f"{prefix}-checked_out_at": end}
-    no_reason = client.post(url, data=times, follow_redirects=True)
-    assert "needs the check-in time and a reason" in no_reason.get_data(as_text=True)
+    no_reason = client.post(url, data=times)
+    refused = no_reason.get_data(as_text=True)  # next to the reason, with the times as typed
+    assert no_reason.status_code == 400 and "Give the reason for the correction." in refused
+    assert f'id="{prefix}-reason-error"' in refused and f'value="{end}"' in refused
     client.post(
         url,
         data={

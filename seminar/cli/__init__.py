@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from seminar.cli.backup import backup_command, restore_command
+from seminar.cli.base import Group
 from seminar.cli.cohorts import cohort_cli
 from seminar.cli.records import outbox_cli, records_cli
 from seminar.core.content.problems import display_path
 from seminar.core.errors import SeminarError
 from seminar.models import Role
-from seminar.services import accounts
+from seminar.services import accounts, attempts, standing
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students, ensure_demo_cohort, seed_demo_accounts
 
-seminar_cli = AppGroup("seminar", help="Manage the seminar platform.")
+seminar_cli = Group("seminar", help="Manage the seminar platform.")
 
 
 @seminar_cli.command("sync")
@@ -63,7 +63,7 @@ def sync_command(check: bool, prefer_files: bool) -> None:
         sys.exit(1)
 
 
-user_cli = AppGroup("user", help="Manage accounts.")
+user_cli = Group("user", help="Manage accounts.")
 seminar_cli.add_command(user_cli)
 seminar_cli.add_command(cohort_cli)
 seminar_cli.add_command(records_cli)
@@ -169,6 +169,20 @@ def demo_command(students: int, seed: int) -> None:
             click.echo(
                 f"{login.role:<11} {login.email:<26} (exists; 'flask seminar user set-password')"
             )
+
+
+@seminar_cli.command("sweep")
+def sweep_command() -> None:
+    """Submit every quiz attempt whose time ran out (run it from cron, e.g. each minute)."""
+    count = attempts.submit_expired()
+    click.echo(f"submitted {count} attempt(s) whose time was up")
+
+
+@seminar_cli.command("refresh-standing")
+def refresh_standing_command() -> None:
+    """Recompute every student's standing on the dashboards (after restoring or upgrading)."""
+    standing.mark_everyone()
+    click.echo("every cohort's standing is recomputed")
 
 
 @seminar_cli.command("export-quiz")

@@ -6,18 +6,19 @@ from datetime import datetime
 
 import click
 from flask import current_app, url_for
-from flask.cli import AppGroup
 
+from seminar.cli.base import Group
 from seminar.core.errors import SeminarError
 from seminar.models import Cohort, MemberRole
+from seminar.queries.cohorts import get_cohort
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user
 
-cohort_cli = AppGroup("cohort", help="Manage cohorts.")
+cohort_cli = Group("cohort", help="Manage cohorts.")
 
 
 def find_cohort(slug: str) -> Cohort:
-    cohort = cohort_service.get_cohort(slug)
+    cohort = get_cohort(slug)
     if cohort is None:
         raise click.ClickException(f"no cohort '{slug}'")
     return cohort

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from seminar.cli.base import Group
 from seminar.cli.cohorts import find_cohort
 from seminar.models import Record, RecordKind
+from seminar.queries import records as record_queries
 from seminar.services import notifications
 from seminar.services import records as record_service
 from seminar.services.records import RecordError
 
-records_cli = AppGroup("records", help="Issue and revoke completion records.")
-outbox_cli = AppGroup("outbox", help="Email waiting to be sent.")
+records_cli = Group("records", help="Issue and revoke completion records.")
+outbox_cli = Group("outbox", help="Email waiting to be sent.")
 
 
 def _record(rid: str) -> Record:
-    record = record_service.find(rid)
+    record = record_queries.find(rid)
     if record is None:
         raise click.ClickException(f"no record '{rid}'")
     return record

@@ -13,6 +13,11 @@ class SeminarError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def messages(self) -> list[str]:
+        """One line each, as shown under the field."""
+        return [self.message]
+
 
 class NotAllowed(SeminarError):
     pass

@@ -14,6 +14,7 @@ from seminar.models.cohorts import (
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
+    ANSWER_GRACE,
     Accommodation,
     Attempt,
     AttemptQuestion,
@@ -37,6 +38,7 @@ from seminar.models.sessions import (
 from seminar.models.users import Role, User
 
 __all__ = [
+    "ANSWER_GRACE",
     "Accommodation",
     "Attempt",
     "AttemptQuestion",

@@ -82,6 +82,10 @@ class CohortMember(db.Model):
     cohort: Mapped[Cohort] = relationship(back_populates="members")
     user: Mapped[Any] = relationship("User")
 
+    @property
+    def is_student(self) -> bool:
+        return self.role == MemberRole.STUDENT
+
 
 class LessonReading(db.Model):
     """Active reading time on a lesson, from a heartbeat that stops when the tab is idle."""

@@ -7,7 +7,7 @@ file never moves a past grade or review.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -83,6 +83,10 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
+# Answers that arrive this long after the deadline still count (the network is slow at venues).
+ANSWER_GRACE = timedelta(seconds=10)
+
+
 class Attempt(db.Model):
     __tablename__ = "attempts"
     # The attempt number is unique per student and quiz: two concurrent starts cannot both
@@ -123,6 +127,14 @@ class Attempt(db.Model):
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position"
     )
+
+    def time_is_up(self, now: datetime) -> bool:
+        """Open past its deadline (and the grace for answers still on their way)."""
+        return (
+            self.state == AttemptState.IN_PROGRESS
+            and self.deadline is not None
+            and now > self.deadline + ANSWER_GRACE
+        )
 
 
 class AttemptQuestion(db.Model):

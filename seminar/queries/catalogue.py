@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Row, select
+from sqlalchemy.orm import joinedload
 
 from seminar.db import db
 from seminar.models import (
@@ -258,3 +259,32 @@ def lesson_page(
         position=place.position,
         module_size=place.module_size,
     )
+
+
+def lesson(slug: str) -> Lesson | None:
+    """A lesson that has a version (retired ones too: staff see their history)."""
+    return db.session.execute(
+        select(Lesson)
+        .options(joinedload(Lesson.current), joinedload(Lesson.module))
+        .where(Lesson.slug == slug, Lesson.current_version_id.is_not(None))
+    ).scalar_one_or_none()
+
+
+def versions_of(lesson: Lesson) -> list[LessonVersion]:
+    """Every version of the lesson, newest first, with its author."""
+    return list(
+        db.session.scalars(
+            select(LessonVersion)
+            .options(joinedload(LessonVersion.author))
+            .where(LessonVersion.lesson_id == lesson.id)
+            .order_by(LessonVersion.number.desc())
+        )
+    )
+
+
+def version_of(lesson: Lesson, number: int) -> LessonVersion | None:
+    return db.session.execute(
+        select(LessonVersion).where(
+            LessonVersion.lesson_id == lesson.id, LessonVersion.number == number
+        )
+    ).scalar_one_or_none()

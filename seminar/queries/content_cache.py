@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, g, has_app_context
-from sqlalchemy import Select, event, insert, select, update
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from seminar.db import db
+from seminar.db import db, on_session
 from seminar.models import (
     Cohort,
     CohortMember,
@@ -59,19 +59,23 @@ def bump(session: Session) -> None:
         g.pop("content_token", None)  # this context reads its own write from now on
 
 
-@event.listens_for(Session, "before_flush")
 def _on_flush(session: Session, flush_context: object, instances: object) -> None:
     if any(isinstance(o, _WATCHED) for o in (*session.new, *session.dirty, *session.deleted)):
         bump(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _on_bulk(state: ORMExecuteState) -> None:
     # Bulk INSERT/UPDATE/DELETE statements skip the flush; catch them here.
     if state.is_insert or state.is_update or state.is_delete:
         mapper = state.bind_mapper
         if mapper is not None and mapper.local_table in _WATCHED_TABLES:
             bump(state.session)
+
+
+def init_app(app: Flask) -> None:
+    """Every write to what the cache holds changes the token, in the writer's transaction."""
+    on_session("before_flush", _on_flush)
+    on_session("do_orm_execute", _on_bulk)
 
 
 def token_query() -> Select[tuple[int]]:

@@ -13,15 +13,38 @@ from seminar.core.content.quiz_model import Review, question_from_dict
 from seminar.core.grading import aggregate, discrimination
 from seminar.db import db, now_utc
 from seminar.models import (
+    Accommodation,
     Attempt,
+    AttemptQuestion,
     AttemptState,
     ChoiceStat,
     QuestionStat,
     QuestionVersion,
     Quiz,
     QuizVersion,
+    User,
 )
-from seminar.services.attempts import Allowance, accommodation_for, allowance
+from seminar.queries.cohorts import taught_students
+
+
+@dataclass(frozen=True)
+class Allowance:
+    max_attempts: int | None  # None: unlimited
+    time_multiplier: float
+    extra_attempts: int
+
+
+def accommodation_for(user_id: int) -> Accommodation | None:
+    return db.session.execute(
+        select(Accommodation).where(Accommodation.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def allowance(version: QuizVersion, acc: Accommodation | None) -> Allowance:
+    extra = acc.extra_attempts if acc else 0
+    multiplier = acc.time_multiplier if acc else 1.0
+    limit = None if version.max_attempts is None else version.max_attempts + extra
+    return Allowance(max_attempts=limit, time_multiplier=multiplier, extra_attempts=extra)
 
 
 @dataclass
@@ -81,7 +104,8 @@ class Standing:
         return False
 
 
-def _quizzes() -> list[Quiz]:
+def available_quizzes() -> list[Quiz]:
+    """Quizzes students can take now, by slug."""
     return list(
         db.session.scalars(
             select(Quiz)
@@ -92,9 +116,18 @@ def _quizzes() -> list[Quiz]:
     )
 
 
+def available_quiz(slug: str) -> Quiz | None:
+    """A quiz students can take now (it has a version and is not retired)."""
+    return db.session.execute(
+        select(Quiz)
+        .options(joinedload(Quiz.current))
+        .where(Quiz.slug == slug, Quiz.retired.is_(False), Quiz.current_version_id.is_not(None))
+    ).scalar_one_or_none()
+
+
 def standings(user_id: int) -> list[Standing]:
     """Every available quiz with this student's attempts, in three queries."""
-    quizzes = _quizzes()
+    quizzes = available_quizzes()
     acc = accommodation_for(user_id)
     attempts = db.session.scalars(
         select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
@@ -253,3 +286,36 @@ def current_quiz_model(slug: str) -> QuizModel | None:
     if quiz is None or quiz.current is None:
         return None
     return quiz_model(quiz.current, slug)
+
+
+def grading_queue(viewer: User) -> list[AttemptQuestion]:
+    """Answers waiting for a person's mark, from students the viewer teaches, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AttemptQuestion)
+            .join(Attempt, AttemptQuestion.attempt_id == Attempt.id)
+            .options(
+                joinedload(AttemptQuestion.attempt).joinedload(Attempt.user),
+                joinedload(AttemptQuestion.attempt).joinedload(Attempt.version),
+                joinedload(AttemptQuestion.question),
+            )
+            .where(
+                Attempt.state == AttemptState.SUBMITTED,
+                AttemptQuestion.fraction.is_(None),
+                Attempt.user_id.in_(taught_students(viewer)),
+            )
+            .order_by(Attempt.submitted_at)
+        )
+    )
+
+
+def accommodations_of_taught(viewer: User) -> list[tuple[Accommodation, User]]:
+    return [
+        (acc, user)
+        for acc, user in db.session.execute(
+            select(Accommodation, User)
+            .join(User, Accommodation.user_id == User.id)
+            .where(User.id.in_(taught_students(viewer)))
+            .order_by(User.name)
+        )
+    ]

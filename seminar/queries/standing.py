@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from seminar.core.certification import Eligibility, Facts, QuizFact, eligibility
 from seminar.core.content.programs import Program as ProgramSpec
+from seminar.core.content.programs import program_from_dict
 from seminar.core.grading import aggregate
 from seminar.db import UTCDateTime, db
 from seminar.models import (
@@ -37,7 +38,6 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.services.program_sync import program_from_dict
 
 AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
 
@@ -246,12 +246,45 @@ def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:
     )
 
 
-def student_cohorts(user_id: int) -> list[Cohort]:
+def attempts_of(user_id: int) -> list[tuple[Attempt, Quiz]]:
+    """Every quiz attempt of the student, by quiz and number."""
+    return [
+        (attempt, quiz)
+        for attempt, quiz in db.session.execute(
+            select(Attempt, Quiz)
+            .join(Quiz, Attempt.quiz_id == Quiz.id)
+            .where(Attempt.user_id == user_id)
+            .order_by(Quiz.slug, Attempt.number)
+        )
+    ]
+
+
+def signoffs_of(cohort: Cohort, user_id: int) -> list[PracticalSignoff]:
+    """The student's practical assessments in the cohort, newest first."""
     return list(
         db.session.scalars(
-            select(Cohort)
-            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == user_id)
-            .order_by(Cohort.starts_on.desc(), Cohort.title)
+            select(PracticalSignoff)
+            .where(PracticalSignoff.cohort_id == cohort.id, PracticalSignoff.user_id == user_id)
+            .order_by(PracticalSignoff.created_at.desc())
         )
+    )
+
+
+def live_participation(cohort: Cohort, user_id: int) -> list[Any]:
+    """(live quiz, session, answers, right answers) for each live quiz the student played."""
+    return list(
+        db.session.execute(
+            select(
+                LiveQuiz.title,
+                SeminarSession.title,
+                func.count(LiveAnswer.id),
+                func.coalesce(func.sum(case((LiveAnswer.correct, 1), else_=0)), 0),
+            )
+            .join(SeminarSession, LiveQuiz.session_id == SeminarSession.id)
+            .join(LiveQuestion, LiveQuestion.live_quiz_id == LiveQuiz.id)
+            .join(LiveAnswer, LiveAnswer.live_question_id == LiveQuestion.id)
+            .where(SeminarSession.cohort_id == cohort.id, LiveAnswer.user_id == user_id)
+            .group_by(LiveQuiz.id, LiveQuiz.title, SeminarSession.title)
+            .order_by(LiveQuiz.id)
+        ).all()
     )

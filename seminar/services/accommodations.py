@@ -36,7 +36,7 @@ def set_accommodation(
         after=_snapshot(acc),
         actor=db.session.get(User, set_by_id),
     )
-    db.session.commit()
+    db.session.flush()
     return acc
 
 

@@ -10,8 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar.core.errors import NotAllowed, SeminarError
 from seminar.db import db, now_utc
 from seminar.models import Role, User
-from seminar.services import audit
-from seminar.services.standing import refresh_student
+from seminar.services import audit, standing
 
 
 class AccountError(SeminarError):
@@ -26,6 +25,11 @@ def generate_password() -> str:
     # Four groups of four: easy to type from a terminal, ~80 bits.
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def new_calendar_token() -> str:
+    """The secret in a calendar feed's address (calendar apps cannot log in)."""
+    return secrets.token_urlsafe(24)
 
 
 def find_user(email: str) -> User | None:
@@ -45,28 +49,29 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountError(f"'{email}' is not an email address.")
+        raise AccountError(f"'{email}' is not an email address.", field="email")
     if not name.strip():
-        raise AccountError("A name is required.")
+        raise AccountError("A name is required.", field="name")
     if find_user(email) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+        raise AccountError(f"An account for {email} already exists.", field="email")
     user = User(
         email=email,
         name=name.strip(),
         role=Role(role),
         licence_number=licence_number or None,
         licence_state=licence_state or None,
+        calendar_token=new_calendar_token(),
     )
     try:
         user.set_password(password)
     except ValueError as exc:
-        raise AccountError(str(exc)) from None
+        raise AccountError(str(exc), field="password") from None
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the same email, created a moment ago by another request
         db.session.rollback()
-        raise AccountError(f"An account for {email} already exists.") from None
+        raise AccountError(f"An account for {email} already exists.", field="email") from None
     return user
 
 
@@ -79,7 +84,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = now_utc()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -87,17 +92,17 @@ def update_profile(
     user: User, *, name: str, licence_number: str | None, licence_state: str | None
 ) -> None:
     if not name.strip():
-        raise AccountError("A name is required.")
+        raise AccountError("A name is required.", field="name")
     user.name = name.strip()
     user.licence_number = (licence_number or "").strip() or None
     user.licence_state = (licence_state or "").strip() or None
-    db.session.commit()
-    refresh_student(user.id)  # dashboards show the name
+    standing.mark_student(user.id)  # dashboards show the name
+    db.session.flush()
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("The current password is not right.")
+        raise AccountError("The current password is not right.", field="current")
     set_password(user, new)
 
 
@@ -105,8 +110,8 @@ def set_password(user: User, new: str) -> None:
     try:
         user.set_password(new)
     except ValueError as exc:
-        raise AccountError(str(exc)) from None
-    db.session.commit()
+        raise AccountError(str(exc), field="new") from None
+    db.session.flush()
 
 
 def set_role(user: User, role: Role | str, *, by: User) -> None:
@@ -116,7 +121,9 @@ def set_role(user: User, role: Role | str, *, by: User) -> None:
             select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
         )
         if admins is not None and admins <= 1:
-            raise NotAllowed("This is the last admin account; make someone else admin first.")
+            raise NotAllowed(
+                "This is the last admin account; make someone else admin first.", field="role"
+            )
     if by.role != Role.ADMIN:
         raise NotAllowed("Only admins change roles.")
     if user.role != role:
@@ -131,7 +138,7 @@ def set_role(user: User, role: Role | str, *, by: User) -> None:
             actor=by,
         )
     user.role = role
-    db.session.commit()
+    db.session.flush()
 
 
 _DUMMY_HASH = (

@@ -22,19 +22,16 @@ from seminar.core.errors import SeminarError
 from seminar.core.grading import grade
 from seminar.db import db, now_utc
 from seminar.models import (
-    Accommodation,
+    ANSWER_GRACE,
     Attempt,
     AttemptQuestion,
     AttemptState,
     QuestionVersion,
     Quiz,
-    QuizVersion,
     User,
 )
+from seminar.queries.quiz_results import accommodation_for, allowance
 from seminar.services import audit, quiz_stats, standing
-
-# Answers that arrive this long after the deadline still count (the network is slow at venues).
-GRACE = timedelta(seconds=10)
 
 
 class AttemptError(SeminarError):
@@ -47,26 +44,6 @@ class AttemptLimitReached(AttemptError):
 
 class AttemptClosed(AttemptError):
     pass
-
-
-@dataclass(frozen=True)
-class Allowance:
-    max_attempts: int | None  # None: unlimited
-    time_multiplier: float
-    extra_attempts: int
-
-
-def accommodation_for(user_id: int) -> Accommodation | None:
-    return db.session.execute(
-        select(Accommodation).where(Accommodation.user_id == user_id)
-    ).scalar_one_or_none()
-
-
-def allowance(version: QuizVersion, acc: Accommodation | None) -> Allowance:
-    extra = acc.extra_attempts if acc else 0
-    multiplier = acc.time_multiplier if acc else 1.0
-    limit = None if version.max_attempts is None else version.max_attempts + extra
-    return Allowance(max_attempts=limit, time_multiplier=multiplier, extra_attempts=extra)
 
 
 def question_of(version: QuestionVersion) -> Question:
@@ -153,15 +130,16 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
             )
         )
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        # Another request started this attempt number first: theirs is the attempt.
+        # Another request started this attempt number first: theirs is the attempt. Starting
+        # is the request's only write, so nothing else is lost with the rollback.
         db.session.rollback()
         existing = _open_attempt(user_id, quiz.id)
         if existing is None:
             raise AttemptLimitReached("You have used all your attempts at this quiz.") from None
         return existing
-    standing.refresh_student(user_id)  # a first attempt is activity
+    standing.mark_student(user_id)  # a first attempt is activity
     return attempt
 
 
@@ -177,10 +155,6 @@ def _display_order(q: Question, shuffle: bool, rng: random.Random) -> list[int]:
         rng.shuffle(order)
         return order
     return []
-
-
-def is_expired(attempt: Attempt, now: datetime) -> bool:
-    return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
 def _position(value: Any, order: list[int]) -> int | None:
@@ -252,16 +226,23 @@ def clean_response(q: Question, raw: Any) -> dict[str, Any] | None:
     return None
 
 
+@dataclass(frozen=True)
+class Saved:
+    at: datetime
+    time_up: bool = False  # the time had run out: nothing was saved, the attempt is submitted
+
+
 def save_answers(
     attempt: Attempt, responses: dict[int, Any], *, now: datetime | None = None
-) -> datetime:
-    """Save answers by question position; refuses once the attempt is over."""
+) -> Saved:
+    """Save answers by question position. Past the deadline nothing is saved and the attempt
+    is submitted with what it had; once submitted, it refuses (AttemptClosed)."""
     now = now or now_utc()
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-    if is_expired(attempt, now):
+    if attempt.time_is_up(now):
         submit_attempt(attempt, now=now, auto=True)
-        raise AttemptClosed("Time is up: your attempt was submitted with the answers saved.")
+        return Saved(now, time_up=True)
     # Claim the attempt row first: a submit running at the same moment either finished
     # already (then nothing is saved) or waits until these answers are in.
     still_open = db.session.execute(
@@ -271,7 +252,6 @@ def save_answers(
         .execution_options(synchronize_session=False)
     )
     if still_open.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
     by_position = {aq.position: aq for aq in attempt.questions}
     for position, raw in responses.items():
@@ -281,8 +261,8 @@ def save_answers(
         q = question_of(aq.question)
         aq.response = clean_response(q, from_display(q, aq.order, raw))
         aq.saved_at = now
-    db.session.commit()
-    return now
+    db.session.flush()
+    return Saved(now)
 
 
 def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool = False) -> bool:
@@ -295,8 +275,7 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        db.session.refresh(attempt)
+        db.session.refresh(attempt)  # submitted by another request: nothing was written here
         return False
     for aq in attempt.questions:
         db.session.refresh(aq)  # grade what is stored now, not what was loaded before the claim
@@ -312,8 +291,8 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     db.session.refresh(attempt)
     if not attempt.needs_grading:
         quiz_stats.record(attempt, +1)
-    db.session.commit()
-    standing.refresh_student(attempt.user_id)
+    standing.mark_student(attempt.user_id)
+    db.session.flush()
     return True
 
 
@@ -349,7 +328,7 @@ def submit_expired(
         .where(
             Attempt.state == AttemptState.IN_PROGRESS,
             Attempt.deadline.is_not(None),
-            Attempt.deadline < now - GRACE,
+            Attempt.deadline < now - ANSWER_GRACE,
         )
     )
     if user_id is not None:
@@ -365,14 +344,18 @@ def submit_expired(
 def grade_essay(
     aq: AttemptQuestion,
     *,
-    fraction: float,
+    points: float,
     comment: str,
     grader_id: int,
     now: datetime | None = None,
 ) -> None:
     """A person's mark for an essay (or any question); the attempt's total follows."""
-    if not 0 <= fraction <= 1:
-        raise AttemptError("The mark must be between 0 and the question's points.")
+    if not 0 <= points <= aq.points:
+        raise AttemptError(
+            f"Give between 0 and {aq.points:g} points: the most this question can score.",
+            field="points",
+        )
+    fraction = points / aq.points if aq.points else 0.0
     attempt = aq.attempt
     # Lock the attempt (PostgreSQL) and reread it: two graders at once must not both remove
     # the same old contribution from the statistics.
@@ -404,5 +387,5 @@ def grade_essay(
         after={"fraction": aq.fraction, "comment": aq.comment, "attempt_score": attempt.score},
         actor=db.session.get(User, grader_id),
     )
-    db.session.commit()
-    standing.refresh_student(attempt.user_id)
+    standing.mark_student(attempt.user_id)
+    db.session.flush()

@@ -7,53 +7,39 @@ at all. Rows are never updated or deleted: the flush guard below refuses it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context
+from flask import Flask, has_request_context
 from flask_login import current_user
-from sqlalchemy import Select, event, func, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from seminar.db import db
+from seminar.db import db, on_session
 from seminar.models import AuditEntry, User
 
 COMMAND_LINE = "command line"
 NOT_LOGGED_IN = "web request, not logged in"
-
-# What the filters offer, and how entries read.
-ACTIONS = {
-    "record.issue": "Record issued",
-    "record.revoke": "Record revoked",
-    "record.reissue": "Record reissued",
-    "grade.essay": "Essay graded",
-    "grade.accommodation": "Accommodation set",
-    "practical.signoff": "Practical sign-off",
-    "attendance.present": "Marked present",
-    "attendance.correct": "Attendance corrected",
-    "attendance.close": "Session closed",
-    "user.role": "Role changed",
-    "enrolment.add": "Enrolled",
-    "enrolment.remove": "Unenrolled",
-}
 
 
 class AppendOnly(RuntimeError):
     pass
 
 
-@event.listens_for(Session, "before_flush")
 def _refuse_changes(session: Session, flush_context: object, instances: object) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnly("audit entries are never changed or deleted")
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete) and state.bind_mapper is AuditEntry.__mapper__:
         raise AppendOnly("audit entries are never changed or deleted")
+
+
+def init_app(app: Flask) -> None:
+    """The append-only guard, on the app's session."""
+    on_session("before_flush", _refuse_changes)
+    on_session("do_orm_execute", _refuse_bulk_changes)
 
 
 def _jsonable(value: Any) -> Any:
@@ -111,44 +97,3 @@ def log(
     )
     db.session.add(entry)
     return entry
-
-
-def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for each field the entry changed, or set, or cleared."""
-    before, after = entry.before or {}, entry.after or {}
-    fields = list(dict.fromkeys([*before, *after]))
-    if entry.before is not None and entry.after is not None:
-        fields = [f for f in fields if before.get(f) != after.get(f)]
-    return [(f, before.get(f), after.get(f)) for f in fields]
-
-
-@dataclass(frozen=True)
-class Filters:
-    action: str = ""
-    actor: str = ""  # part of the actor's name or email
-    person: str = ""  # part of the name or email of whom it concerns
-    since: date | None = None
-    until: date | None = None
-
-
-def query(filters: Filters) -> Select[tuple[AuditEntry]]:
-    """Newest first, narrowed by the filters."""
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if filters.action:
-        stmt = stmt.where(AuditEntry.action == filters.action)
-    if filters.actor:
-        stmt = stmt.where(func.lower(AuditEntry.actor_label).contains(filters.actor.lower()))
-    if filters.person:
-        needle = f"%{filters.person.lower()}%"
-        people = select(User.id).where(
-            or_(func.lower(User.name).like(needle), func.lower(User.email).like(needle))
-        )
-        stmt = stmt.where(
-            or_(AuditEntry.subject_id.in_(people), func.lower(AuditEntry.target_label).like(needle))
-        )
-    if filters.since:
-        stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until:
-        next_day = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
-        stmt = stmt.where(AuditEntry.at < next_day)
-    return stmt

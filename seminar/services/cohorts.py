@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from seminar.core.errors import SeminarError
-from seminar.db import db
+from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     Cohort,
     CohortMember,
@@ -23,12 +22,14 @@ from seminar.models import (
     StudentProgress,
     User,
 )
+from seminar.queries.cohorts import get_cohort
 from seminar.services import audit, standing
 from seminar.services.accounts import (
     AccountError,
     create_user,
     find_user,
     generate_password,
+    new_calendar_token,
     normalise_email,
 )
 
@@ -47,10 +48,6 @@ def new_invite_code() -> str:
     return secrets.token_urlsafe(12)
 
 
-def get_cohort(slug: str) -> Cohort | None:
-    return db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
-
-
 def create_cohort(
     slug: str,
     *,
@@ -61,18 +58,20 @@ def create_cohort(
 ) -> Cohort:
     slug = slug.strip().lower()
     if not _SLUG.match(slug):
-        raise CohortError("A cohort's slug is lowercase words and hyphens, e.g. spring-2027.")
-    if not title.strip():
-        raise CohortError("A cohort needs a title.")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise CohortError("The cohort cannot end before it starts.")
+        raise CohortError(
+            "A cohort's slug is lowercase words and hyphens, e.g. spring-2027.", field="slug"
+        )
+    _check_title_and_dates(title, starts_on, ends_on)
     if get_cohort(slug) is not None:
-        raise CohortError(f"A cohort '{slug}' already exists.")
+        raise CohortError(f"A cohort '{slug}' already exists.", field="slug")
     program = db.session.execute(
         select(Program).where(Program.slug == program_slug, Program.retired.is_(False))
     ).scalar_one_or_none()
     if program is None or program.current_version_id is None:
-        raise CohortError(f"No program '{program_slug}'. Programs come from lessons/program.yml.")
+        raise CohortError(
+            f"No program '{program_slug}'. Programs come from lessons/program.yml.",
+            field="program",
+        )
     cohort = Cohort(
         slug=slug,
         title=title.strip(),
@@ -80,21 +79,26 @@ def create_cohort(
         starts_on=starts_on,
         ends_on=ends_on,
         invite_code=new_invite_code(),
+        calendar_token=new_calendar_token(),
     )
     db.session.add(cohort)
-    db.session.commit()
+    db.session.flush()
     return cohort
+
+
+def _check_title_and_dates(title: str, starts_on: date | None, ends_on: date | None) -> None:
+    if not title.strip():
+        raise CohortError("A cohort needs a title.", field="title")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise CohortError("The cohort cannot end before it starts.", field="ends_on")
 
 
 def update_cohort(
     cohort: Cohort, *, title: str, starts_on: date | None, ends_on: date | None
 ) -> None:
-    if not title.strip():
-        raise CohortError("A cohort needs a title.")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise CohortError("The cohort cannot end before it starts.")
+    _check_title_and_dates(title, starts_on, ends_on)
     cohort.title, cohort.starts_on, cohort.ends_on = title.strip(), starts_on, ends_on
-    db.session.commit()
+    db.session.flush()
 
 
 def move_to_current_program(cohort: Cohort) -> bool:
@@ -103,19 +107,10 @@ def move_to_current_program(cohort: Cohort) -> bool:
     if program.current_version_id in (None, cohort.program_version_id):
         return False
     cohort.program_version_id = program.current_version_id  # type: ignore[assignment]
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(cohort)
-    standing.refresh(cohort)
+    standing.mark(cohort)
     return True
-
-
-def member_role(cohort_id: int, user_id: int) -> MemberRole | None:
-    """How someone belongs to a cohort (student or instructor), or None."""
-    return db.session.scalar(
-        select(CohortMember.role).where(
-            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
-        )
-    )
 
 
 def _membership(cohort: Cohort, user: User) -> CohortMember | None:
@@ -134,11 +129,18 @@ def enroll(
     actor: User | None = None,
 ) -> bool:
     """Add a person to a cohort; False when they were already in it (nothing changes)."""
-    if _membership(cohort, user) is not None:
-        return False
     if role == MemberRole.INSTRUCTOR and user.role == Role.STUDENT:
-        raise CohortError(f"{user.email} is a student; make them an instructor first.")
-    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role=role))
+        raise CohortError(
+            f"{user.email} is a student; make them an instructor first.", field="role"
+        )
+    # Enrolled concurrently (a double click, an invite opened twice): the same outcome.
+    added = insert_ignore(
+        CohortMember,
+        {"cohort_id": cohort.id, "user_id": user.id, "role": role, "joined_at": now_utc()},
+        keys=("cohort_id", "user_id"),
+    )
+    if not added:
+        return False
     audit.log(
         "enrolment.add",
         target_type="cohort",
@@ -148,13 +150,8 @@ def enroll(
         after={"cohort": cohort.slug, "role": role.value},
         actor=actor,
     )
-    try:
-        db.session.commit()
-    except IntegrityError:  # enrolled concurrently: the same outcome
-        db.session.rollback()
-        return False
     if role == MemberRole.STUDENT:
-        standing.refresh(cohort, [user.id])
+        standing.mark(cohort, [user.id])
     return True
 
 
@@ -175,26 +172,19 @@ def unenroll(cohort: Cohort, user: User) -> None:
                 StudentProgress.cohort_id == cohort.id, StudentProgress.user_id == user.id
             )
         )
-        db.session.commit()
+    db.session.flush()
 
 
 def rotate_invite(cohort: Cohort) -> str:
     cohort.invite_code = new_invite_code()
     cohort.invite_open = True
-    db.session.commit()
+    db.session.flush()
     return cohort.invite_code
 
 
 def set_invite_open(cohort: Cohort, is_open: bool) -> None:
     cohort.invite_open = is_open
-    db.session.commit()
-
-
-def cohort_for_invite(code: str) -> Cohort | None:
-    cohort = db.session.execute(
-        select(Cohort).where(Cohort.invite_code == code)
-    ).scalar_one_or_none()
-    return cohort if cohort is not None and cohort.invite_open else None
+    db.session.flush()
 
 
 def join_with_new_account(
@@ -208,7 +198,9 @@ def join_with_new_account(
 ) -> User:
     """Sign-up through an invite link: a student account, enrolled in the cohort."""
     if find_user(email) is not None:
-        raise AccountError("An account with this email exists: log in to join the cohort.")
+        raise AccountError(
+            "An account with this email exists: log in to join the cohort.", field="email"
+        )
     user = create_user(
         email,
         name=name,

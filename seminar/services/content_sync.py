@@ -7,34 +7,18 @@ conflict: the browser's version keeps serving unless the caller asks to prefer t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
 from seminar.core.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
-from seminar.core.content.problems import Problem
+from seminar.core.content.problems import Problem, SyncReport
 from seminar.db import db, next_number
 from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
+from seminar.services import standing
 from seminar.services.program_sync import sync_programs
 from seminar.services.quiz_files import sync_quiz_folder
-from seminar.services.standing import refresh_all
-
-
-@dataclass
-class SyncReport:
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    conflicts: list[Problem] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and not self.conflicts
 
 
 def sync_content(
@@ -44,36 +28,29 @@ def sync_content(
     check: bool = False,
     prefer_files: bool = False,
 ) -> SyncReport:
-    """Load lessons and quizzes in one transaction: all that parses lands, or nothing does."""
+    """Load lessons and quizzes in the caller's transaction: all that parses lands (when it
+    commits), or nothing does; with `check`, nothing is written."""
     tree = scan_lessons(lessons_root)
     report = SyncReport(problems=list(tree.problems))
-    try:
-        if check:
-            report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
-        else:
-            modules = _sync_modules(tree, report)
-            _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
-        if quizzes_root is not None:
-            sync_quiz_folder(quizzes_root, report, check=check, prefer_files=prefer_files)
-            _check_quiz_links(tree, lessons_root, report)
-            # Programs name lessons and quizzes, so they load last.
-            sync_programs(
-                lessons_root / "program.yml",
-                report,
-                check=check,
-                lesson_slugs=_known_lesson_slugs(tree),
-                quiz_slugs=_known_quiz_slugs(report),
-            )
-        if check:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    if check:
+        report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
+    else:
+        modules = _sync_modules(tree, report)
+        _sync_lesson_files(tree, modules, report, prefer_files=prefer_files)
+    if quizzes_root is not None:
+        sync_quiz_folder(quizzes_root, report, check=check, prefer_files=prefer_files)
+        _check_quiz_links(tree, lessons_root, report)
+        # Programs name lessons and quizzes, so they load last.
+        sync_programs(
+            lessons_root / "program.yml",
+            report,
+            check=check,
+            lesson_slugs=_known_lesson_slugs(tree),
+            quiz_slugs=_known_quiz_slugs(report),
+        )
     if not check and (report.new or report.changed or report.removed):
-        # New lessons or requirements move everyone's standing.
-        refresh_all()
+        standing.mark_everyone()  # new lessons or requirements move everyone's standing
+    db.session.flush()
     return report
 
 

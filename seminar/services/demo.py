@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
+from seminar.core.content.programs import program_from_dict
 from seminar.core.content.quiz_model import Question
 from seminar.core.grading import correct_response, grade
 from seminar.db import db, now_utc
@@ -31,12 +32,12 @@ from seminar.models import (
     Role,
     User,
 )
+from seminar.queries.cohorts import get_cohort
 from seminar.queries.standing import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
 from seminar.services.attempts import question_of
-from seminar.services.cohorts import create_cohort, enroll, get_cohort
+from seminar.services.cohorts import create_cohort, enroll
 from seminar.services.evidence import PRACTICAL_CHECKLIST
-from seminar.services.program_sync import program_from_dict
 from seminar.services.quiz_stats import rebuild as rebuild_statistics
 from seminar.services.standing import refresh
 
@@ -423,4 +424,3 @@ def _write(bulk: _Bulk, user_ids: list[int]) -> None:
     ]
     if answers:
         db.session.execute(insert(AttemptQuestion), answers)
-    db.session.commit()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from seminar.core.errors import SeminarError
-from seminar.db import db, now_utc
+from seminar.db import db, insert_ignore, now_utc
 from seminar.models import Cohort, LessonReading, PracticalSignoff, User
 from seminar.services import audit, standing
 
@@ -33,14 +32,12 @@ def record_heartbeat(user_id: int, lesson_id: int, *, now: datetime | None = Non
             LessonReading.user_id == user_id, LessonReading.lesson_id == lesson_id
         )
     ).scalar_one_or_none()
-    if reading is None:
-        db.session.add(
-            LessonReading(user_id=user_id, lesson_id=lesson_id, seconds=0, last_beat_at=now)
+    if reading is None:  # the first beat starts the clock (a second tab may start it too)
+        insert_ignore(
+            LessonReading,
+            {"user_id": user_id, "lesson_id": lesson_id, "seconds": 0, "last_beat_at": now},
+            keys=("user_id", "lesson_id"),
         )
-        try:
-            db.session.commit()
-        except IntegrityError:  # a second tab started it at the same moment
-            db.session.rollback()
         return 0
     gap = (now - reading.last_beat_at).total_seconds()
     beat = HEARTBEAT.total_seconds()
@@ -53,7 +50,6 @@ def record_heartbeat(user_id: int, lesson_id: int, *, now: datetime | None = Non
         .values(seconds=LessonReading.seconds + credit, last_beat_at=now)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     credited = credit if result.rowcount == 1 else 0  # type: ignore[attr-defined]
     standing.touch(user_id, credited)
     return credited
@@ -71,9 +67,9 @@ def record_practical(
 ) -> PracticalSignoff:
     unknown = set(observed) - set(PRACTICAL_CHECKLIST)
     if unknown:
-        raise SeminarError("Pick competencies from the checklist.")
+        raise SeminarError("Pick competencies from the checklist.", field="observed")
     if assessed_on > now_utc().date():
-        raise SeminarError("The assessment date cannot be in the future.")
+        raise SeminarError("The assessment date cannot be in the future.", field="assessed_on")
     signoff = PracticalSignoff(
         cohort_id=cohort.id,
         user_id=student.id,
@@ -94,6 +90,5 @@ def record_practical(
         after={"passed": passed, "assessed_on": assessed_on, "observed": observed, "note": note},
         actor=assessor,
     )
-    db.session.commit()
-    standing.refresh(cohort, [student.id])
+    standing.mark(cohort, [student.id])
     return signoff

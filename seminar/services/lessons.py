@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from seminar.core.content.lessons import ParsedLesson, asset_checker, parse_lesson_text
-from seminar.core.content.problems import ContentError
+from seminar.core.content.problems import ContentError, InvalidContent
 from seminar.core.errors import Conflict, SeminarError
-from seminar.db import db
+from seminar.db import db, insert_ignore, now_utc
 from seminar.models import Lesson, LessonCompletion, LessonVersion
 from seminar.models.content import Origin
+from seminar.services import standing
 from seminar.services.content_sync import add_lesson_version
-from seminar.services.standing import refresh_student
 
 
 class LessonNotFound(SeminarError):
@@ -22,16 +21,20 @@ class LessonNotFound(SeminarError):
 
 
 def parse_edit(lesson: Lesson, source: str, lessons_root: Path) -> ParsedLesson:
-    """Parse browser-edited source exactly as a sync parses the file (raises ContentError)."""
-    return parse_lesson_text(
-        source.replace("\r\n", "\n"),
-        path=lesson.path,
-        slug=lesson.slug,
-        module_slug=lesson.module.slug,
-        position=lesson.position,
-        rel_path=lesson.path,
-        asset_exists=asset_checker(lessons_root),
-    )
+    """Parse browser-edited source exactly as a sync parses the file; each problem is shown
+    under the source, by its line."""
+    try:
+        return parse_lesson_text(
+            source.replace("\r\n", "\n"),
+            path=lesson.path,
+            slug=lesson.slug,
+            module_slug=lesson.module.slug,
+            position=lesson.position,
+            rel_path=lesson.path,
+            asset_exists=asset_checker(lessons_root),
+        )
+    except ContentError as exc:
+        raise InvalidContent(exc.problems, field="source") from None
 
 
 def save_web_edit(
@@ -48,16 +51,19 @@ def save_web_edit(
         number = lesson.current.number if lesson.current else "?"
         raise Conflict(
             f"Someone saved version {number} while you were editing. Your text is below: "
-            "compare it with the current version, then save again."
+            "compare it with the current version, then save again.",
+            field="source",
         )
     parsed = parse_edit(lesson, source, lessons_root)
     if lesson.current and lesson.current.source_hash == parsed.source_hash:
-        raise SeminarError("Nothing changed: the text is the same as the current version.")
+        raise SeminarError(
+            "Nothing changed: the text is the same as the current version.", field="source"
+        )
     version = add_lesson_version(
         lesson, parsed, origin=Origin.WEB, author_id=author_id, note=note.strip()
     )
     lesson.current = version
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -87,20 +93,17 @@ def set_complete(user_id: int, slug: str, done: bool) -> None:
                 LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson.id
             )
         )
-        db.session.commit()
-        refresh_student(user_id)
+        standing.mark_student(user_id)
         return
-    db.session.add(
-        LessonCompletion(
-            user_id=user_id, lesson_id=lesson.id, lesson_version_id=lesson.current_version_id
-        )
-    )
-    try:
-        db.session.commit()
-    except IntegrityError:  # already complete (a double click, or two tabs): keep the first
-        db.session.rollback()
-        return
-    refresh_student(user_id)
-
-
-__all__ = ["ContentError", "LessonNotFound", "restore_version", "save_web_edit", "set_complete"]
+    # Already complete (a double click, or two tabs): the first completion stands.
+    if insert_ignore(
+        LessonCompletion,
+        {
+            "user_id": user_id,
+            "lesson_id": lesson.id,
+            "lesson_version_id": lesson.current_version_id,
+            "completed_at": now_utc(),
+        },
+        keys=("user_id", "lesson_id"),
+    ):
+        standing.mark_student(user_id)

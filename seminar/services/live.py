@@ -6,29 +6,30 @@ unique constraint, so any number of workers and hosts agree, and nothing counts 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from seminar.core.content.quiz_model import Question
 from seminar.core.errors import SeminarError
-from seminar.db import db, now_utc
+from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     LiveAnswer,
     LiveParticipant,
     LiveQuestion,
     LiveQuiz,
+    MemberRole,
     QuestionVersion,
     Quiz,
     SeminarSession,
     User,
 )
+from seminar.queries.cohorts import member_role
+from seminar.queries.live import current_question, seat_of
 from seminar.services import standing
 from seminar.services.attempts import question_of
-from seminar.services.sessions import is_student, mark_present
+from seminar.services.sessions import mark_present
 
 MAX_POINTS = 1000
 # Answers sent just before the bell may arrive a moment after it.
@@ -90,8 +91,41 @@ def create_live_quiz(
                 correct=draft.correct,
             )
         )
-    db.session.commit()
     return live
+
+
+def create_from_quiz(
+    session: SeminarSession, slug: str, *, seconds: int, leaderboard: bool
+) -> tuple[LiveQuiz, int]:
+    """A live quiz of a quiz's choice questions; also says how many others were left out."""
+    quiz = db.session.execute(select(Quiz).where(Quiz.slug == slug)).scalar_one_or_none()
+    if quiz is None or quiz.current is None:
+        raise LiveError("Choose one of the quizzes.", field="quiz")
+    drafts, skipped = drafts_from_quiz(quiz)
+    live = create_live_quiz(
+        session, title=quiz.current.title, drafts=drafts, seconds=seconds, leaderboard=leaderboard
+    )
+    return live, skipped
+
+
+def create_quick_question(
+    session: SeminarSession,
+    stem: str,
+    choices: list[str],
+    right: int,
+    *,
+    seconds: int,
+    leaderboard: bool,
+) -> LiveQuiz:
+    """One question typed on the spot; `right` is the index of the right choice."""
+    if not stem.strip():
+        raise LiveError("Type the question.", field="stem")
+    if not 0 <= right < len(choices):
+        raise LiveError("Give the number of the right choice (1 for the first).", field="correct")
+    draft = Draft(stem.strip(), choices, [right])
+    return create_live_quiz(
+        session, title="Quick question", drafts=[draft], seconds=seconds, leaderboard=leaderboard
+    )
 
 
 def drafts_from_quiz(quiz: Quiz) -> tuple[list[Draft], int]:
@@ -115,7 +149,6 @@ def _move(live: LiveQuiz, expected: tuple[str, ...], **values: object) -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     db.session.refresh(live)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise LiveError("The quiz moved on in the meantime; the screen now shows where it is.")
@@ -148,45 +181,25 @@ def _refresh_participants(live: LiveQuiz) -> None:
     seats = db.session.scalars(
         select(LiveParticipant.user_id).where(LiveParticipant.live_quiz_id == live.id)
     ).all()
-    standing.refresh(live.session.cohort, seats)
+    standing.mark(live.session.cohort_id, seats)
 
 
 def join(live: LiveQuiz, user: User, *, now: datetime | None = None) -> LiveParticipant:
     """Take (or take back) a seat; joining also checks the student in to the session."""
     session = live.session
-    if not is_student(session, user):
+    if member_role(session.cohort_id, user.id) != MemberRole.STUDENT:
         raise LiveError("You are not a student in this session's cohort.")
+    # The same student joining from two tabs at once takes one seat.
+    insert_ignore(
+        LiveParticipant,
+        {"live_quiz_id": live.id, "user_id": user.id, "joined_at": now_utc()},
+        keys=("live_quiz_id", "user_id"),
+    )
     seat = seat_of(live, user)
-    if seat is None:
-        db.session.add(LiveParticipant(live_quiz_id=live.id, user_id=user.id))
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same student joining from two tabs at once
-            db.session.rollback()
-        seat = seat_of(live, user)
     if session.closed_at is None:
         mark_present(session, user, method="live quiz", now=now)
     assert seat is not None
     return seat
-
-
-def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
-    return db.session.execute(
-        select(LiveParticipant).where(
-            LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id
-        )
-    ).scalar_one_or_none()
-
-
-def current_question(live: LiveQuiz) -> LiveQuestion | None:
-    return live.questions[live.current] if 0 <= live.current < len(live.questions) else None
-
-
-def seconds_left(live: LiveQuiz, now: datetime | None = None) -> int:
-    if live.status != "open" or live.opened_at is None:
-        return 0
-    ends = live.opened_at + timedelta(seconds=live.seconds)
-    return max(0, math.ceil((ends - (now or now_utc())).total_seconds()))
 
 
 def answer(
@@ -213,63 +226,21 @@ def answer(
     if not 0 <= choice < len(question.choices):
         raise LiveError("Pick one of the choices.")
     correct = choice in question.correct
-    record = LiveAnswer(
-        live_question_id=question.id,
-        user_id=user.id,
-        choice=choice,
-        correct=correct,
-        points=points_for(elapsed, live.seconds) if correct else 0,
-        answered_at=now,
+    # Sent twice at the same moment (a retry on flaky Wi-Fi): the first counts.
+    insert_ignore(
+        LiveAnswer,
+        {
+            "live_question_id": question.id,
+            "user_id": user.id,
+            "choice": choice,
+            "correct": correct,
+            "points": points_for(elapsed, live.seconds) if correct else 0,
+            "answered_at": now,
+        },
+        keys=("live_question_id", "user_id"),
     )
-    db.session.add(record)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        found = db.session.execute(
-            select(LiveAnswer).where(
-                LiveAnswer.live_question_id == question_id, LiveAnswer.user_id == user.id
-            )
-        ).scalar_one()
-        return found
-    return record
-
-
-def choice_counts(question: LiveQuestion) -> list[int]:
-    counts = dict(
-        db.session.execute(
-            select(LiveAnswer.choice, func.count())
-            .where(LiveAnswer.live_question_id == question.id)
-            .group_by(LiveAnswer.choice)
-        ).all()
-    )
-    return [int(counts.get(i, 0)) for i in range(len(question.choices))]
-
-
-def answer_count(question: LiveQuestion) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LiveAnswer)
-            .where(LiveAnswer.live_question_id == question.id)
+    return db.session.execute(
+        select(LiveAnswer).where(
+            LiveAnswer.live_question_id == question_id, LiveAnswer.user_id == user.id
         )
-        or 0
-    )
-
-
-def standings(live: LiveQuiz) -> list[tuple[str, int, int]]:
-    """(name, score, user id) for every seat, best first."""
-    question_ids = select(LiveQuestion.id).where(LiveQuestion.live_quiz_id == live.id)
-    rows = db.session.execute(
-        select(User.name, func.coalesce(func.sum(LiveAnswer.points), 0), User.id)
-        .select_from(LiveParticipant)
-        .join(User, LiveParticipant.user_id == User.id)
-        .outerjoin(
-            LiveAnswer,
-            (LiveAnswer.user_id == User.id) & LiveAnswer.live_question_id.in_(question_ids),
-        )
-        .where(LiveParticipant.live_quiz_id == live.id)
-        .group_by(User.id, User.name)
-        .order_by(func.coalesce(func.sum(LiveAnswer.points), 0).desc(), User.name)
-    ).all()
-    return [(name, int(score), user_id) for name, score, user_id in rows]
+    ).scalar_one()

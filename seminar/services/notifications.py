@@ -20,17 +20,20 @@ from sqlalchemy import select, update
 
 from seminar.db import db, now_utc
 from seminar.models import OutboxMessage
+from seminar.services.unit_of_work import after_commit
 
 MAX_TRIES = 5
 _send_lock = threading.Lock()  # one delivery pass at a time per process
 
 
 def queue(*, to_email: str, to_name: str, subject: str, body: str, record_id: int | None) -> None:
+    """Add a message to the outbox, in the caller's transaction; it is sent once that commits."""
     db.session.add(
         OutboxMessage(
             to_email=to_email, to_name=to_name, subject=subject, body=body, record_id=record_id
         )
     )
+    after_commit(dispatch)
 
 
 def smtp_configured(app: Flask | None = None) -> bool:

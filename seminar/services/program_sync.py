@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from seminar.core.content.problems import ContentError, Problem, display_path
+from seminar.core.content.problems import ContentError, Problem, SyncReport, display_path
 from seminar.core.content.programs import (
     Program as ProgramSpec,
 )
 from seminar.core.content.programs import (
-    QuizRequirement,
     check_program_references,
     parse_programs_with_lines,
+    program_to_dict,
 )
 from seminar.db import db, next_number
 from seminar.models import Program, ProgramVersion
 from seminar.services.quiz_sync import content_hash
-
-if TYPE_CHECKING:
-    from seminar.services.content_sync import SyncReport
-
-
-def program_to_dict(program: ProgramSpec) -> dict[str, Any]:
-    data = dataclasses.asdict(program)
-    data["lessons"] = list(program.lessons) if program.lessons is not None else None
-    return data
-
-
-def program_from_dict(data: dict[str, Any]) -> ProgramSpec:
-    lessons = data.get("lessons")
-    return ProgramSpec(
-        **{
-            **data,
-            "lessons": tuple(lessons) if lessons is not None else None,
-            "quizzes": tuple(QuizRequirement(**q) for q in data.get("quizzes", [])),
-        }
-    )
 
 
 def sync_programs(

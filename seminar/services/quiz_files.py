@@ -3,34 +3,43 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from seminar.core.content.lessons import source_hash
-from seminar.core.content.problems import Problem
-from seminar.core.content.quizzes import QuizFile, QuizParse, parse_quiz, scan_quizzes
+from seminar.core.content.problems import ContentError, InvalidContent, Problem, SyncReport
+from seminar.core.content.quizzes import QuizFile, QuizParse, parse_quiz, quiz_file, scan_quizzes
 from seminar.core.errors import SeminarError
 from seminar.db import db
 from seminar.models import Quiz
 from seminar.models.content import Origin
+from seminar.services import standing
 from seminar.services.quiz_sync import add_quiz_version
-from seminar.services.standing import refresh_all
 
-if TYPE_CHECKING:
-    from seminar.services.content_sync import SyncReport
+
+def read_upload(name: str, text: str) -> tuple[QuizFile, QuizParse]:
+    """A quiz sent through the browser, parsed as a sync would parse its file; problems are
+    shown under the file name or the text, by line."""
+    try:
+        file = quiz_file(name, text)
+    except ContentError as exc:
+        raise InvalidContent(exc.problems, field="filename") from None
+    try:
+        return file, parse_quiz(file)
+    except ContentError as exc:
+        raise InvalidContent(exc.problems, field="source") from None
 
 
 def save_upload(file: QuizFile, *, author_id: int) -> Quiz:
     """Store an uploaded quiz as a new version, exactly as a sync would."""
-    parsed = parse_quiz(file)
+    file, parsed = read_upload(file.name, file.text)
     quiz = db.session.execute(select(Quiz).where(Quiz.slug == file.slug)).scalar_one_or_none()
     if quiz is None:
         quiz = Quiz(slug=file.slug, path=file.name)
         db.session.add(quiz)
         db.session.flush()
     elif quiz.current is not None and quiz.current.source_hash == source_hash(file.text):
-        raise SeminarError("Nothing changed: this is the quiz's current version.")
+        raise SeminarError("Nothing changed: this is the quiz's current version.", field="source")
     quiz.retired = False
     add_quiz_version(
         quiz,
@@ -40,8 +49,7 @@ def save_upload(file: QuizFile, *, author_id: int) -> Quiz:
         origin=Origin.WEB,
         author_id=author_id,
     )
-    db.session.commit()
-    refresh_all()  # pass marks and titles feed every cohort's standing
+    standing.mark_everyone()  # pass marks and titles feed every cohort's standing
     return quiz
 
 

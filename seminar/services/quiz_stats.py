@@ -129,5 +129,4 @@ def rebuild(quiz_id: int) -> int:
                 .values(count=count)
             )
     db.session.execute(update(Attempt).where(*_counted(quiz_id)).values(in_statistics=True))
-    db.session.commit()
     return len(attempts)

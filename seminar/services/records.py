@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar.core import credentials, record_ids
 from seminar.core.certification import State
 from seminar.core.content.programs import Program as ProgramSpec
+from seminar.core.content.programs import program_from_dict
 from seminar.core.errors import SeminarError
 from seminar.db import db, now_utc
 from seminar.models import (
@@ -46,10 +47,9 @@ from seminar.models import (
     SeminarSession,
     User,
 )
+from seminar.queries.cohorts import instructors as cohort_instructors
 from seminar.queries.standing import StudentStatus, cohort_statuses, program_of
 from seminar.services import audit, notifications
-from seminar.services.program_sync import program_from_dict
-from seminar.services.sessions import cohort_instructors
 
 _KEY_CACHE = "seminar_issuer_key"
 
@@ -489,9 +489,7 @@ def _issue(
         _notify(record, user, "issued")
         created.append(record)
         out.append(Issued(record, True))
-    db.session.commit()
-    if created:
-        notifications.dispatch()
+    db.session.flush()  # a record issued at this moment by someone else shows here
     return out
 
 
@@ -676,7 +674,6 @@ def revoke(record: Record, *, reason: str, actor: User | None = None) -> None:
         )
     ).rowcount
     if not revoked:
-        db.session.rollback()
         raise RecordError("This record is already revoked.")
     db.session.refresh(record)
     audit.log(
@@ -692,8 +689,6 @@ def revoke(record: Record, *, reason: str, actor: User | None = None) -> None:
     )
     holder = db.session.get(User, record.holder_id)
     _notify(record, holder, "revoked")
-    db.session.commit()
-    notifications.dispatch()
 
 
 def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record:
@@ -717,7 +712,6 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
         .values(active_key=None)
     ).rowcount
     if not freed:
-        db.session.rollback()
         raise RecordError("This record was just revoked or reissued by someone else.")
     new = Record(
         public_id=record_ids.new_public_id(),
@@ -769,8 +763,6 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
             actor=actor,
         )
     _notify(record, holder, "superseded", new=new)
-    db.session.commit()
-    notifications.dispatch()
     return new
 
 

@@ -5,25 +5,24 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from seminar.core.certification import credited_hours
+from seminar.core.content.programs import program_from_dict
 from seminar.core.errors import SeminarError
-from seminar.db import db, now_utc
+from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     Attendance,
     AttendanceChange,
     AttendanceCredit,
     Cohort,
-    CohortMember,
     MemberRole,
     SeminarSession,
     User,
 )
+from seminar.queries.cohorts import instructors, member_role
+from seminar.queries.sessions import attendance_of, session_for_code
 from seminar.services import audit, standing
-from seminar.services.cohorts import member_role
-from seminar.services.program_sync import program_from_dict
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
 
@@ -44,16 +43,22 @@ def create_session(
     instructor_ids: list[int] | None = None,
 ) -> SeminarSession:
     if not title.strip():
-        raise SessionError("A session needs a title.")
+        raise SessionError("A session needs a title.", field="title")
     if ends_at <= starts_at:
-        raise SessionError("The session must end after it starts.")
+        raise SessionError("The session must end after it starts.", field="ends_at")
     length = (ends_at - starts_at).total_seconds() / 3600
     if not 0 <= ce_hours <= length:
-        raise SessionError(f"CE hours must be between 0 and the session's length ({length:g} h).")
-    teachers = cohort_instructors(cohort)
+        raise SessionError(
+            f"CE hours must be between 0 and the session's length ({length:g} h).",
+            field="ce_hours",
+        )
+    teachers = instructors(cohort)
     chosen = instructor_ids if instructor_ids else [u.id for u in teachers]
     if set(chosen) - {u.id for u in teachers}:
-        raise SessionError("Choose the session's instructors among the cohort's instructors.")
+        raise SessionError(
+            "Choose the session's instructors among the cohort's instructors.",
+            field="instructors",
+        )
     session = SeminarSession(
         cohort_id=cohort.id,
         instructor_ids=chosen,
@@ -65,26 +70,8 @@ def create_session(
         lessons=lessons,
     )
     db.session.add(session)
-    db.session.commit()
+    db.session.flush()
     return session
-
-
-def cohort_instructors(cohort: Cohort) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id, CohortMember.role == MemberRole.INSTRUCTOR)
-            .order_by(User.name)
-        )
-    )
-
-
-def instructor_names(sessions: list[SeminarSession]) -> dict[int, str]:
-    """Each session's instructors as one line of names, in one query."""
-    ids = {i for s in sessions for i in s.instructor_ids}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-    return {s.id: ", ".join(names[i] for i in s.instructor_ids if i in names) for s in sessions}
 
 
 def open_checkin(session: SeminarSession) -> str:
@@ -92,70 +79,42 @@ def open_checkin(session: SeminarSession) -> str:
     if session.closed_at is not None:
         raise SessionError("This session is closed.")
     for _ in range(10):
-        session.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-        session.checkin_open = True
-        try:
-            db.session.commit()
-            return session.checkin_code
-        except IntegrityError:  # the same code is live elsewhere: draw again
-            db.session.rollback()
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        # One in a billion codes: drawing one that is live elsewhere is drawing again.
+        taken = db.session.scalar(
+            select(SeminarSession.id).where(SeminarSession.checkin_code == code)
+        )
+        if taken is None:
+            session.checkin_code, session.checkin_open = code, True
+            db.session.flush()
+            return code
     raise SessionError("Could not draw a check-in code; try again.")
 
 
 def close_checkin(session: SeminarSession) -> None:
     session.checkin_open = False
     session.checkin_code = None
-    db.session.commit()
-
-
-def session_for_code(code: str) -> SeminarSession | None:
-    code = code.strip().upper().replace(" ", "").replace("-", "")
-    if not code:
-        return None
-    return db.session.execute(
-        select(SeminarSession).where(
-            SeminarSession.checkin_code == code, SeminarSession.checkin_open.is_(True)
-        )
-    ).scalar_one_or_none()
-
-
-def is_student(session: SeminarSession, user: User) -> bool:
-    return member_role(session.cohort_id, user.id) == MemberRole.STUDENT
-
-
-def present_count(session: SeminarSession) -> int:
-    """Students checked in and not yet out."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendance)
-            .where(Attendance.session_id == session.id, Attendance.checked_out_at.is_(None))
-        )
-        or 0
-    )
-
-
-def attendance_of(session: SeminarSession, user: User) -> Attendance | None:
-    return db.session.execute(
-        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
-    ).scalar_one_or_none()
+    db.session.flush()
 
 
 def check_in(
     user: User, code: str, *, method: str = "check-in code", now: datetime | None = None
 ) -> Attendance:
     """Check in with the projector's code; checking in twice is the same check-in."""
-    now = now or now_utc()
     session = session_for_code(code)
     if session is None:
-        raise SessionError("That code is not open for check-in. Check the projector and try again.")
-    if not is_student(session, user):
-        raise SessionError("You are not a student in this session's cohort.")
+        raise SessionError(
+            "That code is not open for check-in. Check the projector and try again.",
+            field="code",
+        )
+    if member_role(session.cohort_id, user.id) != MemberRole.STUDENT:
+        raise SessionError("You are not a student in this session's cohort.", field="code")
     existing = attendance_of(session, user)
     if existing is not None and existing.checked_out_at is not None:
         raise SessionError(
             "You checked out of this session already. If you came back, ask your instructor "
-            "to correct your attendance."
+            "to correct your attendance.",
+            field="code",
         )
     return mark_present(session, user, method=method, now=now)
 
@@ -163,17 +122,23 @@ def check_in(
 def mark_present(
     session: SeminarSession, user: User, *, method: str, now: datetime | None = None
 ) -> Attendance:
-    """The student's attendance at the session, created on the first call only."""
-    existing = attendance_of(session, user)
-    if existing is not None:
-        return existing
-    attendance = Attendance(
-        session_id=session.id, user_id=user.id, checked_in_at=now or now_utc(), method=method
+    """The student's attendance at the session, created on the first call only (a double tap
+    on a slow phone, or two tabs, is one attendance)."""
+    created = insert_ignore(
+        Attendance,
+        {
+            "session_id": session.id,
+            "user_id": user.id,
+            "checked_in_at": now or now_utc(),
+            "method": method,
+            "hours": 0.0,
+        },
+        keys=("session_id", "user_id"),
     )
-    db.session.add(attendance)
+    attendance = attendance_of(session, user)
+    assert attendance is not None
     actor = audit.acting_user(None)
-    if actor is not None and actor.id != user.id:  # staff marking someone else present
-        db.session.flush()
+    if created and actor is not None and actor.id != user.id:  # staff marking someone present
         audit.log(
             "attendance.present",
             target_type="attendance",
@@ -182,13 +147,6 @@ def mark_present(
             subject=user,
             after=_snapshot(attendance),
         )
-    try:
-        db.session.commit()
-    except IntegrityError:  # a double tap on a slow phone, or two tabs: one attendance
-        db.session.rollback()
-        found = attendance_of(session, user)
-        assert found is not None
-        return found
     return attendance
 
 
@@ -199,6 +157,7 @@ def check_out(user: User, session: SeminarSession, *, now: datetime | None = Non
     if attendance.checked_out_at is None:
         attendance.checked_out_at = now or now_utc()
         _credit(attendance)
+    db.session.flush()
     return attendance
 
 
@@ -216,7 +175,7 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
     for attendance in still_in:
         before = _snapshot(attendance)
         attendance.checked_out_at = min(now, session.ends_at)
-        _credit(attendance, commit=False)
+        _credit(attendance)
         audit.log(
             "attendance.close",
             target_type="attendance",
@@ -227,9 +186,7 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
             after=_snapshot(attendance),
             reason="checked out when the session was closed",
         )
-    db.session.commit()
-    for attendance in still_in:
-        standing.refresh_student(attendance.user_id)
+    db.session.flush()
     return len(still_in)
 
 
@@ -243,13 +200,13 @@ def correct_attendance(
 ) -> None:
     """An instructor's correction; the old and new values and the reason are kept."""
     if not reason.strip():
-        raise SessionError("Give the reason for the correction.")
+        raise SessionError("Give the reason for the correction.", field="reason")
     if checked_out_at is not None and checked_out_at < checked_in_at:
-        raise SessionError("Check-out cannot be before check-in.")
+        raise SessionError("Check-out cannot be before check-in.", field="checked_out_at")
     before = _snapshot(attendance)
     attendance.checked_in_at = checked_in_at
     attendance.checked_out_at = checked_out_at
-    _credit(attendance, commit=False)
+    _credit(attendance)
     audit.log(
         "attendance.correct",
         target_type="attendance",
@@ -270,8 +227,7 @@ def correct_attendance(
             after=_snapshot(attendance),
         )
     )
-    db.session.commit()
-    standing.refresh_student(attendance.user_id)
+    db.session.flush()
 
 
 def _snapshot(attendance: Attendance) -> dict[str, object]:
@@ -284,7 +240,7 @@ def _snapshot(attendance: Attendance) -> dict[str, object]:
     }
 
 
-def _credit(attendance: Attendance, *, commit: bool = True) -> None:
+def _credit(attendance: Attendance) -> None:
     """Hours for this attendance, and the credit they give towards the program."""
     session = attendance.session
     program = program_from_dict(session.cohort.program_version.data)
@@ -318,14 +274,4 @@ def _credit(attendance: Attendance, *, commit: bool = True) -> None:
                 note=session.title,
             )
         )
-    if commit:
-        db.session.commit()
-        standing.refresh_student(attendance.user_id)
-
-
-def calendar_token(owner: Cohort | User) -> str:
-    """The secret for a calendar feed address, made on first use."""
-    if not owner.calendar_token:
-        owner.calendar_token = secrets.token_urlsafe(24)
-        db.session.commit()
-    return owner.calendar_token
+    standing.mark(session.cohort_id, [attendance.user_id])

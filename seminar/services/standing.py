@@ -1,78 +1,141 @@
-"""Keep each student's precomputed standing (StudentProgress) in step with their facts.
+"""Each student's precomputed standing (StudentProgress), kept in step with their facts in the
+same transaction as the facts.
 
-Services that change a fact (a completion, a graded attempt, a sign-off, an enrolment, new
-content) call refresh; the dashboard then reads one row per student.
+A service that changes a fact marks whose standing it moved (`mark_student`, `mark`,
+`mark_everyone`). Just before the transaction commits, everything marked is recomputed in
+bulk, one pass per cohort (`cohort_statuses`: a fixed number of queries) written with one
+upsert, so a fact and the standing it moves commit together or not at all, and a request
+that enrols five hundred students recomputes their cohort once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
+from flask import Flask
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from seminar.db import db, now_utc
+from seminar.db import db, now_utc, on_session, upsert
 from seminar.models import Cohort, CohortMember, MemberRole, StudentProgress
 from seminar.queries.standing import cohort_statuses
 
+_KEY = "stale_standing"
+_UPDATED = (
+    "name",
+    "email",
+    "percent",
+    "eligible",
+    "joined_at",
+    "last_activity",
+    "reading_seconds",
+    "live_answers",
+    "requirements",
+    "updated_at",
+)
+
+
+@dataclass
+class _Stale:
+    everyone: bool = False
+    cohorts: set[int] = field(default_factory=set)  # every student of these cohorts
+    students: dict[int, set[int]] = field(default_factory=dict)  # cohort id -> students
+    users: set[int] = field(default_factory=set)  # these students, in every cohort of theirs
+
+
+def _stale(session: Session | None = None) -> _Stale:
+    info = (session or db.session()).info
+    if _KEY not in info:
+        info[_KEY] = _Stale()
+    return info[_KEY]
+
+
+def mark_student(user_id: int) -> None:
+    """A student's own fact changed: their standing in every cohort they study in."""
+    _stale().users.add(user_id)
+
+
+def mark(cohort: Cohort | int, user_ids: Iterable[int] | None = None) -> None:
+    """The standing of these students of the cohort (or all of its students) moved."""
+    cohort_id = cohort if isinstance(cohort, int) else cohort.id
+    stale = _stale()
+    if user_ids is None:
+        stale.cohorts.add(cohort_id)
+    else:
+        stale.students.setdefault(cohort_id, set()).update(user_ids)
+
+
+def mark_everyone() -> None:
+    """Content or requirements changed: every cohort."""
+    _stale().everyone = True
+
+
+def refresh_marked(session: Session | None = None) -> None:
+    """Recompute what is marked, in bulk (run before each commit)."""
+    stale = (session or db.session()).info.pop(_KEY, None)
+    if stale is None:
+        return
+    wanted: dict[int, set[int] | None] = {}
+    if stale.everyone:
+        wanted = dict.fromkeys(db.session.scalars(select(Cohort.id)), None)
+    for cohort_id in stale.cohorts:
+        wanted[cohort_id] = None
+    pairs = [(c, u) for c, users in stale.students.items() for u in users]
+    if stale.users:
+        pairs += db.session.execute(
+            select(CohortMember.cohort_id, CohortMember.user_id).where(
+                CohortMember.user_id.in_(stale.users), CohortMember.role == MemberRole.STUDENT
+            )
+        ).all()
+    for cohort_id, user_id in pairs:
+        if cohort_id not in wanted:
+            wanted[cohort_id] = set()
+        if (ids := wanted[cohort_id]) is not None:
+            ids.add(user_id)
+    cohorts = {c.id: c for c in db.session.scalars(select(Cohort).where(Cohort.id.in_(wanted)))}
+    for cohort_id, ids in wanted.items():
+        if cohort_id in cohorts:
+            refresh(cohorts[cohort_id], ids)
+
 
 def refresh(cohort: Cohort, user_ids: Iterable[int] | None = None) -> int:
-    """Recompute the standing of the cohort's students (or the given ones); commits."""
+    """Recompute the standing of the cohort's students (or the given ones) now, in the
+    caller's transaction; rows of people no longer its students go."""
     ids = None if user_ids is None else list(user_ids)
-    try:
-        return _replace(cohort, ids)
-    except IntegrityError:
-        # Another request refreshed the same rows between our delete and insert: theirs
-        # are as fresh as ours would be, but try once more so this request's facts count.
-        db.session.rollback()
-        return _replace(cohort, ids)
-
-
-def _replace(cohort: Cohort, ids: list[int] | None) -> int:
     statuses = cohort_statuses(cohort, ids)
-    stale = delete(StudentProgress).where(StudentProgress.cohort_id == cohort.id)
-    if ids is not None:
-        stale = stale.where(StudentProgress.user_id.in_(ids))
-    db.session.execute(stale)
     now = now_utc()
-    db.session.add_all(
-        StudentProgress(
-            cohort_id=cohort.id,
-            user_id=s.user_id,
-            name=s.name,
-            email=s.email,
-            percent=s.eligibility.percent,
-            eligible=s.eligibility.eligible,
-            joined_at=s.joined_at,
-            last_activity=s.last_activity,
-            reading_seconds=s.reading_seconds,
-            live_answers=s.live_answers,
-            requirements=[
+    rows: list[dict[str, Any]] = [
+        {
+            "cohort_id": cohort.id,
+            "user_id": s.user_id,
+            "name": s.name,
+            "email": s.email,
+            "percent": s.eligibility.percent,
+            "eligible": s.eligibility.eligible,
+            "joined_at": s.joined_at,
+            "last_activity": s.last_activity,
+            "reading_seconds": s.reading_seconds,
+            "live_answers": s.live_answers,
+            "requirements": [
                 dataclasses.asdict(r) | {"state": r.state.value} for r in s.eligibility.requirements
             ],
-            updated_at=now,
-        )
+            "updated_at": now,
+        }
         for s in statuses
+    ]
+    # An upsert: two requests refreshing the same student at once both succeed.
+    upsert(StudentProgress, rows, keys=("cohort_id", "user_id"), update=_UPDATED)
+    gone = delete(StudentProgress).where(
+        StudentProgress.cohort_id == cohort.id,
+        StudentProgress.user_id.not_in([s.user_id for s in statuses]),
     )
-    db.session.commit()
+    if ids is not None:
+        gone = gone.where(StudentProgress.user_id.in_(ids))
+    db.session.execute(gone)
     return len(statuses)
-
-
-def refresh_student(user_id: int) -> None:
-    """After a student's own fact changed: every cohort they study in."""
-    for cohort in db.session.scalars(
-        select(Cohort)
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user_id, CohortMember.role == MemberRole.STUDENT)
-    ).all():
-        refresh(cohort, [user_id])
-
-
-def refresh_all() -> None:
-    """After content changed (lessons, quizzes or programs): every cohort."""
-    for cohort in db.session.scalars(select(Cohort)).all():
-        refresh(cohort)
 
 
 def touch(user_id: int, reading_seconds: int = 0) -> None:
@@ -85,4 +148,16 @@ def touch(user_id: int, reading_seconds: int = 0) -> None:
             reading_seconds=StudentProgress.reading_seconds + reading_seconds,
         )
     )
-    db.session.commit()
+
+
+def _before_commit(session: Session) -> None:
+    refresh_marked(session)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_KEY, None)  # the facts are gone, and with them the need to refresh
+
+
+def init_app(app: Flask) -> None:
+    on_session("before_commit", _before_commit)
+    on_session("after_rollback", _after_rollback)

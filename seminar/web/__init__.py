@@ -7,7 +7,11 @@ query module below.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
+
+from seminar.db import db
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -15,6 +19,8 @@ def register_blueprints(app: Flask) -> None:
         account,
         admin,
         auth,
+        calendar,
+        checkin,
         cohorts,
         health,
         join,
@@ -27,9 +33,10 @@ def register_blueprints(app: Flask) -> None:
         sessions,
         verify,
     )
-    from seminar.web.access import register_security_headers
+    from seminar.web.access import register_template_access
     from seminar.web.errors import register_error_handlers
     from seminar.web.filters import register_template_helpers
+    from seminar.web.headers import register_security_headers
 
     for module in (
         auth,
@@ -43,11 +50,24 @@ def register_blueprints(app: Flask) -> None:
         join,
         progress,
         sessions,
+        checkin,
+        calendar,
         live,
         records,
         verify,
     ):
         app.register_blueprint(module.bp)
     register_security_headers(app)
+    register_template_access(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    app.after_request(commit_unit_of_work)
+
+
+def commit_unit_of_work(response: Response) -> Response:
+    """A request is one unit of work: a write that succeeded commits here, once. GETs never
+    write; an error response keeps nothing (the app context's end rolls it back). A failing
+    commit becomes the 500 page, and the response that claimed success is never sent."""
+    if request.method not in SAFE_METHODS and response.status_code < 400:
+        db.session.commit()
+    return response

@@ -1,23 +1,80 @@
-"""Access rules and HTTP security headers."""
+"""Who may do what: every access rule of the web layer, and the loaders that apply them.
+
+Views ask here, never compare roles themselves, and templates ask the `may` object this
+module puts in their context. A loader answers 404 (not 403) for something the person may
+not see when merely knowing that it exists would tell them something: another student's
+attempt, a cohort they do not teach, a record that is not theirs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort
+from flask import Flask, abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from seminar.db import db
-from seminar.models import CohortMember, MemberRole, Role, User
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+from seminar.models import (
+    Attempt,
+    AttemptQuestion,
+    Cohort,
+    CohortMember,
+    LiveQuiz,
+    MemberRole,
+    Record,
+    Role,
+    SeminarSession,
+    User,
 )
+from seminar.queries import catalogue, cohorts, records
+
+# --- predicates ----------------------------------------------------------------------------
+
+
+def is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated) and user.role == Role.ADMIN
+
+
+def is_staff(user: Any) -> bool:
+    return bool(user.is_authenticated) and user.role in (Role.INSTRUCTOR, Role.ADMIN)
+
+
+def teaches(cohort: Cohort, user: Any) -> bool:
+    """An admin, or one of the cohort's instructors."""
+    if is_admin(user):
+        return True
+    return cohorts.member_role(cohort.id, user.id) == MemberRole.INSTRUCTOR
+
+
+def studies_in(cohort_id: int, user: Any) -> bool:
+    return cohorts.member_role(cohort_id, user.id) == MemberRole.STUDENT
+
+
+def teaches_student(viewer: Any, student_id: int) -> bool:
+    """An admin, or an instructor of a cohort the student is in."""
+    if is_admin(viewer):
+        return True
+    if not is_staff(viewer):
+        return False
+    query = cohorts.taught_students(viewer).where(CohortMember.user_id == student_id).limit(1)
+    return db.session.execute(query).first() is not None
+
+
+def may_read_lesson(user: Any, slug: str) -> bool:
+    """A student reads the lessons of their cohorts' programs; staff read every lesson."""
+    visible = catalogue.visible_lessons(user)
+    return visible is None or slug in visible
+
+
+def may_view_record(record: Record, user: Any) -> bool:
+    return record.holder_id == user.id or is_admin(user)
+
+
+# --- decorators ----------------------------------------------------------------------------
 
 
 def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -40,50 +97,138 @@ staff_required = roles_required(Role.INSTRUCTOR, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths are followed after login: no scheme, no host, no '//' tricks."""
-    if not target:
-        return default
-    target = target.strip()
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-        or any(c in target for c in "\\\r\n\t")
+# --- loaders: the thing, or 404 -------------------------------------------------------------
+
+
+def cohort_for_staff(slug: str) -> Cohort:
+    """The cohort, for its instructors and admins."""
+    cohort = cohorts.get_cohort(slug)
+    if cohort is None or not teaches(cohort, current_user):
+        abort(404)
+    return cohort
+
+
+def cohort_for_member(slug: str) -> Cohort:
+    """The cohort, for anyone in it and for its staff."""
+    cohort = cohorts.get_cohort(slug)
+    if cohort is None or not (
+        cohorts.member_role(cohort.id, current_user.id) or teaches(cohort, current_user)
     ):
-        return default
-    return target
+        abort(404)
+    return cohort
 
 
-def register_security_headers(app: Flask) -> None:
-    @app.after_request
-    def headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+def student_of(cohort: Cohort, user_id: int) -> User:
+    """One of the cohort's students (the caller has checked that the viewer teaches it)."""
+    return cohorts.student_in(cohort, user_id) or abort(404)
 
 
-def taught_students(viewer: Any) -> Select[Any]:
-    """The ids of students in cohorts the viewer teaches (for admins: everyone)."""
-    if viewer.role == Role.ADMIN:
-        return select(User.id)
-    teaching = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == viewer.id, CohortMember.role == MemberRole.INSTRUCTOR
-    )
-    return select(CohortMember.user_id).where(
-        CohortMember.cohort_id.in_(teaching), CohortMember.role == MemberRole.STUDENT
-    )
+def session_for_staff(session_id: int) -> SeminarSession:
+    session = db.session.execute(
+        select(SeminarSession)
+        .options(joinedload(SeminarSession.cohort))
+        .where(SeminarSession.id == session_id)
+    ).scalar_one_or_none()
+    if session is None or not teaches(session.cohort, current_user):
+        abort(404)
+    return session
 
 
-def teaches_student(viewer: Any, student_id: int) -> bool:
-    """An admin, or an instructor of a cohort the student is in."""
-    if viewer.role == Role.ADMIN:
-        return True
-    if viewer.role != Role.INSTRUCTOR:
-        return False
-    query = taught_students(viewer).where(CohortMember.user_id == student_id).limit(1)
-    return db.session.execute(query).first() is not None
+def _live(live_id: int) -> LiveQuiz:
+    live = db.session.execute(
+        select(LiveQuiz)
+        .options(joinedload(LiveQuiz.session), selectinload(LiveQuiz.questions))
+        .where(LiveQuiz.id == live_id)
+    ).scalar_one_or_none()
+    return live or abort(404)
+
+
+def live_for_host(live_id: int) -> LiveQuiz:
+    live = _live(live_id)
+    if not teaches(live.session.cohort, current_user):
+        abort(404)
+    return live
+
+
+def live_for_room(live_id: int) -> LiveQuiz:
+    """The live quiz, for its session's students and staff."""
+    live = _live(live_id)
+    if not (
+        studies_in(live.session.cohort_id, current_user)
+        or teaches(live.session.cohort, current_user)
+    ):
+        abort(404)
+    return live
+
+
+def record_for_viewer(rid: str) -> Record:
+    """The record, for its holder and admins; existence is private."""
+    record = records.find(rid)
+    if record is None or not may_view_record(record, current_user):
+        abort(404)
+    return record
+
+
+def attempt_for_viewer(slug: str, attempt_id: int, *, staff_may_view: bool = False) -> Attempt:
+    """The student's own attempt (and, where staff may view it, their instructors')."""
+    attempt = db.session.execute(
+        select(Attempt)
+        .options(
+            joinedload(Attempt.version),
+            joinedload(Attempt.quiz),
+            selectinload(Attempt.questions).joinedload(AttemptQuestion.question),
+        )
+        .where(Attempt.id == attempt_id)
+    ).scalar_one_or_none()
+    if attempt is None or attempt.quiz.slug != slug:
+        abort(404)
+    if attempt.user_id != current_user.id and not (
+        staff_may_view and teaches_student(current_user, attempt.user_id)
+    ):
+        abort(404)
+    return attempt
+
+
+# --- for templates -------------------------------------------------------------------------
+
+
+class Permissions:
+    """What the logged-in person may do, as templates ask it (`may.manage_people`)."""
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+
+    @property
+    def manage_people(self) -> bool:
+        return is_admin(self._user)
+
+    @property
+    def manage_cohorts(self) -> bool:
+        return is_admin(self._user)
+
+    @property
+    def issue_records(self) -> bool:
+        return is_admin(self._user)
+
+    @property
+    def read_audit(self) -> bool:
+        return is_admin(self._user)
+
+    @property
+    def teach(self) -> bool:
+        """Staff pages: cohorts, editing lessons and quizzes, grading, statistics."""
+        return is_staff(self._user)
+
+    @property
+    def study(self) -> bool:
+        """A student's own pages: My path, My records."""
+        return bool(self._user.is_authenticated) and not is_staff(self._user)
+
+    def teach_cohort(self, cohort: Cohort) -> bool:
+        return bool(self._user.is_authenticated) and teaches(cohort, self._user)
+
+
+def register_template_access(app: Flask) -> None:
+    @app.context_processor
+    def permissions() -> dict[str, object]:
+        return {"may": Permissions(current_user)}

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from seminar.services import accounts
-from seminar.web.forms import PasswordChangeForm, ProfileForm
+from seminar.web.forms import PasswordChangeForm, ProfileForm, errors_on
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -27,14 +27,16 @@ def show() -> str:
 def profile() -> str | Response:
     form = ProfileForm()
     if form.validate_on_submit():
-        accounts.update_profile(
-            current_user,
-            name=form.name.data or "",
-            licence_number=form.licence_number.data,
-            licence_state=form.licence_state.data,
-        )
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("account.show"))
+        with errors_on(form) as outcome:
+            accounts.update_profile(
+                current_user,
+                name=form.name.data or "",
+                licence_number=form.licence_number.data,
+                licence_state=form.licence_state.data,
+            )
+        if not outcome.failed:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("account.show"))
     return render_template("account/account.html", profile=form, password=PasswordChangeForm())
 
 
@@ -43,13 +45,11 @@ def profile() -> str | Response:
 def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as outcome:
             accounts.change_password(
                 current_user, current=form.current.data or "", new=form.new.data or ""
             )
-        except accounts.AccountError as exc:
-            form.current.errors = [str(exc)]
-        else:
+        if not outcome.failed:
             login_user(current_user._get_current_object())  # this device stays logged in
             flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("account.show"))

@@ -4,54 +4,55 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from seminar.core.errors import SeminarError
 from seminar.db import db
 from seminar.models import OutboxMessage, Role, User
-from seminar.services import accounts, audit, notifications
+from seminar.queries import audit, people
+from seminar.services import accounts, notifications
 from seminar.web.access import admin_required
-from seminar.web.forms import AuditFilterForm, EmptyForm, RoleForm
+from seminar.web.forms import AuditFilterForm, EmptyForm, RoleForm, errors_on
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 
 
+def _users_page(refused: dict[int, RoleForm] | None = None) -> str:
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    page = db.paginate(people.people(q, role), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        q=q,
+        role=role,
+        roles=list(Role),
+        role_form=RoleForm,
+        refused=refused or {},
+    )
+
+
 @bp.get("/users")
 @admin_required
 def users() -> str:
-    q = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
-    query = select(User).order_by(User.name)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like)))
-    if role in {r.value for r in Role}:
-        query = query.where(User.role == Role(role))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template(
-        "admin/users.html", page=page, q=q, role=role, roles=list(Role), role_form=RoleForm
-    )
+    return _users_page()
 
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
-def change_role(user_id: int) -> Response:
+def change_role(user_id: int) -> str | Response | tuple[str, int]:
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
-    if not form.validate_on_submit():
-        flash("Choose one of the listed roles.", "error")
-    else:
-        try:
+    if form.validate_on_submit():
+        with errors_on(form) as outcome:
             accounts.set_role(user, form.role.data or "", by=current_user)
-        except SeminarError as exc:
-            flash(str(exc), "error")
-        else:
+        if not outcome.failed:
             flash(f"{user.name} is now {user.role.label.lower()}.", "success")
-    keep = {k: v for k, v in request.args.items() if k in ("q", "role", "page")}
-    return redirect(url_for("admin.users", **keep))
+            keep = {k: v for k, v in request.args.items() if k in ("q", "role", "page")}
+            return redirect(url_for("admin.users", **keep))
+    return _users_page({user.id: form}), 400
 
 
 @bp.get("/audit")

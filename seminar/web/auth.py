@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from seminar.db import db
 from seminar.extensions import limiter
 from seminar.models import User
-from seminar.queries import content_cache
+from seminar.queries import content_cache, people
 from seminar.services.accounts import authenticate, normalise_email
-from seminar.web.access import safe_next
 from seminar.web.forms import EmptyForm, LoginForm
 
 bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after login: no scheme, no host, no '//' tricks."""
+    if not target:
+        return default
+    target = target.strip()
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or any(c in target for c in "\\\r\n\t")
+    ):
+        return default
+    return target
 
 
 def load_user(login_id: str) -> User | None:
@@ -24,12 +40,10 @@ def load_user(login_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()):
         return None
     # The content token comes in the same round trip: lesson pages need it (content_cache).
-    row = db.session.execute(
-        select(User, content_cache.token_query().scalar_subquery()).where(User.id == int(user_id))
-    ).first()
-    if row is None:
+    found = people.user_with(content_cache.token_query(), int(user_id))
+    if found is None:
         return None
-    user, token = row
+    user, token = found
     content_cache.remember_token(token)
     return user if user.session_version == int(version) else None
 

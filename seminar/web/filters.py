@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -17,6 +17,27 @@ def csrf_field() -> Markup:
     return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(
         generate_csrf()
     )
+
+
+def zone() -> ZoneInfo:
+    """Where the seminar happens: times are typed and shown in this zone (TIMEZONE)."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def from_local(value: datetime) -> datetime:
+    """A time typed in the seminar's time zone, as UTC."""
+    return value.replace(tzinfo=zone()).astimezone(UTC)
+
+
+def to_local(value: datetime) -> datetime:
+    """A stored time as the seminar's wall clock shows it (for forms and downloads)."""
+    return value.astimezone(zone()).replace(tzinfo=None)
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """A link that works outside the app (a QR code, an invite, a calendar feed): BASE_URL and
+    the route's path."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def register_template_helpers(app: Flask) -> None:

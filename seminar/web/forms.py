@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -30,8 +34,38 @@ from wtforms.validators import (
     Optional,
 )
 
+from seminar.core.errors import SeminarError
+from seminar.db import db, now_utc
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
+from seminar.services.evidence import PRACTICAL_CHECKLIST
+
+
+class Outcome:
+    """What `errors_on` saw: whether the service refused, and why."""
+
+    failed: bool = False
+    message: str = ""
+
+
+@contextmanager
+def errors_on(form: FlaskForm | None = None) -> Iterator[Outcome]:
+    """Run the service calls in the block; if one refuses (a SeminarError), undo what the
+    block wrote and show the message next to the field it names, keeping what the user typed,
+    else at the top of the form, or as a flashed message when there is no form."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except SeminarError as exc:
+        db.session.rollback()
+        outcome.failed, outcome.message = True, exc.message
+        field = getattr(form, exc.field, None) if form is not None and exc.field else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *exc.messages]
+        elif form is not None:
+            form.form_errors.extend(exc.messages)
+        else:
+            flash(exc.message, "error")
 
 
 class EmptyForm(FlaskForm):
@@ -186,6 +220,15 @@ class PracticalForm(FlaskForm):
     submit = SubmitField("Record the assessment")
 
 
+def practical_form() -> PracticalForm:
+    """The sign-off form with the program's checklist, dated today when first shown."""
+    form = PracticalForm()
+    form.observed.choices = [SelectChoice(item, item) for item in PRACTICAL_CHECKLIST]
+    if not form.is_submitted():
+        form.assessed_on.data = now_utc().date()
+    return form
+
+
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
@@ -221,7 +264,11 @@ class CorrectionForm(FlaskForm):
     checked_in_at = DateTimeLocalField("Checked in", validators=[DataRequired()])
     checked_out_at = DateTimeLocalField("Checked out", validators=[Optional()])
     reason = StringField(
-        "Reason (kept in the record's history)", validators=[DataRequired(), Length(max=500)]
+        "Reason (kept in the record's history)",
+        validators=[
+            DataRequired(message="Give the reason for the correction."),
+            Length(max=500),
+        ],
     )
     submit = SubmitField("Save correction")
 

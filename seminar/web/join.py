@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from seminar.core.errors import SeminarError
 from seminar.extensions import limiter
 from seminar.models import MemberRole
+from seminar.queries.cohorts import cohort_for_invite
 from seminar.services import cohorts as cohort_service
-from seminar.web.forms import EmptyForm, JoinForm
+from seminar.web.forms import EmptyForm, JoinForm, errors_on
 
 bp = Blueprint("join", __name__)
 
@@ -22,16 +22,15 @@ def _signup_limit() -> str:
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
 def join(code: str) -> str | Response | tuple[str, int]:
-    cohort = cohort_service.cohort_for_invite(code)
+    cohort = cohort_for_invite(code)
     if cohort is None:
         return render_template("join/invalid.html"), 404
     if current_user.is_authenticated:
         form = EmptyForm()
         if form.validate_on_submit():
-            try:
+            with errors_on() as outcome:
                 added = cohort_service.enroll(cohort, current_user, MemberRole.STUDENT)
-            except SeminarError as exc:
-                flash(str(exc), "error")
+            if outcome.failed:
                 return redirect(url_for("lessons.home"))
             flash(
                 f"You joined {cohort.title}." if added else f"You are already in {cohort.title}.",
@@ -41,7 +40,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
         return render_template("join/confirm.html", cohort=cohort, form=form)
     form = JoinForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as outcome:
             user = cohort_service.join_with_new_account(
                 cohort,
                 email=form.email.data or "",
@@ -50,9 +49,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
                 licence_number=form.licence_number.data,
                 licence_state=form.licence_state.data,
             )
-        except SeminarError as exc:
-            form.email.errors = [str(exc)]
-        else:
+        if not outcome.failed:
             login_user(user)
             flash(f"Welcome, {user.name}. You are enrolled in {cohort.title}.", "success")
             return redirect(url_for("progress.path"))

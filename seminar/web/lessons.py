@@ -15,21 +15,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from seminar.core.content.lessons import asset_checker
 from seminar.core.content.markdown import IMAGE_SUFFIXES
-from seminar.core.content.problems import ContentError
-from seminar.core.errors import SeminarError
-from seminar.db import db
 from seminar.models import Lesson, LessonVersion
 from seminar.queries import catalogue as queries
 from seminar.services import lessons as lesson_service
 from seminar.services.evidence import record_heartbeat
-from seminar.web.access import staff_required
-from seminar.web.forms import EmptyForm, LessonEditForm
+from seminar.web.access import may_read_lesson, staff_required
+from seminar.web.forms import EmptyForm, LessonEditForm, errors_on
 
 bp = Blueprint("lessons", __name__)
 
@@ -39,12 +34,7 @@ def lessons_root() -> Path:
 
 
 def _lesson_or_404(slug: str) -> Lesson:
-    lesson = db.session.execute(
-        select(Lesson)
-        .options(joinedload(Lesson.current), joinedload(Lesson.module))
-        .where(Lesson.slug == slug, Lesson.current_version_id.is_not(None))
-    ).scalar_one_or_none()
-    return lesson or abort(404)
+    return queries.lesson(slug) or abort(404)
 
 
 @bp.get("/")
@@ -62,13 +52,6 @@ def catalogue() -> str:
     )
 
 
-def _readable_or_404(slug: str) -> None:
-    """A student reads the lessons of their cohorts' programs; anything else does not exist."""
-    visible = queries.visible_lessons(current_user)
-    if visible is not None and slug not in visible:
-        abort(404)
-
-
 @bp.get("/lessons/<slug>")
 @login_required
 def show(slug: str) -> str:
@@ -80,7 +63,8 @@ def show(slug: str) -> str:
 @bp.post("/lessons/<slug>/complete")
 @login_required
 def complete(slug: str) -> Response:
-    _readable_or_404(slug)
+    if not may_read_lesson(current_user, slug):
+        abort(404)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -93,7 +77,8 @@ def complete(slug: str) -> Response:
 @bp.post("/lessons/<slug>/incomplete")
 @login_required
 def incomplete(slug: str) -> Response:
-    _readable_or_404(slug)
+    if not may_read_lesson(current_user, slug):
+        abort(404)
     if EmptyForm().validate_on_submit():
         try:
             lesson_service.set_complete(current_user.id, slug, done=False)
@@ -116,7 +101,7 @@ def edit(slug: str) -> str | Response:
         base = (
             int(form.base_version_id.data) if (form.base_version_id.data or "").isdigit() else None
         )
-        try:
+        with errors_on(form):
             if form.save.data:
                 version = lesson_service.save_web_edit(
                     lesson,
@@ -129,10 +114,6 @@ def edit(slug: str) -> str | Response:
                 flash(f"Saved as version {version.number}.", "success")
                 return redirect(url_for("lessons.show", slug=slug))
             preview = lesson_service.parse_edit(lesson, form.source.data or "", lessons_root())
-        except ContentError as exc:
-            form.source.errors = [f"Line {p.line}: {p.message}" for p in exc.problems]
-        except SeminarError as exc:
-            form.source.errors = [str(exc)]
     return render_template("lessons/edit.html", lesson=lesson, form=form, preview=preview)
 
 
@@ -140,22 +121,13 @@ def edit(slug: str) -> str | Response:
 @staff_required
 def history(slug: str) -> str:
     lesson = _lesson_or_404(slug)
-    versions = db.session.scalars(
-        select(LessonVersion)
-        .options(joinedload(LessonVersion.author))
-        .where(LessonVersion.lesson_id == lesson.id)
-        .order_by(LessonVersion.number.desc())
-    ).all()
-    return render_template("lessons/history.html", lesson=lesson, versions=versions)
+    return render_template(
+        "lessons/history.html", lesson=lesson, versions=queries.versions_of(lesson)
+    )
 
 
 def _version_or_404(lesson: Lesson, number: int) -> LessonVersion:
-    version = db.session.execute(
-        select(LessonVersion).where(
-            LessonVersion.lesson_id == lesson.id, LessonVersion.number == number
-        )
-    ).scalar_one_or_none()
-    return version or abort(404)
+    return queries.version_of(lesson, number) or abort(404)
 
 
 @bp.get("/lessons/<slug>/versions/<int:number>")
@@ -173,13 +145,11 @@ def restore(slug: str, number: int) -> Response:
     lesson = _lesson_or_404(slug)
     old = _version_or_404(lesson, number)
     if EmptyForm().validate_on_submit():
-        try:
+        with errors_on() as outcome:
             new = lesson_service.restore_version(
                 lesson, old, author_id=current_user.id, lessons_root=lessons_root()
             )
-        except (ContentError, SeminarError) as exc:
-            flash(f"Version {number} cannot be restored: {exc}", "error")
-        else:
+        if not outcome.failed:
             flash(f"Version {number} is serving again, as version {new.number}.", "success")
     return redirect(url_for("lessons.history", slug=slug))
 
@@ -188,7 +158,8 @@ def restore(slug: str, number: int) -> Response:
 @login_required
 def heartbeat(slug: str) -> tuple[object, int]:
     """Active reading time, for CE evidence: the page's script beats while the tab is in use."""
-    _readable_or_404(slug)
+    if not may_read_lesson(current_user, slug):
+        abort(404)
     lesson = _lesson_or_404(slug)
     if lesson.retired:
         abort(404)

@@ -16,52 +16,26 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.grading import correct_response
-from seminar.db import db, now_utc
-from seminar.models import Attempt, AttemptQuestion, AttemptState, Quiz
+from seminar.db import now_utc
+from seminar.models import Attempt, AttemptState, Quiz
 from seminar.queries import quiz_results
 from seminar.services import attempts as attempt_service
 from seminar.services.attempts import question_of
-from seminar.web.access import staff_required, teaches_student
+from seminar.web.access import attempt_for_viewer, is_staff, staff_required
 from seminar.web.csv_export import csv_response
 from seminar.web.forms import EmptyForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 PER_PAGE = 5
+TIME_UP = "Time is up: your attempt was submitted with the answers you had saved."
 
 
 def _quiz_or_404(slug: str) -> Quiz:
-    quiz = db.session.execute(
-        select(Quiz)
-        .options(joinedload(Quiz.current))
-        .where(Quiz.slug == slug, Quiz.retired.is_(False), Quiz.current_version_id.is_not(None))
-    ).scalar_one_or_none()
-    return quiz or abort(404)
-
-
-def _attempt_or_404(slug: str, attempt_id: int, *, staff_may_view: bool = False) -> Attempt:
-    """Another student's attempt is a 404: its existence is nobody else's business."""
-    attempt = db.session.execute(
-        select(Attempt)
-        .options(
-            joinedload(Attempt.version),
-            joinedload(Attempt.quiz),
-            selectinload(Attempt.questions).joinedload(AttemptQuestion.question),
-        )
-        .where(Attempt.id == attempt_id)
-    ).scalar_one_or_none()
-    if attempt is None or attempt.quiz.slug != slug:
-        abort(404)
-    if attempt.user_id != current_user.id and not (
-        staff_may_view and teaches_student(current_user, attempt.user_id)
-    ):
-        abort(404)
-    return attempt
+    return quiz_results.available_quiz(slug) or abort(404)
 
 
 @bp.get("/")
@@ -74,7 +48,6 @@ def index() -> str:
 @login_required
 def show(slug: str) -> str:
     quiz = _quiz_or_404(slug)
-    attempt_service.submit_expired(user_id=current_user.id, quiz_id=quiz.id)
     standing = quiz_results.standing(current_user.id, quiz)
     question_count = len(quiz.current.question_ids) if quiz.current else 0
     return render_template("quizzes/show.html", standing=standing, question_count=question_count)
@@ -89,7 +62,7 @@ def start(slug: str) -> WerkzeugResponse:
     try:
         attempt = attempt_service.start_attempt(current_user.id, quiz)
     except attempt_service.AttemptError as exc:
-        flash(str(exc), "error")
+        flash(exc.message, "error")
         return redirect(url_for("quizzes.show", slug=slug))
     return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
 
@@ -100,20 +73,14 @@ def _seconds_left(attempt: Attempt) -> int | None:
     return max(0, int((attempt.deadline - now_utc()).total_seconds()))
 
 
-def _close_if_expired(attempt: Attempt) -> bool:
-    if attempt.state == AttemptState.IN_PROGRESS and attempt_service.is_expired(attempt, now_utc()):
-        attempt_service.submit_attempt(attempt, auto=True)
-        flash("Time is up: your attempt was submitted with the answers you had saved.", "warning")
-        return True
-    return attempt.state != AttemptState.IN_PROGRESS
-
-
 @bp.get("/<slug>/attempts/<int:attempt_id>")
 @login_required
 def attempt(slug: str, attempt_id: int) -> str | WerkzeugResponse:
-    attempt = _attempt_or_404(slug, attempt_id)
-    if _close_if_expired(attempt):
+    attempt = attempt_for_viewer(slug, attempt_id)
+    if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.review", slug=slug, attempt_id=attempt.id))
+    if attempt.time_is_up(now_utc()):  # only the summary's Submit is left
+        return redirect(url_for("quizzes.summary", slug=slug, attempt_id=attempt.id))
     pages = max(1, -(-len(attempt.questions) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     shown = attempt.questions[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -155,14 +122,17 @@ def responses_from_form(form: MultiDict[str, str], attempt: Attempt) -> dict[int
 @bp.post("/<slug>/attempts/<int:attempt_id>")
 @login_required
 def save_page(slug: str, attempt_id: int) -> WerkzeugResponse:
-    attempt = _attempt_or_404(slug, attempt_id)
+    attempt = attempt_for_viewer(slug, attempt_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     review_url = url_for("quizzes.review", slug=slug, attempt_id=attempt.id)
     try:
-        attempt_service.save_answers(attempt, responses_from_form(request.form, attempt))
+        saved = attempt_service.save_answers(attempt, responses_from_form(request.form, attempt))
     except attempt_service.AttemptClosed as exc:
-        flash(str(exc), "warning")
+        flash(exc.message, "warning")
+        return redirect(review_url)
+    if saved.time_up:
+        flash(TIME_UP, "warning")
         return redirect(review_url)
     action = request.form.get("action", "save")
     page = request.form.get("page", 1, type=int)
@@ -180,33 +150,35 @@ def save_page(slug: str, attempt_id: int) -> WerkzeugResponse:
 @login_required
 def autosave(slug: str, attempt_id: int) -> tuple[Response, int]:
     """Saves one answer as the student changes it (JavaScript)."""
-    attempt = _attempt_or_404(slug, attempt_id)
+    attempt = attempt_for_viewer(slug, attempt_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error="Send a JSON object with 'position' and 'response'."), 400
     position = payload.get("position")
     if not isinstance(position, int):
         return jsonify(error="Which question? 'position' is missing."), 400
+    review = url_for("quizzes.review", slug=slug, attempt_id=attempt.id)
     try:
-        saved_at = attempt_service.save_answers(attempt, {position: payload.get("response")})
+        saved = attempt_service.save_answers(attempt, {position: payload.get("response")})
     except attempt_service.AttemptClosed as exc:
-        return jsonify(
-            error=str(exc), review=url_for("quizzes.review", slug=slug, attempt_id=attempt.id)
-        ), 409
-    return jsonify(saved_at=saved_at.isoformat(), seconds_left=_seconds_left(attempt)), 200
+        return jsonify(error=exc.message, review=review), 409
+    if saved.time_up:  # the submission stands (this response commits it)
+        return jsonify(error=TIME_UP, review=review, submitted=True), 200
+    return jsonify(saved_at=saved.at.isoformat(), seconds_left=_seconds_left(attempt)), 200
 
 
 @bp.get("/<slug>/attempts/<int:attempt_id>/summary")
 @login_required
 def summary(slug: str, attempt_id: int) -> str | WerkzeugResponse:
-    attempt = _attempt_or_404(slug, attempt_id)
-    if _close_if_expired(attempt):
+    attempt = attempt_for_viewer(slug, attempt_id)
+    if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.review", slug=slug, attempt_id=attempt.id))
     return render_template(
         "quizzes/summary.html",
         attempt=attempt,
         per_page=PER_PAGE,
         seconds_left=_seconds_left(attempt),
+        time_up=attempt.time_is_up(now_utc()),
         form=EmptyForm(),
     )
 
@@ -214,22 +186,25 @@ def summary(slug: str, attempt_id: int) -> str | WerkzeugResponse:
 @bp.post("/<slug>/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(slug: str, attempt_id: int) -> WerkzeugResponse:
-    attempt = _attempt_or_404(slug, attempt_id)
+    attempt = attempt_for_viewer(slug, attempt_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if attempt_service.submit_attempt(attempt):
-        flash("Your attempt is submitted.", "success")
+    time_up = attempt.time_is_up(now_utc())
+    if attempt_service.submit_attempt(attempt, auto=time_up):
+        flash(TIME_UP if time_up else "Your attempt is submitted.", "success")
     return redirect(url_for("quizzes.review", slug=slug, attempt_id=attempt.id))
 
 
 @bp.get("/<slug>/attempts/<int:attempt_id>/review")
 @login_required
 def review(slug: str, attempt_id: int) -> str | WerkzeugResponse:
-    attempt = _attempt_or_404(slug, attempt_id, staff_may_view=True)
-    if not _close_if_expired(attempt):
+    attempt = attempt_for_viewer(slug, attempt_id, staff_may_view=True)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        if attempt.user_id != current_user.id:
+            abort(404)  # staff review submitted attempts only
         return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
     standing = quiz_results.standing(attempt.user_id, attempt.quiz)
-    staff = current_user.is_staff
+    staff = is_staff(current_user)
     show = {
         part: staff or standing.may_see(part, attempt) for part in ("score", "answers", "feedback")
     }
@@ -246,7 +221,6 @@ def review(slug: str, attempt_id: int) -> str | WerkzeugResponse:
 @staff_required
 def statistics(slug: str) -> str:
     quiz = _quiz_or_404(slug)
-    attempt_service.submit_expired(quiz_id=quiz.id)
     return render_template(
         "quizzes/statistics.html", quiz=quiz, reports=quiz_results.question_statistics(quiz)
     )
@@ -256,7 +230,6 @@ def statistics(slug: str) -> str:
 @staff_required
 def statistics_csv(slug: str) -> Response:
     quiz = _quiz_or_404(slug)
-    attempt_service.submit_expired(quiz_id=quiz.id)  # as the page does, so the two agree
     rows = []
     for r in quiz_results.question_statistics(quiz):
         base = [

@@ -25,11 +25,11 @@ from werkzeug.wrappers import Response
 from seminar.core import pdf as certificate_pdf
 from seminar.core import record_ids
 from seminar.db import db
-from seminar.models import Cohort, Record, RecordKind, Role, SeminarSession
+from seminar.models import Cohort, Record, RecordKind, SeminarSession
+from seminar.queries import records as record_queries
 from seminar.services import records as record_service
 from seminar.services.records import OverrideNeeded, RecordError, RecordStatus, status_of
-from seminar.web.access import admin_required
-from seminar.web.cohorts import cohort_for_staff
+from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
 from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm
 
 bp = Blueprint("records", __name__)
@@ -40,23 +40,13 @@ REASON_NEEDED = (
 )
 
 
-def record_for_viewer(rid: str) -> Record:
-    """The record, for its holder and admins; 404 for anyone else (existence is private)."""
-    record = record_service.find(rid)
-    if record is None:
-        abort(404)
-    if record.holder_id != current_user.id and current_user.role != Role.ADMIN:
-        abort(404)
-    return record
-
-
 @bp.get("/records/")
 @login_required
 def index() -> str:
-    if current_user.role != Role.ADMIN:
+    if not is_admin(current_user):
         return render_template(
             "records/mine.html",
-            records=record_service.records_of(current_user.id),
+            records=record_queries.records_of(current_user.id),
             status_of=status_of,
         )
     q = (request.args.get("q") or "").strip()

@@ -6,12 +6,33 @@ import re
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
+from wtforms import Field
 
 from seminar.core.errors import SeminarError
 
 
 class UploadTooLarge(SeminarError):
     pass
+
+
+def text_from(file: Field, pasted: Field, *, what: str, save_as: str) -> str:
+    """The text of the uploaded file, else what was pasted; refused (naming the field) when
+    there is neither, or the file is not UTF-8 text or too large to preview."""
+    upload = file.data
+    if upload and upload.filename:
+        try:
+            return read_text_upload(upload)
+        except UnicodeDecodeError:
+            raise SeminarError(
+                f"The file is not UTF-8 text. Save it as '{save_as}' and try again.",
+                field=file.name,
+            ) from None
+        except UploadTooLarge as exc:
+            raise SeminarError(exc.message, field=file.name) from None
+    text = pasted.data or ""
+    if not text.strip():
+        raise SeminarError(f"Choose {what} or paste its text.", field=pasted.name)
+    return text
 
 
 def read_text_upload(upload: FileStorage) -> str:

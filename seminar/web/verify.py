@@ -26,6 +26,7 @@ from seminar.core import record_ids
 from seminar.core.credentials import jwks
 from seminar.extensions import limiter
 from seminar.models import Record
+from seminar.queries import records as record_queries
 from seminar.services import records as record_service
 from seminar.services.records import status_of
 from seminar.web.forms import VerifyForm
@@ -67,7 +68,7 @@ def form() -> str | BaseResponse | tuple[str, int]:
 @bp.get("/verify/<rid>")
 @limiter.limit(_verify_limit)
 def show(rid: str) -> str | BaseResponse | tuple[str, int]:
-    record = record_service.find(rid)
+    record = record_queries.find(rid)
     if record is None:
         form = VerifyForm(formdata=None, data={"id": rid})
         return render_template("verify/unknown.html", rid=rid, form=form), 404
@@ -109,7 +110,7 @@ def _page(record: Record) -> str:
 @bp.get("/verify/<rid>.jwt")
 @limiter.limit(_verify_limit)
 def credential(rid: str) -> Response:
-    record = record_service.find(rid)
+    record = record_queries.find(rid)
     if record is None:
         abort(404)
     response = _public(record.credential_jwt, "application/jwt")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from seminar.db import db
+from seminar.queries.cohorts import get_cohort
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user
 from tests.e2e.conftest import LiveServer, check_page, log_in
@@ -88,7 +89,7 @@ def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None
     page.goto(live_server.at(f"/join/{code}"))
     with live_server.app.app_context():
         student = find_user("student@example.org")
-        cohort = cohort_service.get_cohort("winter")
+        cohort = get_cohort("winter")
         cohort_service.enroll(cohort, student)
         student_id = student.id
         db.session.remove()
@@ -101,7 +102,7 @@ def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None
 
         start = now_utc().replace(second=0, microsecond=0)
         seminar = session_service.create_session(
-            cohort_service.get_cohort("winter"), title="Day one", starts_at=start,
+            get_cohort("winter"), title="Day one", starts_at=start,
             ends_at=start + timedelta(hours=3), location="Room A", ce_hours=3, lessons=[],
         )  # fmt: skip
         code = session_service.open_checkin(seminar)

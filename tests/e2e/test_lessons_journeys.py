@@ -83,6 +83,7 @@ def test_hostile_lesson_html_runs_no_script(page: Any, live_server: LiveServer) 
             .scalar_one()
             .current.title
         )
+        db.session.commit()
         db.session.remove()
     assert title == "Hostile"
     log_in(page, live_server, "student")

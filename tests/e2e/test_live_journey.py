@@ -33,6 +33,7 @@ def setup(server: LiveServer) -> tuple[int, str]:
         )
         code = session_service.open_checkin(seminar)
         session_id = seminar.id
+        db.session.commit()
         db.session.remove()
     return session_id, code
 

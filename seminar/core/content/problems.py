@@ -1,7 +1,11 @@
+"""Problems found in content files (shown as `path:line: message`) and what a sync did."""
+
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from seminar.core.errors import SeminarError
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,36 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class InvalidContent(SeminarError):
+    """Content typed or uploaded in the browser does not parse: each problem, by its line."""
+
+    def __init__(self, problems: list[Problem], *, field: str) -> None:
+        self.problems = problems
+        super().__init__("; ".join(self.messages), field=field)
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"Line {p.line}: {p.message}" for p in self.problems]
+
+
 def display_path(path: str) -> str:
     """Show a path relative to the working directory when it is inside it."""
     if not os.path.isabs(path):
         return path
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
+
+
+@dataclass
+class SyncReport:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.conflicts

@@ -7,10 +7,12 @@ fault, and so that duplicate keys (which `safe_load` silently overwrites) can be
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -454,3 +456,23 @@ def _practical(reader: _Reader, entry: _Entry | None) -> bool:
         reader.error(key_node, "'practical' must be true or false")
         return False
     return bool(_construct(value))
+
+
+# --- the JSON form stored with each program version ---------------------------------------
+
+
+def program_to_dict(program: Program) -> dict[str, Any]:
+    data = dataclasses.asdict(program)
+    data["lessons"] = list(program.lessons) if program.lessons is not None else None
+    return data
+
+
+def program_from_dict(data: dict[str, Any]) -> Program:
+    lessons = data.get("lessons")
+    return Program(
+        **{
+            **data,
+            "lessons": tuple(lessons) if lessons is not None else None,
+            "quizzes": tuple(QuizRequirement(**q) for q in data.get("quizzes", [])),
+        }
+    )

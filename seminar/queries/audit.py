@@ -1,0 +1,68 @@
+"""Reads of the audit log: filters, newest first, and what each entry changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from seminar.models import AuditEntry, User
+
+# What the filters offer, and how entries read.
+ACTIONS = {
+    "record.issue": "Record issued",
+    "record.revoke": "Record revoked",
+    "record.reissue": "Record reissued",
+    "grade.essay": "Essay graded",
+    "grade.accommodation": "Accommodation set",
+    "practical.signoff": "Practical sign-off",
+    "attendance.present": "Marked present",
+    "attendance.correct": "Attendance corrected",
+    "attendance.close": "Session closed",
+    "user.role": "Role changed",
+    "enrolment.add": "Enrolled",
+    "enrolment.remove": "Unenrolled",
+}
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field the entry changed, or set, or cleared."""
+    before, after = entry.before or {}, entry.after or {}
+    fields = list(dict.fromkeys([*before, *after]))
+    if entry.before is not None and entry.after is not None:
+        fields = [f for f in fields if before.get(f) != after.get(f)]
+    return [(f, before.get(f), after.get(f)) for f in fields]
+
+
+@dataclass(frozen=True)
+class Filters:
+    action: str = ""
+    actor: str = ""  # part of the actor's name or email
+    person: str = ""  # part of the name or email of whom it concerns
+    since: date | None = None
+    until: date | None = None
+
+
+def query(filters: Filters) -> Select[tuple[AuditEntry]]:
+    """Newest first, narrowed by the filters."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action == filters.action)
+    if filters.actor:
+        stmt = stmt.where(func.lower(AuditEntry.actor_label).contains(filters.actor.lower()))
+    if filters.person:
+        needle = f"%{filters.person.lower()}%"
+        people = select(User.id).where(
+            or_(func.lower(User.name).like(needle), func.lower(User.email).like(needle))
+        )
+        stmt = stmt.where(
+            or_(AuditEntry.subject_id.in_(people), func.lower(AuditEntry.target_label).like(needle))
+        )
+    if filters.since:
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
+    if filters.until:
+        next_day = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
+        stmt = stmt.where(AuditEntry.at < next_day)
+    return stmt
