@@ -35,6 +35,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/pytest
 
 # The benchmark (bench/run.py, a few minutes): seeds 2,000 + 200 students, serves them with
