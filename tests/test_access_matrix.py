@@ -7,8 +7,10 @@ route cannot escape review. Outcomes: "ok" (2xx, or a redirect that is not to th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,10 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from seminar.db import db
+from seminar.db import db, now_utc
 from seminar.models import Attempt, Cohort, User
 from seminar.services import cohorts as cohort_service
-from tests.conftest import login
+from tests.conftest import count_queries, login
 
 PRINCIPALS = ("anonymous", "other_student", "other_instructor", "student", "instructor", "admin")
 OK, LOGIN = "ok", "login"
@@ -386,6 +388,34 @@ def test_access_matrix(app: Flask, world: Cohort, make_user, teacher: User) -> N
                     f"{endpoint} {method} {url} as {principal}: got {got}, expected {want}"
                 )
     assert leaks == [], "\n".join(leaks)
+
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def test_no_get_request_writes(app: Flask, world: Cohort, make_user, teacher: User) -> None:
+    """Every page and download, seen by everyone: not one INSERT, UPDATE or DELETE. An attempt
+    whose time ran out is among them (it used to be submitted on sight)."""
+    w, clients = build_world(app, world, make_user, teacher)
+    running = db.session.get(Attempt, w.open_attempt_id)
+    assert running is not None
+    running.deadline = now_utc() - timedelta(hours=1)
+    db.session.commit()
+    writes = []
+    with count_queries() as statements:
+        for endpoint, (method, url_of, _, _) in ROUTES.items():
+            if method != "GET":
+                continue
+            for principal in PRINCIPALS:
+                seen = len(statements)
+                clients[principal].get(url_of(w))
+                writes += [
+                    f"{endpoint} as {principal}: {s[:60]}"
+                    for s in statements[seen:]
+                    if WRITE.match(s)
+                ]
+    assert len(statements) > 100  # the pages' reads were seen: so would their writes be
+    assert writes == [], "\n".join(writes)
 
 
 @pytest.mark.parametrize("principal", ["other_student", "other_instructor"])

@@ -7,6 +7,7 @@ test is the real connection pool in a real worker process.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -248,6 +249,67 @@ def test_a_worker_killed_mid_submit_leaves_the_attempt_open(served: Served) -> N
     )
     assert served.sql("SELECT n FROM question_stats") == [(1,), (1,)]
     assert served.one("SELECT sum(count) FROM choice_stats") == 2
+
+
+@pytest.mark.postgres
+def test_a_worker_killed_between_a_fact_and_its_standing_leaves_neither(served: Served) -> None:
+    """The dashboard's precomputed standing is written in the fact's own transaction: a crash
+    after the fact but before its standing loses both, so the dashboard is never stale."""
+    server = served.serve(workers=1)
+    browser = Browser(server.base)
+    browser.log_in(STUDENT, PASSWORD)
+    standing = "SELECT percent, requirements::text FROM student_progress"
+    (before,) = served.sql(standing)
+
+    # The standing is written last, just before the commit: hold its row, and the worker stops
+    # there with the completion written but not committed.
+    holder = psycopg.connect(served.cluster.dsn(served.dbname))
+    outcome: dict[str, Any] = {}
+    try:
+        holder.execute("SELECT * FROM student_progress FOR UPDATE")
+        completing = threading.Thread(
+            target=lambda: outcome.setdefault(
+                "complete", _try(browser.post, "/lessons/first-lesson/complete")
+            )
+        )
+        completing.start()
+        blocked = wait_until(
+            lambda: served.sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+                " AND query LIKE 'INSERT INTO student_progress%%'",
+                served.dbname,
+            ),
+            60,
+            "the standing's upsert to wait on its row",
+        )
+        backend = blocked[0][0]
+        assert served.one("SELECT count(*) FROM lesson_completions") == 0  # not committed
+        (worker,) = server.worker_pids()
+        os.kill(worker, signal.SIGKILL)
+        completing.join(timeout=60)
+        assert not completing.is_alive()
+        assert isinstance(outcome["complete"], OSError)
+    finally:
+        holder.rollback()
+        holder.close()
+    wait_until(
+        lambda: not served.sql("SELECT 1 FROM pg_stat_activity WHERE pid = %s", backend),
+        60,
+        "the dead worker's database session to end",
+    )
+    # Neither the fact nor its standing: what the dashboard shows is still the truth.
+    assert served.one("SELECT count(*) FROM lesson_completions") == 0
+    assert served.sql(standing) == [before]
+
+    # With a new worker, the same action lands whole: the fact and the standing it moves.
+    wait_until(lambda: health(server.base) == 200, 60, "a new worker")
+    assert browser.post("/lessons/first-lesson/complete").status == 302
+    assert served.one("SELECT count(*) FROM lesson_completions") == 1
+    (percent, requirements), (old_percent, old_requirements) = served.sql(standing)[0], before
+    lessons = [r["detail"] for r in json.loads(requirements) if r["kind"] == "lessons"]
+    old_lessons = [r["detail"] for r in json.loads(old_requirements) if r["kind"] == "lessons"]
+    assert old_lessons == ["0 of 3 lessons"] and lessons == ["1 of 3 lessons"]
+    assert percent > old_percent
 
 
 def _try(call: Callable[..., Any], *args: Any) -> Any:

@@ -22,6 +22,7 @@ def make_cohort(server: LiveServer) -> str:
         instructor = find_user("instructor@example.org")
         cohort_service.enroll(cohort, instructor, cohort_service.MemberRole.INSTRUCTOR)
         code = cohort.invite_code
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     return code
 
@@ -92,6 +93,7 @@ def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None
         cohort = get_cohort("winter")
         cohort_service.enroll(cohort, student)
         student_id = student.id
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     check_page(page, live_server.at(f"/cohorts/winter/students/{student_id}"))
     with live_server.app.app_context():
@@ -108,6 +110,7 @@ def test_cohort_pages_are_accessible(page: Any, live_server: LiveServer) -> None
         code = session_service.open_checkin(seminar)
         session_service.check_in(find_user("student@example.org"), code)
         session_id = seminar.id
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     for url in ("/cohorts/winter/sessions", "/cohorts/winter/sessions/new",
                 f"/sessions/{session_id}", f"/sessions/{session_id}/projector"):  # fmt: skip
