@@ -105,3 +105,29 @@ def test_models_match_the_migrations(app: Flask) -> None:
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+def test_the_calendar_token_migration_gives_everyone_one(tmp_path: Path, lessons_dir: Path) -> None:
+    """Accounts and cohorts from before the revision get their feed's secret from it (pages
+    used to make it on first view, a GET that wrote)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.conftest import base_config
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path, lessons_dir))
+    with app.app_context():
+        upgrade(revision="1e641284806d")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, name, role, password_hash, active, created_at,"
+                    " session_version) VALUES ('old@example.org', 'Old', 'student', 'x', 1,"
+                    " '2026-01-01 00:00:00', 1)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            (token,) = conn.execute(text("SELECT calendar_token FROM users")).one()
+        db.engine.dispose()
+    assert token and len(token) >= 30

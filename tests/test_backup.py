@@ -35,6 +35,7 @@ from seminar.services.attempts import grade_essay, save_answers, start_attempt, 
 from seminar.services.content_sync import sync_content
 from seminar.services.evidence import PRACTICAL_CHECKLIST, record_heartbeat, record_practical
 from seminar.services.lessons import save_web_edit, set_complete
+from seminar.services.restore import restore
 from seminar.services.standing import refresh
 from tests.conftest import PASSWORD, PROGRAM, QUIZ, base_config, postgres_url
 
@@ -263,7 +264,7 @@ def test_backup_restores_into_an_empty_database_exactly(
     assert {**in_memory, "created_at": None} == {**document, "created_at": None}
 
     with empty_app.app_context():
-        restored = backup.restore(db.session, document)
+        restored = restore(db.session, document)
     assert restored == counts
     after = current_contents(empty_app)
     for name, rows in before.items():
@@ -279,7 +280,7 @@ def test_a_backup_moves_between_sqlite_and_postgresql(
     other = "postgresql" if backend_of(app) == "sqlite" else "sqlite"
     with fresh_app(other, tmp_path, lessons_dir) as target:
         with target.app_context():
-            backup.restore(db.session, document)
+            restore(db.session, document)
             create_user("moved@example.org", name="Moved", role=Role.STUDENT, password=PASSWORD)
             db.session.commit()
         after = current_contents(target)
@@ -294,7 +295,7 @@ def test_restored_database_takes_new_rows(
 ) -> None:
     document = backup.dump(db.session)
     with empty_app.app_context():
-        backup.restore(db.session, document)
+        restore(db.session, document)
         highest = db.session.scalar(select(sa.func.max(User.id)))
         # On PostgreSQL this needs the sequences moved past the restored ids.
         user = create_user("new@example.org", name="New", role=Role.STUDENT, password=PASSWORD)
@@ -309,7 +310,7 @@ def test_restore_into_a_database_with_rows_needs_force(
     document = backup.dump(db.session)
     before = current_contents(app)
     with pytest.raises(backup.BackupError, match=r"not empty.*--force"):
-        backup.restore(db.session, document)
+        restore(db.session, document)
     assert current_contents(app) == before
 
     # Data added after the backup goes; the circular current-version links are undone first.
@@ -317,7 +318,7 @@ def test_restore_into_a_database_with_rows_needs_force(
     cohort_service.create_cohort("later", title="Later", program_slug="basic")
     db.session.commit()
     assert current_contents(app) != before
-    backup.restore(db.session, document, force=True)
+    restore(db.session, document, force=True)
     assert current_contents(app) == before
 
 
@@ -339,13 +340,13 @@ def test_a_failed_restore_changes_nothing(app: Flask, full: dict[str, Any]) -> N
         if isinstance(c.type, UTCDateTime)
     )
     with pytest.raises(backup.BackupError, match=rf"{last.name}, row \d+, {when}: .*'yesterday'"):
-        backup.restore(db.session, _broken(document, last.name, when, "yesterday"), force=True)
+        restore(db.session, _broken(document, last.name, when, "yesterday"), force=True)
     assert current_contents(app) == before
 
     # A value of the wrong type is refused, even where SQLite would have stored it.
     wrong = _broken(document, "users", "session_version", "two")
     with pytest.raises(backup.BackupError, match=r"users, row \d+, session_version: expected int"):
-        backup.restore(db.session, wrong, force=True)
+        restore(db.session, wrong, force=True)
     assert current_contents(app) == before
 
     # The database itself refusing a row (a duplicate email) rolls back the same way.
@@ -353,7 +354,7 @@ def test_a_failed_restore_changes_nothing(app: Flask, full: dict[str, Any]) -> N
     email = users["columns"].index("email")
     clash = _broken(document, "users", "email", users["rows"][0][email])
     with pytest.raises(backup.BackupError, match="nothing was changed"):
-        backup.restore(db.session, clash, force=True)
+        restore(db.session, clash, force=True)
     assert current_contents(app) == before
 
 
@@ -364,13 +365,13 @@ def test_wrong_revision_and_other_files_are_refused(
     before = current_contents(app)
     older = {**document, "alembic_revision": "0123456789ab"}
     with pytest.raises(backup.BackupError, match=r"revision 0123456789ab.*flask db upgrade"):
-        backup.restore(db.session, older, force=True)
+        restore(db.session, older, force=True)
     newer = {**document, "version": 2}
     with pytest.raises(backup.BackupError, match="format version 2"):
-        backup.restore(db.session, newer, force=True)
+        restore(db.session, newer, force=True)
     partial = {**document, "tables": {k: v for k, v in document["tables"].items() if k != "users"}}
     with pytest.raises(backup.BackupError, match="incomplete: no users"):
-        backup.restore(db.session, partial, force=True)
+        restore(db.session, partial, force=True)
     assert current_contents(app) == before
 
     not_json = tmp_path / "notes.txt"
@@ -390,7 +391,7 @@ def test_restore_needs_a_migrated_database(
     bare = create_app(base_config(f"sqlite:///{tmp_path / 'bare.sqlite3'}", tmp_path, lessons_dir))
     with bare.app_context():
         with pytest.raises(backup.BackupError, match="run `flask db upgrade` first"):
-            backup.restore(db.session, document)
+            restore(db.session, document)
         db.engine.dispose()
 
 

@@ -9,7 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from seminar.db import db
-from seminar.services.backup import BackupError, read_backup, restore, write_backup
+from seminar.services.backup import BackupError, read_backup, write_backup
+from seminar.services.restore import restore
 
 
 def _summary(counts: dict[str, int], verb: str, where: str, err: bool = False) -> None:

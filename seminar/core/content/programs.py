@@ -8,16 +8,27 @@ fault, and so that duplicate keys (which `safe_load` silently overwrites) can be
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from seminar.core.content.lessons import SLUG
 from seminar.core.content.problems import ContentError, Problem
+from seminar.core.content.yaml_tree import (
+    BOOL,
+    NULL,
+    Entry,
+    Reader,
+    compose,
+    construct,
+    entries_of,
+    line_of,
+    number_of,
+    slug_of,
+    whole_number,
+)
 
 PROGRAM_KEYS = (
     "slug",
@@ -33,18 +44,10 @@ REQUIRES_KEYS = ("lessons", "quizzes", "attendance_hours", "practical")
 # Months are added to issue dates downstream; a cap keeps that arithmetic in range.
 MAX_MONTHS = 1200
 
-_SLUG_ONLY = re.compile(rf"^{SLUG}$")
 # A completion record is a Certificate of Completion of this platform's program, never a
 # certification by an outside body (see the header of lessons/program.yml), so the credential
 # printed on it must not call its holder "Certified".
 _CERTIFIED = re.compile(r"\bcertified\b", re.IGNORECASE)
-
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-
-_Entry = tuple[yaml.Node, yaml.Node]  # (key node, value node)
 
 
 @dataclass(frozen=True)
@@ -74,21 +77,6 @@ class ParsedPrograms:
     lines: Mapping[str, int]  # program slug -> 1-based line of its `slug:` key
 
 
-@dataclass
-class _Reader:
-    """Collects problems so that one run reports everything wrong with the file."""
-
-    path: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def error(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, _line(node), message))
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
 def parse_programs(text: str, *, path: str) -> tuple[Program, ...]:
     """The programs of a program.yml text, in file order; raise ContentError otherwise."""
     return parse_programs_with_lines(text, path=path).programs
@@ -96,8 +84,8 @@ def parse_programs(text: str, *, path: str) -> tuple[Program, ...]:
 
 def parse_programs_with_lines(text: str, *, path: str) -> ParsedPrograms:
     """Like parse_programs, also giving the line of each program's `slug:` key."""
-    reader = _Reader(path)
-    root = _compose(text, path)
+    reader = Reader(path)
+    root = compose(text, path)
     programs: list[Program] = []
     lines: dict[str, int] = {}
     for item in _program_items(reader, root):
@@ -144,88 +132,10 @@ def check_program_references(
     return problems
 
 
-# --- YAML plumbing -------------------------------------------------------------------------
-
-
-def _compose(text: str, path: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise ContentError([_yaml_problem(exc, text, path)]) from None
-    except yaml.reader.ReaderError as exc:
-        # Raised for control characters; it knows the character offset, not the line.
-        line = text.count("\n", 0, exc.position) + 1
-        raise ContentError([Problem(path, line, f"invalid YAML: {exc.reason}")]) from None
-    except yaml.YAMLError as exc:
-        raise ContentError([Problem(path, 1, f"invalid YAML: {exc}")]) from None
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
-    problem, context = exc.problem_mark, exc.context_mark
-    # An unclosed bracket or quote is noticed lines later, or at the end of the file; the
-    # line where it was opened is the one to fix. Elsewhere the problem's own line is.
-    ran_off_end = problem is not None and problem.index >= len(text.rstrip())
-    unclosed = any(word in (exc.context or "") for word in ("flow", "quoted"))
-    use_context = context is not None and (problem is None or ran_off_end or unclosed)
-    mark = context if use_context else problem
-    message = f"invalid YAML: {exc.problem or exc.context}"
-    if exc.problem and exc.context and context is not None:
-        message += f" ({exc.context} started at line {context.line + 1})"
-    return Problem(path, mark.line + 1 if mark else 1, message)
-
-
-def _key_text(node: yaml.Node) -> str:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else "(not a plain key)"
-
-
-def _entries(
-    reader: _Reader, node: yaml.MappingNode, known: tuple[str, ...], where: str
-) -> dict[str, _Entry]:
-    """The mapping's known keys; unknown and repeated keys are reported at their line."""
-    found: dict[str, _Entry] = {}
-    for key_node, value_node in node.value:
-        key = _key_text(key_node)
-        if key not in known:
-            reader.error(key_node, f"unknown key '{key}' in {where} (known: {', '.join(known)})")
-        elif key in found:
-            first = _line(found[key][0])
-            reader.error(key_node, f"duplicate key '{key}' in {where} (first at line {first})")
-        else:
-            found[key] = (key_node, value_node)
-    return found
-
-
-def _construct(node: yaml.ScalarNode) -> object:
-    """A scalar's Python value, or None when PyYAML cannot build it (e.g. `!!int x`)."""
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    finally:
-        loader.dispose()
-
-
-def _slug_of(node: yaml.Node) -> str | None:
-    """The node's text when it is a slug like 'sot-basic'. Raw text, so `no` stays 'no'."""
-    if isinstance(node, yaml.ScalarNode) and node.tag != _NULL and _SLUG_ONLY.match(node.value):
-        return node.value
-    return None
-
-
-def _number_of(node: yaml.Node) -> float | None:
-    if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT)):
-        return None
-    value = _construct(node)
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 # --- The file, a program, its requirements -------------------------------------------------
 
 
-def _program_items(reader: _Reader, root: yaml.Node | None) -> list[yaml.Node]:
+def _program_items(reader: Reader, root: yaml.Node | None) -> list[yaml.Node]:
     """The items of the top-level `programs:` list, reporting a file of the wrong shape."""
     if root is None:
         reader.problems.append(Problem(reader.path, 1, "the file is empty: it needs 'programs:'"))
@@ -233,7 +143,7 @@ def _program_items(reader: _Reader, root: yaml.Node | None) -> list[yaml.Node]:
     if not isinstance(root, yaml.MappingNode):
         reader.error(root, "the file must be a mapping with the key 'programs:'")
         return []
-    entries = _entries(reader, root, ("programs",), "the file")
+    entries = entries_of(reader, root, ("programs",), "the file")
     if "programs" not in entries:
         reader.error(root, "'programs' is required")
         return []
@@ -246,12 +156,12 @@ def _program_items(reader: _Reader, root: yaml.Node | None) -> list[yaml.Node]:
     return list(value.value)
 
 
-def _program(reader: _Reader, node: yaml.Node) -> tuple[Program, int] | None:
+def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
     """One program and the line of its `slug:` key; None when it has no usable slug."""
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "each program must be a mapping with slug, title and credential")
         return None
-    entries = _entries(reader, node, PROGRAM_KEYS, "a program")
+    entries = entries_of(reader, node, PROGRAM_KEYS, "a program")
     slug = _program_slug(reader, node, entries)
     title = _required_text(reader, node, entries, "title")
     credential = _required_text(reader, node, entries, "credential")
@@ -282,71 +192,64 @@ def _program(reader: _Reader, node: yaml.Node) -> tuple[Program, int] | None:
         recertify_months=recertify_months,
         attendance_rounding=rounding,
     )
-    return program, _line(entries["slug"][0])
+    return program, line_of(entries["slug"][0])
 
 
-def _program_slug(reader: _Reader, node: yaml.Node, entries: dict[str, _Entry]) -> str | None:
+def _program_slug(reader: Reader, node: yaml.Node, entries: dict[str, Entry]) -> str | None:
     if "slug" not in entries:
         reader.error(node, "'slug' is required")
         return None
     key_node, value = entries["slug"]
-    slug = _slug_of(value)
+    slug = slug_of(value)
     if slug is None:
         reader.error(key_node, "'slug' must be lowercase words joined by hyphens, like 'sot-basic'")
     return slug
 
 
-def _required_text(reader: _Reader, node: yaml.Node, entries: dict[str, _Entry], key: str) -> str:
+def _required_text(reader: Reader, node: yaml.Node, entries: dict[str, Entry], key: str) -> str:
     if key not in entries:
         reader.error(node, f"'{key}' is required")
         return ""
     key_node, value = entries[key]
-    if not isinstance(value, yaml.ScalarNode) or value.tag == _BOOL:
+    if not isinstance(value, yaml.ScalarNode) or value.tag == BOOL:
         reader.error(key_node, f"'{key}' must be text")
         return ""
     # Raw scalar text, so `title: 2025` stays as written; line breaks of a folded
     # value become single spaces because these are printed on one line.
-    text = "" if value.tag == _NULL else " ".join(value.value.split())
+    text = "" if value.tag == NULL else " ".join(value.value.split())
     if not text:
         reader.error(key_node, f"'{key}' must not be empty")
     return text
 
 
-def _hours(reader: _Reader, entries: dict[str, _Entry], key: str) -> float:
+def _hours(reader: Reader, entries: dict[str, Entry], key: str) -> float:
     if key not in entries:
         return 0.0
     key_node, value = entries[key]
-    hours = _number_of(value)
+    hours = number_of(value)
     if hours is None or hours < 0:
         reader.error(key_node, f"'{key}' must be a number of 0 or more")
         return 0.0
     return hours
 
 
-def _whole_number(value: yaml.Node) -> int | None:
-    if isinstance(value, yaml.ScalarNode) and value.tag == _INT:
-        number = _construct(value)
-        return number if isinstance(number, int) else None
-    return None
-
-
-def _rounding(reader: _Reader, entries: dict[str, _Entry]) -> int:
+def _rounding(reader: Reader, entries: dict[str, Entry]) -> int:
     """Attendance is credited in whole steps of this many minutes (15: quarter-hours)."""
     if "attendance_rounding" not in entries:
         return 15
     key_node, value = entries["attendance_rounding"]
-    minutes = _whole_number(value)
+    minutes = whole_number(value)
     if minutes is None or not 1 <= minutes <= 60:
         reader.error(key_node, "'attendance_rounding' must be a whole number of minutes, 1 to 60")
         return 15
     return minutes
 
 
-def _months(reader: _Reader, entries: dict[str, _Entry], key: str) -> int | None:
+def _months(reader: Reader, entries: dict[str, Entry], key: str) -> int | None:
     if key not in entries:
         return None
     key_node, value = entries[key]
-    months = _whole_number(value)
+    months = whole_number(value)
     if months is None or not 1 <= months <= MAX_MONTHS:
         reader.error(key_node, f"'{key}' must be a whole number of months from 1 to {MAX_MONTHS}")
         return None
@@ -361,7 +264,7 @@ class _Requires:
     practical: bool = False
 
 
-def _requires(reader: _Reader, entry: _Entry | None) -> _Requires:
+def _requires(reader: Reader, entry: Entry | None) -> _Requires:
     """The `requires:` mapping; absent, it means what Program's defaults mean."""
     if entry is None:
         return _Requires()
@@ -369,7 +272,7 @@ def _requires(reader: _Reader, entry: _Entry | None) -> _Requires:
     if not isinstance(value, yaml.MappingNode):
         reader.error(key_node, "'requires' must be a mapping of requirements")
         return _Requires()
-    entries = _entries(reader, value, REQUIRES_KEYS, "'requires'")
+    entries = entries_of(reader, value, REQUIRES_KEYS, "'requires'")
     return _Requires(
         lessons=_lessons(reader, entries.get("lessons")),
         quizzes=_quizzes(reader, entries.get("quizzes")),
@@ -378,30 +281,30 @@ def _requires(reader: _Reader, entry: _Entry | None) -> _Requires:
     )
 
 
-def _lessons(reader: _Reader, entry: _Entry | None) -> tuple[str, ...] | None:
+def _lessons(reader: Reader, entry: Entry | None) -> tuple[str, ...] | None:
     # Absent means "all", as in Program: a program that forgets the key cannot be
     # completed with fewer lessons than intended. `lessons: []` asks for none.
     if entry is None:
         return None
     key_node, value = entry
-    if isinstance(value, yaml.ScalarNode) and value.tag != _NULL and value.value == "all":
+    if isinstance(value, yaml.ScalarNode) and value.tag != NULL and value.value == "all":
         return None
     if not isinstance(value, yaml.SequenceNode):
         reader.error(key_node, "'lessons' must be 'all' or a list of lesson slugs")
         return None
     slugs: dict[str, int] = {}
     for item in value.value:
-        slug = _slug_of(item)
+        slug = slug_of(item)
         if slug is None:
             reader.error(item, "each lesson must be a lesson slug like 'sacrum-and-occiput'")
         elif slug in slugs:
             reader.error(item, f"lesson '{slug}' is listed twice (first at line {slugs[slug]})")
         else:
-            slugs[slug] = _line(item)
+            slugs[slug] = line_of(item)
     return tuple(slugs)
 
 
-def _quizzes(reader: _Reader, entry: _Entry | None) -> tuple[QuizRequirement, ...]:
+def _quizzes(reader: Reader, entry: Entry | None) -> tuple[QuizRequirement, ...]:
     if entry is None:
         return ()
     key_node, value = entry
@@ -419,14 +322,14 @@ def _quizzes(reader: _Reader, entry: _Entry | None) -> tuple[QuizRequirement, ..
             reader.error(item, f"quiz '{quiz.slug}' is listed twice (first at line {first})")
             continue
         quizzes[quiz.slug] = quiz
-        first_lines[quiz.slug] = _line(item)
+        first_lines[quiz.slug] = line_of(item)
     return tuple(quizzes.values())
 
 
-def _quiz(reader: _Reader, item: yaml.Node) -> QuizRequirement | None:
+def _quiz(reader: Reader, item: yaml.Node) -> QuizRequirement | None:
     """`- slug` or `- slug: pass_mark`."""
     if isinstance(item, yaml.ScalarNode):
-        slug = _slug_of(item)
+        slug = slug_of(item)
         if slug is None:
             reader.error(item, "each quiz must be a quiz slug like 'category-system'")
             return None
@@ -435,11 +338,11 @@ def _quiz(reader: _Reader, item: yaml.Node) -> QuizRequirement | None:
         reader.error(item, "a quiz with its own pass mark is written '- category-system: 85'")
         return None
     key_node, value = item.value[0]
-    slug = _slug_of(key_node)
+    slug = slug_of(key_node)
     if slug is None:
         reader.error(key_node, "each quiz must be a quiz slug like 'category-system'")
         return None
-    pass_mark = _number_of(value)
+    pass_mark = number_of(value)
     if pass_mark is None or not 0 < pass_mark <= 100:
         reader.error(
             key_node, f"the pass mark of quiz '{slug}' must be a number above 0, up to 100"
@@ -448,14 +351,14 @@ def _quiz(reader: _Reader, item: yaml.Node) -> QuizRequirement | None:
     return QuizRequirement(slug, pass_mark)
 
 
-def _practical(reader: _Reader, entry: _Entry | None) -> bool:
+def _practical(reader: Reader, entry: Entry | None) -> bool:
     if entry is None:
         return False
     key_node, value = entry
-    if not (isinstance(value, yaml.ScalarNode) and value.tag == _BOOL):
+    if not (isinstance(value, yaml.ScalarNode) and value.tag == BOOL):
         reader.error(key_node, "'practical' must be true or false")
         return False
-    return bool(_construct(value))
+    return bool(construct(value))
 
 
 # --- the JSON form stored with each program version ---------------------------------------
