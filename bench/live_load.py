@@ -128,7 +128,7 @@ def run(database: str | None = None) -> LiveResult:
         "SEMINAR_INSTANCE_PATH": str(workdir),
         "SEMINAR_DATABASE_URL": database,
         "SEMINAR_SECRET_KEY": "bench-secret",
-        "SEMINAR_LOGIN_RATE_LIMIT": "100000 per minute",
+        "SEMINAR_LOGIN_ADDRESS_LIMIT": "100000 per minute",
         "SEMINAR_LESSONS_DIR": str(REPO / "lessons"),
         "SEMINAR_QUIZZES_DIR": str(REPO / "quizzes"),
     }

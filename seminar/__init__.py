@@ -42,7 +42,15 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         RATELIMIT_STORAGE_URL="memory://",
         # Stated, not left to the limiter: it would carry over another app's setting.
         RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="10 per minute;50 per hour",
+        # Failed logins: per account, with growing waits (the owner can reset the password);
+        # per address, a ceiling high enough for a room of 300 on one venue Wi-Fi address.
+        LOGIN_ACCOUNT_LIMIT="5 per 5 minutes;10 per hour;20 per day",
+        LOGIN_ADDRESS_LIMIT="100 per 10 minutes;300 per hour",
+        SIGNUP_RATE_LIMIT="300 per 10 minutes;1000 per hour",  # invite sign-ups per address
+        # Wrong check-in codes: per person, and a ceiling per address.
+        CHECKIN_USER_LIMIT="10 per 10 minutes",
+        CHECKIN_ADDRESS_LIMIT="200 per 10 minutes",
+        WORKERS=1,  # gunicorn's worker count (gunicorn.conf.py sets SEMINAR_WORKERS)
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -61,6 +69,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     else:
         app.config.from_mapping(test_config)
 
+    if legacy := app.config.get("LOGIN_RATE_LIMIT"):  # the older name of the address limit
+        app.config["LOGIN_ADDRESS_LIMIT"] = legacy
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
@@ -96,7 +106,7 @@ def _instance_secret(path: Path) -> str:
 
 def _register_extensions(app: Flask) -> None:
     from seminar import db, models  # noqa: F401  (models register the tables)
-    from seminar.extensions import csrf, limiter, login_manager
+    from seminar.extensions import csrf, limiter, login_manager, warn_if_limits_per_worker
     from seminar.queries import content_cache
     from seminar.services import audit, standing, unit_of_work
     from seminar.web.auth import load_user
@@ -108,6 +118,7 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    warn_if_limits_per_worker(app)
 
 
 def _register_blueprints(app: Flask) -> None:

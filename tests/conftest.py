@@ -28,6 +28,7 @@ from seminar.extensions import limiter
 from seminar.models import Role, User
 from seminar.services.accounts import create_user
 from tests.pgserver import PgCluster, find_bindir
+from tests.redisserver import RedisServer, find_redis
 
 PASSWORD = "correct horse battery"
 STRICT = os.environ.get("SEMINAR_TEST_STRICT") == "1"
@@ -211,6 +212,19 @@ def pg_cluster() -> Iterator[PgCluster]:
         yield cluster
     finally:
         cluster.cleanup()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis of the run's own, for limits shared between workers and hosts."""
+    executable = find_redis()
+    if executable is None:
+        skip_or_fail("these tests need redis-server (Debian: apt-get install redis-server)")
+    server = RedisServer(executable)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from seminar.extensions import limiter
+from seminar.extensions import configured_limit, limiter
 from seminar.models import User
 from seminar.queries import content_cache, people
 from seminar.services.accounts import authenticate, normalise_email
@@ -48,17 +52,43 @@ def load_user(login_id: str) -> User | None:
     return user if user.session_version == int(version) else None
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 def _email_key() -> str:
     return "login-email:" + normalise_email(request.form.get("email", ""))
 
 
+def _failed(response: Response) -> bool:
+    """Only failed logins count: the form shown again. Logging in costs nothing, so a room of
+    300 behind one address never runs into the limit."""
+    return response.status_code == 200
+
+
+def _refused(why: str) -> Callable[[RequestLimit], Response]:
+    def page(limit: RequestLimit) -> Response:
+        form = LoginForm()
+        wait = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+        form.form_errors.append(
+            f"Too many failed logins {why}. Try again in {wait} minute{'s' if wait > 1 else ''}"
+            ", or reset your password."
+        )
+        return make_response(render_template("auth/login.html", form=form), 429)
+
+    return page
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(
+    configured_limit("LOGIN_ADDRESS_LIMIT"),
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_refused("from this network"),
+)
+@limiter.limit(
+    configured_limit("LOGIN_ACCOUNT_LIMIT"),
+    methods=["POST"],
+    key_func=_email_key,
+    deduct_when=_failed,
+    on_breach=_refused("for this account"),
+)
 def login() -> str | Response:
     default = url_for("lessons.catalogue")
     if current_user.is_authenticated:

@@ -19,7 +19,9 @@ MESSAGES = {
 }
 
 
-def render_error(error: HTTPException) -> tuple[object, int]:
+def render_error(error: HTTPException) -> object:
+    if error.response is not None:  # the raiser made its own page (e.g. the login form again)
+        return error.response
     code = error.code or 500
     if code >= 500:
         db.session.rollback()

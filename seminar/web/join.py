@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from seminar.extensions import limiter
+from seminar.extensions import configured_limit, limiter
 from seminar.models import MemberRole
 from seminar.queries.cohorts import cohort_for_invite
 from seminar.services import cohorts as cohort_service
@@ -15,12 +15,8 @@ from seminar.web.forms import EmptyForm, JoinForm, errors_on
 bp = Blueprint("join", __name__)
 
 
-def _signup_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(configured_limit("SIGNUP_RATE_LIMIT"), methods=["POST"])
 def join(code: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_invite(code)
     if cohort is None:
