@@ -11,7 +11,7 @@ import socket
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -740,6 +740,76 @@ def test_without_smtp_messages_wait_in_the_outbox(
     login(staff, admin)
     page = staff.get("/admin/outbox").get_data(as_text=True)
     assert "kept in the outbox" in page and "Issued in error" in page
+
+
+def test_each_email_says_what_it_said_before(
+    app: Flask, world: Cohort, ada: User, bob: User, admin: User
+) -> None:
+    """The wording of every message to a holder, whole, for each event (the text is plain:
+    nothing in a name or a reason is escaped)."""
+    ada.name = "Ada O'Hara & <Co>"
+    db.session.commit()
+    record = issue_one(world, ada, actor=admin)
+    with unit_of_work():
+        (ce,) = record_service.issue(world, RecordKind.ATTENDANCE, [ada.id], actor=admin)
+    with unit_of_work():
+        new = record_service.reissue(record, reason="Name corrected", actor=admin)
+    app.config["ISSUER_EMAIL"] = "records@example.org"
+    with unit_of_work():
+        record_service.revoke(ce.record, reason="Hours entered twice\nby mistake", actor=admin)
+    other = issue_one(world, bob, actor=admin, overrides={bob.id: "Prior learning"})
+    del app.config["ISSUER_EMAIL"]
+    with unit_of_work():
+        record_service.revoke(other, reason="Issued in error", actor=admin)
+    base = "http://127.0.0.1:5000"
+    rid, cid, nid, oid = record.display_id, ce.record.display_id, new.display_id, other.display_id
+    day = datetime.now(UTC).strftime("%d %B %Y")  # revoked_at, as the message prints it
+    name = "Ada O'Hara & <Co>"
+    expected = [
+        (
+            "Issued to you: Certificate of Completion, Basic",
+            f"Dear {name},\n\nS.O.T. Seminar has issued you a certificate of completion: "
+            f"Certificate of Completion, Basic (record {rid}).\n\nAnyone can check it, without "
+            f"an account, at:\n{base}/verify/{rid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            "Issued to you: CE attendance: Spring cohort",
+            f"Dear {name},\n\nS.O.T. Seminar has issued you a ce attendance certificate: "
+            f"CE attendance: Spring cohort (record {cid}).\n\nAnyone can check it, without an "
+            f"account, at:\n{base}/verify/{cid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            f"Record {rid} was replaced by {nid}",
+            f"Dear {name},\n\nCertificate of Completion, Basic was reissued in the name {name} "
+            f"as record {nid}:\n{base}/verify/{nid}\n\nThe old record ({rid}) now shows as "
+            "superseded; share the new link from now on.\n",
+        ),
+        (
+            f"Record {cid} was revoked",
+            f"Dear {name},\n\nCE attendance: Spring cohort (record {cid}) was revoked on {day}."
+            f"\nReason: Hours entered twice\nby mistake\n\nIts verification page now says so:"
+            f"\n{base}/verify/{cid}\n\nIf you think this is a mistake, contact "
+            "records@example.org.\n",
+        ),
+        (
+            "Issued to you: Certificate of Completion, Basic",
+            "Dear Bob Newcomer,\n\nS.O.T. Seminar has issued you a certificate of completion: "
+            f"Certificate of Completion, Basic (record {oid}).\n\nAnyone can check it, without "
+            f"an account, at:\n{base}/verify/{oid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            f"Record {oid} was revoked",
+            f"Dear Bob Newcomer,\n\nCertificate of Completion, Basic (record {oid}) was revoked "
+            f"on {day}.\nReason: Issued in error\n\nIts verification page now says so:\n"
+            f"{base}/verify/{oid}\n\nIf you think this is a mistake, contact S.O.T. Seminar.\n",
+        ),
+    ]
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.subject, m.body) for m in messages] == expected
+    assert [m.to_email for m in messages] == [ada.email] * 4 + [bob.email] * 2
 
 
 def free_port() -> int:
