@@ -8,7 +8,6 @@ holder's copy to change.
 
 from __future__ import annotations
 
-import calendar
 import hmac
 import secrets
 import uuid
@@ -28,6 +27,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seminar.core import credentials, record_ids
+from seminar.core import record_wording as wording
 from seminar.core.certification import State
 from seminar.core.content.programs import Program as ProgramSpec
 from seminar.core.content.programs import program_from_dict
@@ -458,8 +458,12 @@ def _issue(
             scope_key=key,
             active_key=key,
             holder_name=user.name,
-            holder_licence=_licence(user),
-            title=_title(kind, program, cohort, session),
+            holder_licence=wording.licence(user.licence_number, user.licence_state),
+            title=wording.title(
+                kind,
+                credential=program.credential,
+                place=session.title if session else cohort.title,
+            ),
             hours=candidate.hours,
             completed_on=completed_on,
             issued_at=now_utc(),
@@ -470,9 +474,9 @@ def _issue(
         )
         if kind == RecordKind.COMPLETION:
             if program.validity_months:
-                record.expires_on = add_months(completed_on, program.validity_months)
+                record.expires_on = wording.add_months(completed_on, program.validity_months)
             if program.recertify_months:
-                record.recertify_on = add_months(completed_on, program.recertify_months)
+                record.recertify_on = wording.add_months(completed_on, program.recertify_months)
         record.credential_jwt = _sign(record, user, iss, program)
         db.session.add(record)
         db.session.flush()
@@ -493,24 +497,6 @@ def _issue(
     return out
 
 
-def _licence(user: User) -> str:
-    if not user.licence_number:
-        return ""
-    return (
-        f"{user.licence_number} ({user.licence_state})"
-        if user.licence_state
-        else user.licence_number
-    )
-
-
-def _title(
-    kind: RecordKind, program: ProgramSpec, cohort: Cohort, session: SeminarSession | None
-) -> str:
-    if kind == RecordKind.COMPLETION:
-        return program.credential
-    return f"CE attendance: {session.title if session else cohort.title}"
-
-
 def _free_index(taken: set[int]) -> int:
     """A random free position: sequential positions would let a verifier who sees one
     record's index guess its neighbours' (the status list recommends random)."""
@@ -521,32 +507,6 @@ def _free_index(taken: set[int]) -> int:
         if index not in taken:
             taken.add(index)
             return index
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def program_criteria(program: ProgramSpec) -> str:
-    """What the program asks, in words: the same for every holder of its achievement."""
-    parts = []
-    if program.lessons is None:
-        parts.append("Complete every lesson of the course.")
-    elif program.lessons:
-        parts.append(f"Complete the program's {len(program.lessons)} lessons.")
-    for quiz in program.quizzes:
-        mark = f"with at least {quiz.pass_mark:g}%" if quiz.pass_mark else "at its pass mark"
-        parts.append(f"Pass the quiz '{quiz.slug}' {mark}.")
-    if program.attendance_hours:
-        parts.append(
-            f"Attend at least {program.attendance_hours:g} hours of seminar sessions in person, "
-            "presence verified at check-in and check-out."
-        )
-    if program.practical:
-        parts.append("Have practical skills assessed and signed off by an instructor.")
-    return " ".join(parts)
 
 
 def _program_at(record: Record) -> ProgramSpec | None:
@@ -562,40 +522,6 @@ def _program_at(record: Record) -> ProgramSpec | None:
     return program_from_dict(data)
 
 
-def _achievement(
-    record: Record, iss: credentials.Issuer, program: ProgramSpec | None
-) -> credentials.Achievement:
-    if record.kind == RecordKind.COMPLETION:
-        assert program is not None
-        version = record.evidence["program"]["version"]
-        return credentials.Achievement(
-            id=f"{iss.id}#program-{program.slug}-v{version}",
-            name=program.credential,
-            description=(
-                f"Awarded by {iss.name} for meeting every requirement of its {program.title} "
-                f"(requirements version {version})."
-            ),
-            criteria=program_criteria(program),
-            hours=float(program.ce_hours or 0),
-        )
-    scope = (
-        f"session-{record.session_id}"
-        if record.session_id
-        else f"cohort-{record.evidence['cohort']['slug']}"
-    )
-    return credentials.Achievement(
-        id=f"{iss.id}#ce-{scope}",
-        name=record.title,
-        description=(
-            f"Continuing-education hours attended in person at "
-            f"{record.title.removeprefix('CE attendance: ')}, taught by {iss.name}."
-        ),
-        criteria="Attend in person; presence is verified at check-in and check-out and hours "
-        "are credited for the time present within each session.",
-        hours=0.0,
-    )
-
-
 def _sign(record: Record, user: User, iss: credentials.Issuer, program: ProgramSpec | None) -> str:
     award = credentials.Award(
         id=verify_url(record.public_id),
@@ -603,11 +529,11 @@ def _sign(record: Record, user: User, iss: credentials.Issuer, program: ProgramS
         holder_name=record.holder_name,
         holder_email=user.email,
         email_salt=secrets.token_hex(8),
-        achievement=_achievement(record, iss, program),
+        achievement=wording.achievement(record, iss, program),
         hours=record.hours,
         issued_at=record.issued_at,
         expires_on=record.expires_on,
-        evidence=narrative(record),
+        evidence=wording.narrative(record),
         status_list_url=status_list_url(),
         status_index=record.status_index,
     )
@@ -621,20 +547,6 @@ def holder_urn(user_id: int) -> str:
         str(current_app.config["SECRET_KEY"]).encode(), f"holder:{user_id}".encode(), "sha256"
     ).digest()
     return uuid.UUID(bytes=digest[:16], version=4).urn
-
-
-def narrative(record: Record) -> str:
-    """The public account of the evidence: nothing a verifier should not read (no scores, no
-    override reasons; those stay with the issuer)."""
-    if record.override_reason:
-        return "Issued at the issuer's discretion; the issuer holds the reasons and the evidence."
-    if record.kind == RecordKind.COMPLETION:
-        return "Every requirement of the program was met; the issuer holds the evidence."
-    sessions = record.evidence.get("sessions", [])
-    return (
-        f"Attended {len(sessions)} session{'s' if len(sessions) != 1 else ''} in person for "
-        f"{record.hours:g} CE hours, presence verified at check-in and check-out."
-    )
 
 
 def _snapshot(record: Record) -> dict[str, Any]:
@@ -722,7 +634,7 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
         scope_key=key,
         active_key=key,
         holder_name=holder.name,
-        holder_licence=_licence(holder),
+        holder_licence=wording.licence(holder.licence_number, holder.licence_state),
         title=record.title,
         hours=record.hours,
         completed_on=record.completed_on,

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from seminar.core import pdf as certificate_pdf
-from seminar.core import record_ids
+from seminar.core import record_ids, record_wording
 from seminar.db import db
 from seminar.models import Cohort, Record, RecordKind, SeminarSession
 from seminar.queries import records as record_queries
@@ -271,17 +271,7 @@ def pdf_name(record: Record) -> str:
 
 
 def certificate_for(record: Record) -> certificate_pdf.Certificate:
-    evidence = record.evidence
-    if record.kind == RecordKind.COMPLETION:
-        heading = "Certificate of Completion"
-        program = evidence.get("program", {})
-        statement = (
-            f"has met every requirement of the {program.get('title', 'program')} program"
-            f" (requirements version {program.get('version', 1)}):"
-        )
-    else:
-        heading = "CE Attendance Certificate"
-        statement = "attended in person, with presence verified at check-in and check-out:"
+    words = record_wording.certificate_words(record)
     status = status_of(record)
     void = ""
     if status == RecordStatus.REVOKED:
@@ -289,15 +279,15 @@ def certificate_for(record: Record) -> certificate_pdf.Certificate:
     elif status == RecordStatus.SUPERSEDED:
         void = "SUPERSEDED"
     return certificate_pdf.Certificate(
-        heading=heading,
+        heading=words.heading,
         holder_name=record.holder_name,
         holder_licence=record.holder_licence,
         title=record.title,
-        statement=statement,
+        statement=words.statement,
         completed_on=record.completed_on,
         hours=record.hours,
         issuer=record_service.issuer().name,
-        instructors=list(evidence.get("instructors", [])),
+        instructors=list(record.evidence.get("instructors", [])),
         display_id=record.display_id,
         verify_url=record_service.verify_url(record.public_id),
         expires_on=record.expires_on,
