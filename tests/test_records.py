@@ -24,13 +24,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from seminar.core import record_ids
+from seminar.core.errors import RecordError
 from seminar.core.record_wording import add_months
 from seminar.db import db
 from seminar.models import AuditEntry, Cohort, OutboxMessage, Record, RecordKind, Role, User
-from seminar.services import audit, notifications
-from seminar.services import records as record_service
+from seminar.queries import eligibility
+from seminar.queries.records import RecordStatus, status_of
+from seminar.services import audit, issuing, notifications, revocation
 from seminar.services.cohorts import enroll
-from seminar.services.records import RecordError, RecordStatus, status_of
 from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import login
 from tests.records_world import a_session, attend, make_eligible
@@ -65,7 +66,7 @@ def bob(world: Cohort, make_user: Callable[..., User]) -> User:
 def issue_one(cohort: Cohort, student: User, **kwargs: Any) -> Record:
     """Issue as an admin's request does: one unit of work, committed."""
     with unit_of_work():
-        (issued,) = record_service.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
+        (issued,) = issuing.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
     return issued.record
 
 
@@ -123,7 +124,7 @@ def test_a_record_freezes_its_evidence(
 
 def test_issuing_twice_gives_the_same_record(world: Cohort, ada: User, admin: User) -> None:
     first = issue_one(world, ada, actor=admin)
-    (again,) = record_service.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
+    (again,) = issuing.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
     assert again.record.id == first.id and not again.created
     count = db.session.scalar(select(func.count()).select_from(Record))
     assert count == 1
@@ -166,18 +167,16 @@ def test_ce_attendance_certificates_for_a_session_and_for_the_cohort(
     absent = make_user(Role.STUDENT, name="Carl Absent")
     enroll(world, absent)
     found = {
-        c.name: c for c in record_service.candidates(world, RecordKind.ATTENDANCE, session=day_two)
+        c.name: c for c in eligibility.candidates(world, RecordKind.ATTENDANCE, session=day_two)
     }
     assert found["Bob Newcomer"].eligible and found["Bob Newcomer"].hours == 2
     assert not found["Carl Absent"].eligible
-    (issued,) = record_service.issue(
-        world, RecordKind.ATTENDANCE, [bob.id], session=day_two, actor=admin
-    )
+    (issued,) = issuing.issue(world, RecordKind.ATTENDANCE, [bob.id], session=day_two, actor=admin)
     record = issued.record
     assert record.title == "CE attendance: Weekend seminar, day 2" and record.hours == 2
     assert record.session_id == day_two.id and record.expires_on is None
     # The cohort-wide certificate is a different record from the session's.
-    (cohort_wide,) = record_service.issue(world, RecordKind.ATTENDANCE, [bob.id], actor=admin)
+    (cohort_wide,) = issuing.issue(world, RecordKind.ATTENDANCE, [bob.id], actor=admin)
     assert cohort_wide.created and cohort_wide.record.id != record.id
     assert cohort_wide.record.title == "CE attendance: Spring cohort"
 
@@ -213,9 +212,9 @@ def test_expiry_and_recertification_come_from_the_program(
     page = client.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Expired" in page and "valid until" in page
     with pytest.raises(RecordError, match="issue a new one to renew"):
-        record_service.reissue(record, reason="renew", actor=admin)
+        revocation.reissue(record, reason="renew", actor=admin)
     # Renewal: issuing again gives a new, current record; the expired one stays expired.
-    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    (candidate,) = eligibility.candidates(world, RecordKind.COMPLETION)
     assert candidate.ready and candidate.existing is None
     renewed = issue_one(world, ada, actor=admin)
     assert renewed.id != record.id and status_of(renewed) == RecordStatus.VALID
@@ -385,15 +384,15 @@ def test_revocation_shows_everywhere_within_one_request(
     _, revoked = verify_independently(client, record.display_id)
     assert revoked
     with pytest.raises(RecordError, match="already revoked"):
-        record_service.revoke(record, reason="again", actor=admin)
+        revocation.revoke(record, reason="again", actor=admin)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record.revoke"))
     assert entry.before["revoked"] is False and entry.after["revoked"] is True
     assert entry.reason == "Attendance sheet was falsified" and entry.actor_id == admin.id
     # After a revocation, issuing again needs an override reason, like any exception; bulk
     # issuing never ticks them and the command line skips them.
-    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    (candidate,) = eligibility.candidates(world, RecordKind.COMPLETION)
     assert candidate.eligible and candidate.revoked.id == record.id and not candidate.ready
-    with pytest.raises(record_service.OverrideNeeded):
+    with pytest.raises(issuing.OverrideNeeded):
         issue_one(world, ada, actor=admin)
     preview = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
     assert "Revoked" in preview and f'value="{ada.id}" checked' not in preview
@@ -426,10 +425,10 @@ def test_reissue_after_a_name_change_supersedes_the_old_record(
     assert old_revoked and not new_revoked
     assert claims["credentialSubject"]["identifier"][0]["identityHash"] == "Ada King"
     # One current record: issuing again returns the new one.
-    (again,) = record_service.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
+    (again,) = issuing.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
     assert again.record.id == new.id and not again.created
     with pytest.raises(RecordError, match="Only a current record"):
-        record_service.reissue(old, reason="again", actor=admin)
+        revocation.reissue(old, reason="again", actor=admin)
     issued_new = db.session.scalar(
         select(AuditEntry).where(
             AuditEntry.action == "record.issue", AuditEntry.target_id == new.public_id
@@ -657,7 +656,7 @@ def test_a_reissue_racing_a_revocation_loses_cleanly(world: Cohort, ada: User, a
             .values(revoked_at=func.now(), revoked_reason="x", active_key=None)
         )
     with pytest.raises(RecordError, match="just revoked or reissued"):
-        record_service.reissue(record, reason="Name changed", actor=admin)
+        revocation.reissue(record, reason="Name changed", actor=admin)
     assert db.session.scalar(select(func.count()).select_from(Record)) == 1
 
 
@@ -700,7 +699,7 @@ def test_admins_read_the_audit_log_with_filters(
 ) -> None:
     issue_one(world, ada, actor=admin)
     record = issue_one(world, bob, actor=admin, overrides={bob.id: "Prior learning"})
-    record_service.revoke(record, reason="Override was a mistake", actor=admin)
+    revocation.revoke(record, reason="Override was a mistake", actor=admin)
     staff = app.test_client()
     login(staff, admin)
     everything = staff.get("/admin/audit").get_data(as_text=True)
@@ -727,7 +726,7 @@ def test_without_smtp_messages_wait_in_the_outbox(
     app: Flask, world: Cohort, ada: User, admin: User
 ) -> None:
     record = issue_one(world, ada, actor=admin)
-    record_service.revoke(record, reason="Issued in error", actor=admin)
+    revocation.revoke(record, reason="Issued in error", actor=admin)
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [m.to_email for m in messages] == [ada.email, ada.email]
     assert (
@@ -752,16 +751,16 @@ def test_each_email_says_what_it_said_before(
     db.session.commit()
     record = issue_one(world, ada, actor=admin)
     with unit_of_work():
-        (ce,) = record_service.issue(world, RecordKind.ATTENDANCE, [ada.id], actor=admin)
+        (ce,) = issuing.issue(world, RecordKind.ATTENDANCE, [ada.id], actor=admin)
     with unit_of_work():
-        new = record_service.reissue(record, reason="Name corrected", actor=admin)
+        new = revocation.reissue(record, reason="Name corrected", actor=admin)
     app.config["ISSUER_EMAIL"] = "records@example.org"
     with unit_of_work():
-        record_service.revoke(ce.record, reason="Hours entered twice\nby mistake", actor=admin)
+        revocation.revoke(ce.record, reason="Hours entered twice\nby mistake", actor=admin)
     other = issue_one(world, bob, actor=admin, overrides={bob.id: "Prior learning"})
     del app.config["ISSUER_EMAIL"]
     with unit_of_work():
-        record_service.revoke(other, reason="Issued in error", actor=admin)
+        revocation.revoke(other, reason="Issued in error", actor=admin)
     base = "http://127.0.0.1:5000"
     rid, cid, nid, oid = record.display_id, ce.record.display_id, new.display_id, other.display_id
     day = datetime.now(UTC).strftime("%d %B %Y")  # revoked_at, as the message prints it
@@ -962,6 +961,6 @@ def test_the_verify_page_is_shared_only_between_visitors_who_are_not_logged_in(
     first = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Valid record" in first and "Log out" not in first and "csrf_token" not in first
     assert stranger.get(f"/verify/{record.display_id}").get_data(as_text=True) == first
-    record_service.revoke(record, reason="Issued in error", actor=admin)
+    revocation.revoke(record, reason="Issued in error", actor=admin)
     after = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Revoked" in after and "Issued in error" in after

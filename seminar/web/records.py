@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -19,16 +18,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from seminar.core import pdf as certificate_pdf
-from seminar.core import record_ids, record_wording
+from seminar.core import record_wording
+from seminar.core.errors import RecordError
 from seminar.db import db
-from seminar.models import Cohort, Record, RecordKind, SeminarSession
+from seminar.models import Record
+from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
-from seminar.services import records as record_service
-from seminar.services.records import OverrideNeeded, RecordError, RecordStatus, status_of
+from seminar.queries.cohorts import get_cohort
+from seminar.queries.records import RecordStatus, status_of
+from seminar.services import issuing, revocation
+from seminar.services.issuing import OverrideNeeded
 from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
 from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm
 
@@ -51,26 +53,14 @@ def index() -> str:
         )
     q = (request.args.get("q") or "").strip()
     cohort_slug = request.args.get("cohort") or ""
-    query = select(Record).order_by(Record.issued_at.desc(), Record.id.desc())
-    if q:
-        needle = f"%{q.lower()}%"
-        canonical = record_ids.normalise(q)
-        query = query.where(
-            or_(Record.holder_name.ilike(needle), Record.title.ilike(needle))
-            | (Record.public_id == (canonical or ""))
-        )
-    cohort = None
-    if cohort_slug:
-        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == cohort_slug))
-        query = query.where(Record.cohort_id == (cohort.id if cohort else -1))
-    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.title)).all()
+    query = record_queries.register(q, cohort_slug)
     return render_template(
         "records/index.html",
         page=db.paginate(query, per_page=PAGE_SIZE, error_out=False),
         status_of=status_of,
         q=q,
-        cohort=cohort,
-        cohorts=cohorts,
+        cohort=get_cohort(cohort_slug) if cohort_slug else None,
+        cohorts=record_queries.register_cohorts(),
     )
 
 
@@ -101,7 +91,7 @@ def revoke(rid: str) -> Response | tuple[str, int]:
     form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
         try:
-            record_service.revoke(record, reason=form.reason.data or "")
+            revocation.revoke(record, reason=form.reason.data or "")
         except RecordError as exc:
             flash(str(exc), "error")
         else:
@@ -119,7 +109,7 @@ def reissue(rid: str) -> Response | tuple[str, int]:
     form = ReissueForm(prefix="reissue")
     if form.validate_on_submit():
         try:
-            new = record_service.reissue(record, reason=form.reason.data or "")
+            new = revocation.reissue(record, reason=form.reason.data or "")
         except RecordError as exc:
             flash(str(exc), "error")
         else:
@@ -141,7 +131,7 @@ def _show_page(
         "records/show.html",
         record=record,
         status=status_of(record),
-        verify_url=record_service.verify_url(record.public_id),
+        verify_url=issuer.verify_url(record.public_id),
         revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
         reissue_form=reissue_form or ReissueForm(prefix="reissue", formdata=None),
     )
@@ -150,42 +140,11 @@ def _show_page(
 # --- issuing to a cohort ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What the issue page issues: a kind, and for CE certificates optionally one session."""
-
-    value: str  # "completion", "attendance" or "session-<id>"
-    label: str
-    kind: RecordKind
-    session: SeminarSession | None = None
-
-
-def _scopes(cohort: Cohort) -> list[Scope]:
-    sessions = db.session.scalars(
-        select(SeminarSession)
-        .where(SeminarSession.cohort_id == cohort.id)
-        .order_by(SeminarSession.starts_at)
-    ).all()
-    return [
-        Scope("completion", RecordKind.COMPLETION.label, RecordKind.COMPLETION),
-        Scope("attendance", "CE attendance certificate: all sessions", RecordKind.ATTENDANCE),
-        *(
-            Scope(
-                f"session-{s.id}",
-                f"CE attendance certificate: {s.title} ({s.starts_at:%d %b %Y})",
-                RecordKind.ATTENDANCE,
-                s,
-            )
-            for s in sessions
-        ),
-    ]
-
-
 @bp.route("/cohorts/<slug>/records", methods=["GET", "POST"])
 @admin_required
 def issue(slug: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_staff(slug)  # admins only, by the decorator
-    scopes = _scopes(cohort)
+    scopes = eligibility.scopes(cohort)
     wanted = request.values.get("scope", "completion")
     scope = next((s for s in scopes if s.value == wanted), None)
     if scope is None:
@@ -205,7 +164,7 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
             flash("Tick at least one student.", "error")
         else:
             try:
-                issued = record_service.issue(
+                issued = issuing.issue(
                     cohort,
                     scope.kind,
                     sorted(chosen),
@@ -226,7 +185,7 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
                     "success",
                 )
                 return redirect(url_for(".index", cohort=cohort.slug))
-    candidates = record_service.candidates(cohort, scope.kind, session=scope.session)
+    candidates = eligibility.candidates(cohort, scope.kind, session=scope.session)
     if request.method == "GET":
         chosen = {c.user_id for c in candidates if c.ready}
     page = render_template(
@@ -239,8 +198,8 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
         reasons=reasons,
         errors=errors,
         form=form,
-        local_links=record_service.base_url_is_local(),
-        base_url=record_service.base_url(),
+        local_links=issuer.base_url_is_local(),
+        base_url=issuer.base_url(),
     )
     return (page, 400) if errors else page
 
@@ -249,11 +208,7 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
 @admin_required
 def cohort_zip(slug: str) -> Response:
     cohort = cohort_for_staff(slug)
-    records = db.session.scalars(
-        select(Record)
-        .where(Record.cohort_id == cohort.id, Record.active_key.is_not(None))
-        .order_by(Record.holder_name, Record.id)
-    ).all()
+    records = record_queries.current_records(cohort)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for record in records:
@@ -286,10 +241,10 @@ def certificate_for(record: Record) -> certificate_pdf.Certificate:
         statement=words.statement,
         completed_on=record.completed_on,
         hours=record.hours,
-        issuer=record_service.issuer().name,
+        issuer=issuer.issuer().name,
         instructors=list(record.evidence.get("instructors", [])),
         display_id=record.display_id,
-        verify_url=record_service.verify_url(record.public_id),
+        verify_url=issuer.verify_url(record.public_id),
         expires_on=record.expires_on,
         void_notice=void,
     )
