@@ -22,6 +22,7 @@ def make_cohort_with_finishers(server: LiveServer) -> int:
         instructor = find_user("instructor@example.org")
         cohort_service.enroll(cohort, instructor, cohort_service.MemberRole.INSTRUCTOR)
         finishers = add_synthetic_students(cohort, 12, seed=11, assessor=instructor)
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     assert finishers >= 1
     return finishers
@@ -69,6 +70,7 @@ def test_admin_issues_to_a_cohort_and_a_stranger_verifies(
 
     with live_server.app.app_context():
         assert db.session.query(Record).count() == finishers
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     admin_context.close()
     stranger_context.close()
