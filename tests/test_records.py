@@ -396,8 +396,37 @@ def test_revocation_shows_everywhere_within_one_request(
         issue_one(world, ada, actor=admin)
     preview = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
     assert "Revoked" in preview and f'value="{ada.id}" checked' not in preview
+    refused = staff.post(
+        f"/cohorts/{world.slug}/records", data={"scope": "completion", "student": [ada.id]}
+    )
+    assert refused.status_code == 400
+    assert "Revoked before: Ada Lovelace. To issue anyway" in refused.get_data(as_text=True)
     again = issue_one(world, ada, actor=admin, overrides={ada.id: "Sheet verified after all"})
     assert again.id != record.id and again.override_reason == "Sheet verified after all"
+
+
+def test_a_refused_revoke_or_reissue_says_why_and_keeps_the_reason(
+    app: Flask, world: Cohort, ada: User, admin: User
+) -> None:
+    record = issue_one(world, ada, actor=admin)
+    record.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    staff = app.test_client()
+    login(staff, admin)
+    url = f"/records/{record.display_id}"
+    refused = staff.post(f"{url}/reissue", data={"reissue-reason": "Name changed (marriage)"})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    reissue_form = page[page.index('id="reissue-heading"') : page.index('id="revoke-heading"')]
+    assert "This record has expired: issue a new one to renew it." in reissue_form
+    assert "Name changed (marriage)</textarea>" in reissue_form  # what was typed, kept
+    assert db.session.scalar(select(func.count()).select_from(Record)) == 1
+    # Revoked meanwhile (another admin, say): the page no longer offers the forms, and says so.
+    revocation.revoke(record, reason="Issued in error", actor=admin)
+    db.session.commit()
+    again = staff.post(f"{url}/revoke", data={"revoke-reason": "Duplicate"})
+    assert again.status_code == 400
+    assert "This record is already revoked." in again.get_data(as_text=True)
 
 
 def test_reissue_after_a_name_change_supersedes_the_old_record(
@@ -510,6 +539,14 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert f'id="reason-{bob.id}-error"' in page and "Give a reason" in page
+    # A summary at the top names who needs a reason (Ada, eligible, does not).
+    summary = page[page.index("form-errors") : page.index("</div>", page.index("form-errors"))]
+    assert "Not eligible: Bob Newcomer. To issue anyway, give a reason" in summary
+    assert "Ada" not in summary and page.index("form-errors") < page.index("<table")
+    nobody = staff.post(f"/cohorts/{world.slug}/records", data={"scope": "completion"})
+    assert nobody.status_code == 400 and "Tick at least one student." in nobody.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(Record)) == 0
     done = staff.post(
         f"/cohorts/{world.slug}/records",

@@ -40,8 +40,12 @@ class OverrideNeeded(RecordError):
 
     def __init__(self, needing: list[Candidate]) -> None:
         self.user_ids = [c.user_id for c in needing]
-        names = ", ".join(c.name for c in needing)
-        super().__init__(f"Not eligible: {names}. To issue anyway, give a reason for the override.")
+        groups = (
+            ("Not eligible", [c.name for c in needing if not c.eligible]),
+            ("Revoked before", [c.name for c in needing if c.eligible]),  # hence the reason
+        )
+        who = " ".join(f"{label}: {', '.join(names)}." for label, names in groups if names)
+        super().__init__(f"{who} To issue anyway, give a reason for the override.")
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ from werkzeug.wrappers import Response
 
 from seminar.core import pdf as certificate_pdf
 from seminar.core import record_wording
-from seminar.core.errors import RecordError
 from seminar.db import db
-from seminar.models import Record
+from seminar.models import Cohort, Record
 from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
 from seminar.queries.cohorts import get_cohort
@@ -32,7 +31,7 @@ from seminar.queries.records import RecordStatus, status_of
 from seminar.services import issuing, revocation
 from seminar.services.issuing import OverrideNeeded
 from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
-from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm
+from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm, errors_on
 
 bp = Blueprint("records", __name__)
 
@@ -90,11 +89,9 @@ def revoke(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
     form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as outcome:
             revocation.revoke(record, reason=form.reason.data or "")
-        except RecordError as exc:
-            flash(str(exc), "error")
-        else:
+        if not outcome.failed:
             flash(
                 f"Record {record.display_id} is revoked; its verification page says so.", "success"
             )
@@ -108,11 +105,9 @@ def reissue(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
     form = ReissueForm(prefix="reissue")
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as outcome:
             new = revocation.reissue(record, reason=form.reason.data or "")
-        except RecordError as exc:
-            flash(str(exc), "error")
-        else:
+        if not outcome.failed:
             flash(
                 f"Reissued as {new.display_id}; {record.display_id} now shows as superseded.",
                 "success",
@@ -146,24 +141,17 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_staff(slug)  # admins only, by the decorator
     scopes = eligibility.scopes(cohort)
     wanted = request.values.get("scope", "completion")
-    scope = next((s for s in scopes if s.value == wanted), None)
-    if scope is None:
-        abort(404)
+    scope = next((s for s in scopes if s.value == wanted), None) or abort(404)
     form = EmptyForm()
+    if request.method == "GET":
+        return _issue_page(cohort, scopes, scope, form)
+    chosen, reasons = _ticked()
     errors: dict[int, str] = {}
-    chosen: set[int] = set()
-    reasons: dict[int, str] = {}
-    if request.method == "POST" and form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
-        reasons = {
-            int(k.removeprefix("reason-")): v.strip()
-            for k, v in request.form.items()
-            if re.fullmatch(r"reason-\d+", k) and v.strip()
-        }
+    if form.validate_on_submit():
         if not chosen:
-            flash("Tick at least one student.", "error")
+            form.form_errors.append("Tick at least one student.")
         else:
-            try:
+            with errors_on(form) as outcome:  # a refusal is summed up at the top of the page
                 issued = issuing.issue(
                     cohort,
                     scope.kind,
@@ -172,36 +160,57 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
                     session=scope.session,
                     overrides=reasons,
                 )
-            except OverrideNeeded as exc:
-                errors = dict.fromkeys(exc.user_ids, REASON_NEEDED)
-            except RecordError as exc:
-                flash(str(exc), "error")
-            else:
-                new = sum(i.created for i in issued)
-                flash(
-                    f"Issued {new} record{'s' if new != 1 else ''}"
-                    + (f"; {len(issued) - new} already held theirs" if len(issued) > new else "")
-                    + ". Holders are notified by email.",
-                    "success",
-                )
+            if not outcome.failed:
+                flash(_issued_message(issued), "success")
                 return redirect(url_for(".index", cohort=cohort.slug))
+            if isinstance(outcome.error, OverrideNeeded):  # and beside each reason it needs
+                errors = dict.fromkeys(outcome.error.user_ids, REASON_NEEDED)
+    page = _issue_page(cohort, scopes, scope, form, chosen=chosen, reasons=reasons, errors=errors)
+    return page, 400
+
+
+def _ticked() -> tuple[set[int], dict[int, str]]:
+    """The students ticked on the issue page, and the override reasons typed for them."""
+    chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
+    reasons = {
+        int(k.removeprefix("reason-")): v.strip()
+        for k, v in request.form.items()
+        if re.fullmatch(r"reason-\d+", k) and v.strip()
+    }
+    return chosen, reasons
+
+
+def _issued_message(issued: list[issuing.Issued]) -> str:
+    new = sum(i.created for i in issued)
+    held = f"; {len(issued) - new} already held theirs" if len(issued) > new else ""
+    return f"Issued {new} record{'s' if new != 1 else ''}{held}. Holders are notified by email."
+
+
+def _issue_page(
+    cohort: Cohort,
+    scopes: list[eligibility.Scope],
+    scope: eligibility.Scope,
+    form: EmptyForm,
+    *,
+    chosen: set[int] | None = None,
+    reasons: dict[int, str] | None = None,
+    errors: dict[int, str] | None = None,
+) -> str:
+    """The issue page; on first sight every student ready for the record is ticked."""
     candidates = eligibility.candidates(cohort, scope.kind, session=scope.session)
-    if request.method == "GET":
-        chosen = {c.user_id for c in candidates if c.ready}
-    page = render_template(
+    return render_template(
         "records/issue.html",
         cohort=cohort,
         scopes=scopes,
         scope=scope,
         candidates=candidates,
-        chosen=chosen,
-        reasons=reasons,
-        errors=errors,
+        chosen={c.user_id for c in candidates if c.ready} if chosen is None else chosen,
+        reasons=reasons or {},
+        errors=errors or {},
         form=form,
         local_links=issuer.base_url_is_local(),
         base_url=issuer.base_url(),
     )
-    return (page, 400) if errors else page
 
 
 @bp.get("/cohorts/<slug>/records.zip")
