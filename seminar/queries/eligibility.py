@@ -90,6 +90,8 @@ class Candidate:
 
 
 def scope_key(kind: RecordKind, cohort: Cohort, user_id: int, session_id: int | None) -> str:
+    """What a holder may hold one current record of. A current record carries it as its
+    `active_key`, whose unique index refuses a second one, however the requests interleave."""
     scope = f"session:{session_id}" if session_id is not None else f"cohort:{cohort.id}"
     return f"{kind.value}:{scope}:user:{user_id}"
 

@@ -82,7 +82,8 @@ def register_cohorts() -> list[Cohort]:
 
 
 def current_records(cohort: Cohort) -> list[Record]:
-    """The cohort's records still in force (not revoked, not superseded), by holder."""
+    """The cohort's current records (revoked, superseded and renewed ones left out; an expired
+    one stays until it is renewed), by holder's name."""
     return list(
         db.session.scalars(
             select(Record)
