@@ -326,9 +326,9 @@ def build_world(
     )
     live_service.join(live, people["student"])
     from seminar.models import RecordKind
-    from seminar.services import records as record_service
+    from seminar.services import issuing
 
-    (issued,) = record_service.issue(
+    (issued,) = issuing.issue(
         world,
         RecordKind.COMPLETION,
         [people["student"].id],

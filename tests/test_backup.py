@@ -25,7 +25,7 @@ from seminar import create_app
 from seminar.db import UTCDateTime, db, now_utc
 from seminar.models import Lesson, MemberRole, Quiz, RecordKind, Role, User
 from seminar.queries import live as live_queries
-from seminar.services import backup, records
+from seminar.services import backup, issuing, revocation
 from seminar.services import cohorts as cohort_service
 from seminar.services import live as live_service
 from seminar.services import sessions as session_service
@@ -155,10 +155,10 @@ def populate(app: Flask) -> dict[str, Any]:
     refresh(cohort)
 
     # A record, reissued: the old one points at its successor in the same table.
-    (issued,) = records.issue(
+    (issued,) = issuing.issue(
         cohort, RecordKind.ATTENDANCE, [first.id], actor=admin, session=seminar
     )
-    records.reissue(issued.record, reason="Name corrected", actor=admin)
+    revocation.reissue(issued.record, reason="Name corrected", actor=admin)
     db.session.commit()  # the end of this unit of work, as a request's or command's end
     return {"admin": admin.id, "cohort": cohort.id}
 

@@ -11,7 +11,7 @@ import socket
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,12 +24,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from seminar.core import record_ids
+from seminar.core.errors import RecordError
+from seminar.core.record_wording import add_months
 from seminar.db import db
 from seminar.models import AuditEntry, Cohort, OutboxMessage, Record, RecordKind, Role, User
-from seminar.services import audit, notifications
-from seminar.services import records as record_service
+from seminar.queries import eligibility
+from seminar.queries.records import RecordStatus, status_of
+from seminar.services import audit, issuing, notifications, revocation
 from seminar.services.cohorts import enroll
-from seminar.services.records import RecordError, RecordStatus, status_of
 from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import login
 from tests.records_world import a_session, attend, make_eligible
@@ -64,7 +66,7 @@ def bob(world: Cohort, make_user: Callable[..., User]) -> User:
 def issue_one(cohort: Cohort, student: User, **kwargs: Any) -> Record:
     """Issue as an admin's request does: one unit of work, committed."""
     with unit_of_work():
-        (issued,) = record_service.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
+        (issued,) = issuing.issue(cohort, RecordKind.COMPLETION, [student.id], **kwargs)
     return issued.record
 
 
@@ -122,7 +124,7 @@ def test_a_record_freezes_its_evidence(
 
 def test_issuing_twice_gives_the_same_record(world: Cohort, ada: User, admin: User) -> None:
     first = issue_one(world, ada, actor=admin)
-    (again,) = record_service.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
+    (again,) = issuing.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
     assert again.record.id == first.id and not again.created
     count = db.session.scalar(select(func.count()).select_from(Record))
     assert count == 1
@@ -165,18 +167,16 @@ def test_ce_attendance_certificates_for_a_session_and_for_the_cohort(
     absent = make_user(Role.STUDENT, name="Carl Absent")
     enroll(world, absent)
     found = {
-        c.name: c for c in record_service.candidates(world, RecordKind.ATTENDANCE, session=day_two)
+        c.name: c for c in eligibility.candidates(world, RecordKind.ATTENDANCE, session=day_two)
     }
     assert found["Bob Newcomer"].eligible and found["Bob Newcomer"].hours == 2
     assert not found["Carl Absent"].eligible
-    (issued,) = record_service.issue(
-        world, RecordKind.ATTENDANCE, [bob.id], session=day_two, actor=admin
-    )
+    (issued,) = issuing.issue(world, RecordKind.ATTENDANCE, [bob.id], session=day_two, actor=admin)
     record = issued.record
     assert record.title == "CE attendance: Weekend seminar, day 2" and record.hours == 2
     assert record.session_id == day_two.id and record.expires_on is None
     # The cohort-wide certificate is a different record from the session's.
-    (cohort_wide,) = record_service.issue(world, RecordKind.ATTENDANCE, [bob.id], actor=admin)
+    (cohort_wide,) = issuing.issue(world, RecordKind.ATTENDANCE, [bob.id], actor=admin)
     assert cohort_wide.created and cohort_wide.record.id != record.id
     assert cohort_wide.record.title == "CE attendance: Spring cohort"
 
@@ -198,9 +198,9 @@ def test_expiry_and_recertification_come_from_the_program(
     assert sync_content(lessons, Path(app.config["QUIZZES_DIR"])).ok
     cohort_service.move_to_current_program(world)
     record = issue_one(world, ada, actor=admin)
-    assert record.expires_on == record_service.add_months(record.completed_on, 24)
-    assert record.recertify_on == record_service.add_months(record.completed_on, 18)
-    assert record_service.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert record.expires_on == add_months(record.completed_on, 24)
+    assert record.recertify_on == add_months(record.completed_on, 18)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert status_of(record) == RecordStatus.VALID
     assert status_of(record, today=record.expires_on + timedelta(days=1)) == RecordStatus.EXPIRED
     claims = pyjwt.decode(record.credential_jwt, options={"verify_signature": False})
@@ -212,9 +212,9 @@ def test_expiry_and_recertification_come_from_the_program(
     page = client.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Expired" in page and "valid until" in page
     with pytest.raises(RecordError, match="issue a new one to renew"):
-        record_service.reissue(record, reason="renew", actor=admin)
+        revocation.reissue(record, reason="renew", actor=admin)
     # Renewal: issuing again gives a new, current record; the expired one stays expired.
-    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    (candidate,) = eligibility.candidates(world, RecordKind.COMPLETION)
     assert candidate.ready and candidate.existing is None
     renewed = issue_one(world, ada, actor=admin)
     assert renewed.id != record.id and status_of(renewed) == RecordStatus.VALID
@@ -384,20 +384,49 @@ def test_revocation_shows_everywhere_within_one_request(
     _, revoked = verify_independently(client, record.display_id)
     assert revoked
     with pytest.raises(RecordError, match="already revoked"):
-        record_service.revoke(record, reason="again", actor=admin)
+        revocation.revoke(record, reason="again", actor=admin)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record.revoke"))
     assert entry.before["revoked"] is False and entry.after["revoked"] is True
     assert entry.reason == "Attendance sheet was falsified" and entry.actor_id == admin.id
     # After a revocation, issuing again needs an override reason, like any exception; bulk
     # issuing never ticks them and the command line skips them.
-    (candidate,) = record_service.candidates(world, RecordKind.COMPLETION)
+    (candidate,) = eligibility.candidates(world, RecordKind.COMPLETION)
     assert candidate.eligible and candidate.revoked.id == record.id and not candidate.ready
-    with pytest.raises(record_service.OverrideNeeded):
+    with pytest.raises(issuing.OverrideNeeded):
         issue_one(world, ada, actor=admin)
     preview = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
     assert "Revoked" in preview and f'value="{ada.id}" checked' not in preview
+    refused = staff.post(
+        f"/cohorts/{world.slug}/records", data={"scope": "completion", "student": [ada.id]}
+    )
+    assert refused.status_code == 400
+    assert "Revoked before: Ada Lovelace. To issue anyway" in refused.get_data(as_text=True)
     again = issue_one(world, ada, actor=admin, overrides={ada.id: "Sheet verified after all"})
     assert again.id != record.id and again.override_reason == "Sheet verified after all"
+
+
+def test_a_refused_revoke_or_reissue_says_why_and_keeps_the_reason(
+    app: Flask, world: Cohort, ada: User, admin: User
+) -> None:
+    record = issue_one(world, ada, actor=admin)
+    record.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    staff = app.test_client()
+    login(staff, admin)
+    url = f"/records/{record.display_id}"
+    refused = staff.post(f"{url}/reissue", data={"reissue-reason": "Name changed (marriage)"})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    reissue_form = page[page.index('id="reissue-heading"') : page.index('id="revoke-heading"')]
+    assert "This record has expired: issue a new one to renew it." in reissue_form
+    assert "Name changed (marriage)</textarea>" in reissue_form  # what was typed, kept
+    assert db.session.scalar(select(func.count()).select_from(Record)) == 1
+    # Revoked meanwhile (another admin, say): the page no longer offers the forms, and says so.
+    revocation.revoke(record, reason="Issued in error", actor=admin)
+    db.session.commit()
+    again = staff.post(f"{url}/revoke", data={"revoke-reason": "Duplicate"})
+    assert again.status_code == 400
+    assert "This record is already revoked." in again.get_data(as_text=True)
 
 
 def test_reissue_after_a_name_change_supersedes_the_old_record(
@@ -425,10 +454,10 @@ def test_reissue_after_a_name_change_supersedes_the_old_record(
     assert old_revoked and not new_revoked
     assert claims["credentialSubject"]["identifier"][0]["identityHash"] == "Ada King"
     # One current record: issuing again returns the new one.
-    (again,) = record_service.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
+    (again,) = issuing.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
     assert again.record.id == new.id and not again.created
     with pytest.raises(RecordError, match="Only a current record"):
-        record_service.reissue(old, reason="again", actor=admin)
+        revocation.reissue(old, reason="again", actor=admin)
     issued_new = db.session.scalar(
         select(AuditEntry).where(
             AuditEntry.action == "record.issue", AuditEntry.target_id == new.public_id
@@ -510,6 +539,14 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert f'id="reason-{bob.id}-error"' in page and "Give a reason" in page
+    # A summary at the top names who needs a reason (Ada, eligible, does not).
+    summary = page[page.index("form-errors") : page.index("</div>", page.index("form-errors"))]
+    assert "Not eligible: Bob Newcomer. To issue anyway, give a reason" in summary
+    assert "Ada" not in summary and page.index("form-errors") < page.index("<table")
+    nobody = staff.post(f"/cohorts/{world.slug}/records", data={"scope": "completion"})
+    assert nobody.status_code == 400 and "Tick at least one student." in nobody.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(Record)) == 0
     done = staff.post(
         f"/cohorts/{world.slug}/records",
@@ -656,7 +693,7 @@ def test_a_reissue_racing_a_revocation_loses_cleanly(world: Cohort, ada: User, a
             .values(revoked_at=func.now(), revoked_reason="x", active_key=None)
         )
     with pytest.raises(RecordError, match="just revoked or reissued"):
-        record_service.reissue(record, reason="Name changed", actor=admin)
+        revocation.reissue(record, reason="Name changed", actor=admin)
     assert db.session.scalar(select(func.count()).select_from(Record)) == 1
 
 
@@ -699,7 +736,7 @@ def test_admins_read_the_audit_log_with_filters(
 ) -> None:
     issue_one(world, ada, actor=admin)
     record = issue_one(world, bob, actor=admin, overrides={bob.id: "Prior learning"})
-    record_service.revoke(record, reason="Override was a mistake", actor=admin)
+    revocation.revoke(record, reason="Override was a mistake", actor=admin)
     staff = app.test_client()
     login(staff, admin)
     everything = staff.get("/admin/audit").get_data(as_text=True)
@@ -726,7 +763,7 @@ def test_without_smtp_messages_wait_in_the_outbox(
     app: Flask, world: Cohort, ada: User, admin: User
 ) -> None:
     record = issue_one(world, ada, actor=admin)
-    record_service.revoke(record, reason="Issued in error", actor=admin)
+    revocation.revoke(record, reason="Issued in error", actor=admin)
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [m.to_email for m in messages] == [ada.email, ada.email]
     assert (
@@ -740,6 +777,76 @@ def test_without_smtp_messages_wait_in_the_outbox(
     login(staff, admin)
     page = staff.get("/admin/outbox").get_data(as_text=True)
     assert "kept in the outbox" in page and "Issued in error" in page
+
+
+def test_each_email_says_what_it_said_before(
+    app: Flask, world: Cohort, ada: User, bob: User, admin: User
+) -> None:
+    """The wording of every message to a holder, whole, for each event (the text is plain:
+    nothing in a name or a reason is escaped)."""
+    ada.name = "Ada O'Hara & <Co>"
+    db.session.commit()
+    record = issue_one(world, ada, actor=admin)
+    with unit_of_work():
+        (ce,) = issuing.issue(world, RecordKind.ATTENDANCE, [ada.id], actor=admin)
+    with unit_of_work():
+        new = revocation.reissue(record, reason="Name corrected", actor=admin)
+    app.config["ISSUER_EMAIL"] = "records@example.org"
+    with unit_of_work():
+        revocation.revoke(ce.record, reason="Hours entered twice\nby mistake", actor=admin)
+    other = issue_one(world, bob, actor=admin, overrides={bob.id: "Prior learning"})
+    del app.config["ISSUER_EMAIL"]
+    with unit_of_work():
+        revocation.revoke(other, reason="Issued in error", actor=admin)
+    base = "http://127.0.0.1:5000"
+    rid, cid, nid, oid = record.display_id, ce.record.display_id, new.display_id, other.display_id
+    day = datetime.now(UTC).strftime("%d %B %Y")  # revoked_at, as the message prints it
+    name = "Ada O'Hara & <Co>"
+    expected = [
+        (
+            "Issued to you: Certificate of Completion, Basic",
+            f"Dear {name},\n\nS.O.T. Seminar has issued you a certificate of completion: "
+            f"Certificate of Completion, Basic (record {rid}).\n\nAnyone can check it, without "
+            f"an account, at:\n{base}/verify/{rid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            "Issued to you: CE attendance: Spring cohort",
+            f"Dear {name},\n\nS.O.T. Seminar has issued you a ce attendance certificate: "
+            f"CE attendance: Spring cohort (record {cid}).\n\nAnyone can check it, without an "
+            f"account, at:\n{base}/verify/{cid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            f"Record {rid} was replaced by {nid}",
+            f"Dear {name},\n\nCertificate of Completion, Basic was reissued in the name {name} "
+            f"as record {nid}:\n{base}/verify/{nid}\n\nThe old record ({rid}) now shows as "
+            "superseded; share the new link from now on.\n",
+        ),
+        (
+            f"Record {cid} was revoked",
+            f"Dear {name},\n\nCE attendance: Spring cohort (record {cid}) was revoked on {day}."
+            f"\nReason: Hours entered twice\nby mistake\n\nIts verification page now says so:"
+            f"\n{base}/verify/{cid}\n\nIf you think this is a mistake, contact "
+            "records@example.org.\n",
+        ),
+        (
+            "Issued to you: Certificate of Completion, Basic",
+            "Dear Bob Newcomer,\n\nS.O.T. Seminar has issued you a certificate of completion: "
+            f"Certificate of Completion, Basic (record {oid}).\n\nAnyone can check it, without "
+            f"an account, at:\n{base}/verify/{oid}\n\nDownload the PDF and the digital badge "
+            f"(Open Badges 3.0) from your records page: {base}/records/\n",
+        ),
+        (
+            f"Record {oid} was revoked",
+            f"Dear Bob Newcomer,\n\nCertificate of Completion, Basic (record {oid}) was revoked "
+            f"on {day}.\nReason: Issued in error\n\nIts verification page now says so:\n"
+            f"{base}/verify/{oid}\n\nIf you think this is a mistake, contact S.O.T. Seminar.\n",
+        ),
+    ]
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.subject, m.body) for m in messages] == expected
+    assert [m.to_email for m in messages] == [ada.email] * 4 + [bob.email] * 2
 
 
 def free_port() -> int:
@@ -891,6 +998,6 @@ def test_the_verify_page_is_shared_only_between_visitors_who_are_not_logged_in(
     first = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Valid record" in first and "Log out" not in first and "csrf_token" not in first
     assert stranger.get(f"/verify/{record.display_id}").get_data(as_text=True) == first
-    record_service.revoke(record, reason="Issued in error", actor=admin)
+    revocation.revoke(record, reason="Issued in error", actor=admin)
     after = stranger.get(f"/verify/{record.display_id}").get_data(as_text=True)
     assert "Revoked" in after and "Issued in error" in after

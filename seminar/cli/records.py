@@ -6,11 +6,11 @@ import click
 
 from seminar.cli.base import Group
 from seminar.cli.cohorts import find_cohort
+from seminar.core.errors import RecordError
 from seminar.models import Record, RecordKind
+from seminar.queries import eligibility
 from seminar.queries import records as record_queries
-from seminar.services import notifications
-from seminar.services import records as record_service
-from seminar.services.records import RecordError
+from seminar.services import issuing, notifications, revocation
 
 records_cli = Group("records", help="Issue and revoke completion records.")
 outbox_cli = Group("outbox", help="Email waiting to be sent.")
@@ -39,9 +39,9 @@ def issue(slug: str, kind: str) -> None:
     """
     cohort = find_cohort(slug)
     record_kind = RecordKind(kind)
-    found = record_service.candidates(cohort, record_kind)
+    found = eligibility.candidates(cohort, record_kind)
     try:
-        issued = record_service.issue(
+        issued = issuing.issue(
             cohort, record_kind, [c.user_id for c in found if c.ready or c.existing]
         )
     except RecordError as exc:
@@ -67,7 +67,7 @@ def revoke(record_id: str, reason: str) -> None:
     """Revoke a record; its verify page and the status list say so at once."""
     record = _record(record_id)
     try:
-        record_service.revoke(record, reason=reason)
+        revocation.revoke(record, reason=reason)
     except RecordError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"revoked {record.display_id}")
@@ -80,7 +80,7 @@ def reissue(record_id: str, reason: str) -> None:
     """Reissue a record in the holder's current name; the old one shows as superseded."""
     record = _record(record_id)
     try:
-        new = record_service.reissue(record, reason=reason)
+        new = revocation.reissue(record, reason=reason)
     except RecordError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{record.display_id} superseded by {new.display_id}")

@@ -25,3 +25,7 @@ class NotAllowed(SeminarError):
 
 class Conflict(SeminarError):
     pass
+
+
+class RecordError(SeminarError):
+    """A completion record cannot be issued, revoked or reissued as asked."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -10,20 +9,9 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar.core.record_ids import display
+from seminar.core.record_wording import RecordKind
 from seminar.db import db, now_utc
 from seminar.models.content import enum_column
-
-
-class RecordKind(enum.StrEnum):
-    COMPLETION = "completion"  # every requirement of a program met
-    ATTENDANCE = "attendance"  # CE hours attended at a session or a cohort's sessions
-
-    @property
-    def label(self) -> str:
-        return {
-            RecordKind.COMPLETION: "Certificate of Completion",
-            RecordKind.ATTENDANCE: "CE attendance certificate",
-        }[self]
 
 
 class Record(db.Model):
@@ -54,7 +42,7 @@ class Record(db.Model):
     recertify_on: Mapped[date | None]
     override_reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # Position in the revocation status list (random, unique: see services/records.py).
+    # Position in the revocation status list (random, unique: see services/issuing.py).
     status_index: Mapped[int] = mapped_column(unique=True)
     credential_jwt: Mapped[str] = mapped_column(Text)
     revoked_at: Mapped[datetime | None]

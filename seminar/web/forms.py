@@ -46,6 +46,7 @@ class Outcome:
 
     failed: bool = False
     message: str = ""
+    error: SeminarError | None = None  # for views that show more than the message
 
 
 @contextmanager
@@ -58,7 +59,7 @@ def errors_on(form: FlaskForm | None = None) -> Iterator[Outcome]:
         yield outcome
     except SeminarError as exc:
         db.session.rollback()
-        outcome.failed, outcome.message = True, exc.message
+        outcome.failed, outcome.message, outcome.error = True, exc.message, exc
         field = getattr(form, exc.field, None) if form is not None and exc.field else None
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, *exc.messages]

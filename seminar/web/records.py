@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -19,18 +18,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from seminar.core import pdf as certificate_pdf
-from seminar.core import record_ids
+from seminar.core import record_wording
 from seminar.db import db
-from seminar.models import Cohort, Record, RecordKind, SeminarSession
+from seminar.models import Cohort, Record
+from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
-from seminar.services import records as record_service
-from seminar.services.records import OverrideNeeded, RecordError, RecordStatus, status_of
+from seminar.queries.cohorts import get_cohort
+from seminar.queries.records import RecordStatus, status_of
+from seminar.services import issuing, revocation
+from seminar.services.issuing import OverrideNeeded
 from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
-from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm
+from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm, errors_on
 
 bp = Blueprint("records", __name__)
 
@@ -51,26 +52,14 @@ def index() -> str:
         )
     q = (request.args.get("q") or "").strip()
     cohort_slug = request.args.get("cohort") or ""
-    query = select(Record).order_by(Record.issued_at.desc(), Record.id.desc())
-    if q:
-        needle = f"%{q.lower()}%"
-        canonical = record_ids.normalise(q)
-        query = query.where(
-            or_(Record.holder_name.ilike(needle), Record.title.ilike(needle))
-            | (Record.public_id == (canonical or ""))
-        )
-    cohort = None
-    if cohort_slug:
-        cohort = db.session.scalar(select(Cohort).where(Cohort.slug == cohort_slug))
-        query = query.where(Record.cohort_id == (cohort.id if cohort else -1))
-    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.title)).all()
+    query = record_queries.register(q, cohort_slug)
     return render_template(
         "records/index.html",
         page=db.paginate(query, per_page=PAGE_SIZE, error_out=False),
         status_of=status_of,
         q=q,
-        cohort=cohort,
-        cohorts=cohorts,
+        cohort=get_cohort(cohort_slug) if cohort_slug else None,
+        cohorts=record_queries.register_cohorts(),
     )
 
 
@@ -100,11 +89,9 @@ def revoke(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
     form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
-        try:
-            record_service.revoke(record, reason=form.reason.data or "")
-        except RecordError as exc:
-            flash(str(exc), "error")
-        else:
+        with errors_on(form) as outcome:
+            revocation.revoke(record, reason=form.reason.data or "")
+        if not outcome.failed:
             flash(
                 f"Record {record.display_id} is revoked; its verification page says so.", "success"
             )
@@ -118,11 +105,9 @@ def reissue(rid: str) -> Response | tuple[str, int]:
     record = record_for_viewer(rid)
     form = ReissueForm(prefix="reissue")
     if form.validate_on_submit():
-        try:
-            new = record_service.reissue(record, reason=form.reason.data or "")
-        except RecordError as exc:
-            flash(str(exc), "error")
-        else:
+        with errors_on(form) as outcome:
+            new = revocation.reissue(record, reason=form.reason.data or "")
+        if not outcome.failed:
             flash(
                 f"Reissued as {new.display_id}; {record.display_id} now shows as superseded.",
                 "success",
@@ -141,7 +126,7 @@ def _show_page(
         "records/show.html",
         record=record,
         status=status_of(record),
-        verify_url=record_service.verify_url(record.public_id),
+        verify_url=issuer.verify_url(record.public_id),
         revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
         reissue_form=reissue_form or ReissueForm(prefix="reissue", formdata=None),
     )
@@ -150,62 +135,24 @@ def _show_page(
 # --- issuing to a cohort ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What the issue page issues: a kind, and for CE certificates optionally one session."""
-
-    value: str  # "completion", "attendance" or "session-<id>"
-    label: str
-    kind: RecordKind
-    session: SeminarSession | None = None
-
-
-def _scopes(cohort: Cohort) -> list[Scope]:
-    sessions = db.session.scalars(
-        select(SeminarSession)
-        .where(SeminarSession.cohort_id == cohort.id)
-        .order_by(SeminarSession.starts_at)
-    ).all()
-    return [
-        Scope("completion", RecordKind.COMPLETION.label, RecordKind.COMPLETION),
-        Scope("attendance", "CE attendance certificate: all sessions", RecordKind.ATTENDANCE),
-        *(
-            Scope(
-                f"session-{s.id}",
-                f"CE attendance certificate: {s.title} ({s.starts_at:%d %b %Y})",
-                RecordKind.ATTENDANCE,
-                s,
-            )
-            for s in sessions
-        ),
-    ]
-
-
 @bp.route("/cohorts/<slug>/records", methods=["GET", "POST"])
 @admin_required
 def issue(slug: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_staff(slug)  # admins only, by the decorator
-    scopes = _scopes(cohort)
+    scopes = eligibility.scopes(cohort)
     wanted = request.values.get("scope", "completion")
-    scope = next((s for s in scopes if s.value == wanted), None)
-    if scope is None:
-        abort(404)
+    scope = next((s for s in scopes if s.value == wanted), None) or abort(404)
     form = EmptyForm()
+    if request.method == "GET":
+        return _issue_page(cohort, scopes, scope, form)
+    chosen, reasons = _ticked()
     errors: dict[int, str] = {}
-    chosen: set[int] = set()
-    reasons: dict[int, str] = {}
-    if request.method == "POST" and form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
-        reasons = {
-            int(k.removeprefix("reason-")): v.strip()
-            for k, v in request.form.items()
-            if re.fullmatch(r"reason-\d+", k) and v.strip()
-        }
+    if form.validate_on_submit():
         if not chosen:
-            flash("Tick at least one student.", "error")
+            form.form_errors.append("Tick at least one student.")
         else:
-            try:
-                issued = record_service.issue(
+            with errors_on(form) as outcome:  # a refusal is summed up at the top of the page
+                issued = issuing.issue(
                     cohort,
                     scope.kind,
                     sorted(chosen),
@@ -213,47 +160,64 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
                     session=scope.session,
                     overrides=reasons,
                 )
-            except OverrideNeeded as exc:
-                errors = dict.fromkeys(exc.user_ids, REASON_NEEDED)
-            except RecordError as exc:
-                flash(str(exc), "error")
-            else:
-                new = sum(i.created for i in issued)
-                flash(
-                    f"Issued {new} record{'s' if new != 1 else ''}"
-                    + (f"; {len(issued) - new} already held theirs" if len(issued) > new else "")
-                    + ". Holders are notified by email.",
-                    "success",
-                )
+            if not outcome.failed:
+                flash(_issued_message(issued), "success")
                 return redirect(url_for(".index", cohort=cohort.slug))
-    candidates = record_service.candidates(cohort, scope.kind, session=scope.session)
-    if request.method == "GET":
-        chosen = {c.user_id for c in candidates if c.ready}
-    page = render_template(
+            if isinstance(outcome.error, OverrideNeeded):  # and beside each reason it needs
+                errors = dict.fromkeys(outcome.error.user_ids, REASON_NEEDED)
+    page = _issue_page(cohort, scopes, scope, form, chosen=chosen, reasons=reasons, errors=errors)
+    return page, 400
+
+
+def _ticked() -> tuple[set[int], dict[int, str]]:
+    """The students ticked on the issue page, and the override reasons typed for them."""
+    chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
+    reasons = {
+        int(k.removeprefix("reason-")): v.strip()
+        for k, v in request.form.items()
+        if re.fullmatch(r"reason-\d+", k) and v.strip()
+    }
+    return chosen, reasons
+
+
+def _issued_message(issued: list[issuing.Issued]) -> str:
+    new = sum(i.created for i in issued)
+    held = f"; {len(issued) - new} already held theirs" if len(issued) > new else ""
+    return f"Issued {new} record{'s' if new != 1 else ''}{held}. Holders are notified by email."
+
+
+def _issue_page(
+    cohort: Cohort,
+    scopes: list[eligibility.Scope],
+    scope: eligibility.Scope,
+    form: EmptyForm,
+    *,
+    chosen: set[int] | None = None,
+    reasons: dict[int, str] | None = None,
+    errors: dict[int, str] | None = None,
+) -> str:
+    """The issue page; on first sight every student ready for the record is ticked."""
+    candidates = eligibility.candidates(cohort, scope.kind, session=scope.session)
+    return render_template(
         "records/issue.html",
         cohort=cohort,
         scopes=scopes,
         scope=scope,
         candidates=candidates,
-        chosen=chosen,
-        reasons=reasons,
-        errors=errors,
+        chosen={c.user_id for c in candidates if c.ready} if chosen is None else chosen,
+        reasons=reasons or {},
+        errors=errors or {},
         form=form,
-        local_links=record_service.base_url_is_local(),
-        base_url=record_service.base_url(),
+        local_links=issuer.base_url_is_local(),
+        base_url=issuer.base_url(),
     )
-    return (page, 400) if errors else page
 
 
 @bp.get("/cohorts/<slug>/records.zip")
 @admin_required
 def cohort_zip(slug: str) -> Response:
     cohort = cohort_for_staff(slug)
-    records = db.session.scalars(
-        select(Record)
-        .where(Record.cohort_id == cohort.id, Record.active_key.is_not(None))
-        .order_by(Record.holder_name, Record.id)
-    ).all()
+    records = record_queries.current_records(cohort)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for record in records:
@@ -271,17 +235,7 @@ def pdf_name(record: Record) -> str:
 
 
 def certificate_for(record: Record) -> certificate_pdf.Certificate:
-    evidence = record.evidence
-    if record.kind == RecordKind.COMPLETION:
-        heading = "Certificate of Completion"
-        program = evidence.get("program", {})
-        statement = (
-            f"has met every requirement of the {program.get('title', 'program')} program"
-            f" (requirements version {program.get('version', 1)}):"
-        )
-    else:
-        heading = "CE Attendance Certificate"
-        statement = "attended in person, with presence verified at check-in and check-out:"
+    words = record_wording.certificate_words(record)
     status = status_of(record)
     void = ""
     if status == RecordStatus.REVOKED:
@@ -289,17 +243,17 @@ def certificate_for(record: Record) -> certificate_pdf.Certificate:
     elif status == RecordStatus.SUPERSEDED:
         void = "SUPERSEDED"
     return certificate_pdf.Certificate(
-        heading=heading,
+        heading=words.heading,
         holder_name=record.holder_name,
         holder_licence=record.holder_licence,
         title=record.title,
-        statement=statement,
+        statement=words.statement,
         completed_on=record.completed_on,
         hours=record.hours,
-        issuer=record_service.issuer().name,
-        instructors=list(evidence.get("instructors", [])),
+        issuer=issuer.issuer().name,
+        instructors=list(record.evidence.get("instructors", [])),
         display_id=record.display_id,
-        verify_url=record_service.verify_url(record.public_id),
+        verify_url=issuer.verify_url(record.public_id),
         expires_on=record.expires_on,
         void_notice=void,
     )

@@ -26,9 +26,9 @@ from seminar.core import record_ids
 from seminar.core.credentials import jwks
 from seminar.extensions import limiter
 from seminar.models import Record
+from seminar.queries import issuer as record_issuer
 from seminar.queries import records as record_queries
-from seminar.services import records as record_service
-from seminar.services.records import status_of
+from seminar.queries.records import status_of
 from seminar.web.forms import VerifyForm
 
 bp = Blueprint("verify", __name__)
@@ -97,7 +97,7 @@ def _page(record: Record) -> str:
         "verify/show.html",
         record=record,
         status=status,
-        issuer=record_service.issuer(),
+        issuer=record_issuer.issuer(),
         superseded_by=record.superseded_by,
     )
     if shared:
@@ -122,18 +122,18 @@ def credential(rid: str) -> Response:
 @bp.get("/.well-known/jwks.json")
 @limiter.limit(_verify_limit)
 def keys() -> Response:
-    return _json(jwks([record_service.signing_key()]), "application/jwk-set+json")
+    return _json(jwks([record_issuer.signing_key()]), "application/jwk-set+json")
 
 
 @bp.get("/issuer")
 @limiter.limit(_verify_limit)
 def issuer() -> Response:
-    return _json(record_service.issuer().profile(), "application/ld+json")
+    return _json(record_issuer.issuer().profile(), "application/ld+json")
 
 
 @bp.get("/status/1")
 @limiter.limit(_verify_limit)
 def status_list() -> Response:
-    response = _public(record_service.status_list_jwt(), "application/jwt")
+    response = _public(record_issuer.status_list_jwt(), "application/jwt")
     response.headers["Cache-Control"] = "no-store"  # revocation is visible at once
     return response

@@ -11,7 +11,7 @@ from seminar.models import Record
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user
 from seminar.services.demo import add_synthetic_students
-from tests.e2e.conftest import PHONE, LiveServer, check_page, log_in
+from tests.e2e.conftest import PHONE, LiveServer, check_page, log_in, serious_violations
 
 
 def make_cohort_with_finishers(server: LiveServer) -> int:
@@ -86,6 +86,20 @@ def test_records_pages_pass_axe_and_fit_a_phone(browser: Any, live_server: LiveS
     page.get_by_role("button", name="Issue to the ticked students").click()
     page.wait_for_url(re.compile(r"/records/\?cohort=autumn"))
     check_page(page, live_server.at("/records/?cohort=autumn"))
+    # A student who is not eligible, ticked without a reason: the summary at the top names
+    # them, their reason field points at its error, and the refused page passes axe too.
+    page.goto(live_server.at("/cohorts/autumn/records"))
+    box = page.locator("input[name=student]:not(:checked)").first
+    student_id = box.get_attribute("value")
+    box.check()
+    page.get_by_role("button", name="Issue to the ticked students").click()
+    summary = page.locator(".form-errors")
+    assert summary.inner_text().startswith("Not eligible: ")
+    assert page.locator(f"#reason-{student_id}").get_attribute("aria-invalid") == "true"
+    assert page.locator(f"#reason-{student_id}-error").is_visible()
+    assert page.locator(f"#student-{student_id}").is_checked()  # the tick is kept
+    assert serious_violations(page) == []
+    page.goto(live_server.at("/records/?cohort=autumn"))
     page.locator("tbody tr a").first.click()
     page.wait_for_url(re.compile(r"/records/[0-9A-Z-]{19}$"))
     record_url = page.url
