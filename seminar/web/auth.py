@@ -65,7 +65,8 @@ def _failed(response: Response) -> bool:
 def _refused(why: str) -> Callable[[RequestLimit], Response]:
     def page(limit: RequestLimit) -> Response:
         form = LoginForm()
-        wait = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+        # reset_at is rounded up to the next whole second by the limiter: take that back.
+        wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
         form.form_errors.append(
             f"Too many failed logins {why}. Try again in {wait} minute{'s' if wait > 1 else ''}"
             ", or reset your password."
