@@ -85,8 +85,14 @@ def insert_ignore(model: Any, values: dict[str, Any], *, keys: tuple[str, ...]) 
     Races are settled by the unique key, without an exception that would end the transaction:
     of two requests inserting the same row at once, one inserts and the other learns so.
     """
-    statement = _insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    return bool(db.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    statement = (
+        _insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        # RETURNING, not rowcount: drivers report -1 for some inserts.
+        .returning(*model.__table__.primary_key.columns)
+    )
+    return db.session.execute(statement).first() is not None
 
 
 def upsert(
