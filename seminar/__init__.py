@@ -37,7 +37,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         DATABASE_URL=f"sqlite:///{instance / 'seminar.sqlite3'}",
         LESSONS_DIR=str(REPO_ROOT / "lessons"),
         QUIZZES_DIR=str(REPO_ROOT / "quizzes"),
-        BASE_URL="http://127.0.0.1:5000",
+        BASE_URL="",  # the public address; unset, links follow the request's own address
         TIMEZONE="UTC",  # where sessions happen: times are entered and shown in this zone
         RATELIMIT_STORAGE_URL="memory://",
         # Stated, not left to the limiter: it would carry over another app's setting.
@@ -77,7 +77,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     # Served over https (production): cookies never travel over plain http.
-    https = app.config["BASE_URL"].startswith("https://")
+    https = str(app.config["BASE_URL"]).startswith("https://")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         app.config[key] = bool(app.config.get(key)) or https
 

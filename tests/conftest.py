@@ -51,6 +51,8 @@ def base_config(database_url: str, tmp_path: Path, lessons_dir: Path) -> dict[st
         "QUIZZES_DIR": str(tmp_path / "quizzes"),
         "RATELIMIT_STORAGE_URL": "memory://",
         "SERVER_NAME": "localhost",
+        # Configured, as a deployment is; tests/test_links.py covers it unset.
+        "BASE_URL": "http://127.0.0.1:5000",
         # Most tests post without tokens; tests marked `csrf` switch protection back on.
         "WTF_CSRF_ENABLED": False,
     }

@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from seminar.cli.base import Group
 from seminar.core.errors import SeminarError
 from seminar.models import Cohort, MemberRole
+from seminar.queries import links
 from seminar.queries.cohorts import get_cohort
 from seminar.services import cohorts as cohort_service
 from seminar.services.accounts import find_user
@@ -27,7 +28,7 @@ def find_cohort(slug: str) -> Cohort:
 def invite_link(cohort: Cohort) -> str:
     with current_app.test_request_context():
         path = url_for("join.join", code=cohort.invite_code)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return links.base_url() + path
 
 
 @cohort_cli.command("create")

@@ -8,7 +8,7 @@ from seminar.cli.base import Group
 from seminar.cli.cohorts import find_cohort
 from seminar.core.errors import RecordError
 from seminar.models import Record, RecordKind
-from seminar.queries import eligibility
+from seminar.queries import eligibility, links
 from seminar.queries import records as record_queries
 from seminar.services import issuing, notifications, revocation
 
@@ -38,6 +38,12 @@ def issue(slug: str, kind: str) -> None:
     A student who already holds the record is listed with it; nothing is issued twice.
     """
     cohort = find_cohort(slug)
+    if not links.configured():
+        click.echo(
+            f"warning: SEMINAR_BASE_URL is not set; the records' verification links use "
+            f"{links.base_url()}, and records keep their links for good",
+            err=True,
+        )
     record_kind = RecordKind(kind)
     found = eligibility.candidates(cohort, record_kind)
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import current_app
 from joserfc.jwk import ECKey
@@ -21,18 +20,9 @@ from sqlalchemy import or_, select
 from seminar.core import credentials, record_ids
 from seminar.db import db, now_utc
 from seminar.models import Record
+from seminar.queries.links import base_url
 
 _KEY_CACHE = "seminar_issuer_key"
-
-
-def base_url() -> str:
-    return str(current_app.config["BASE_URL"]).rstrip("/")
-
-
-def base_url_is_local() -> bool:
-    """Records carry their verification link for good: a loopback one works nowhere else."""
-    host = urlsplit(base_url()).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1") or host.endswith(".localhost")
 
 
 def issuer() -> credentials.Issuer:

@@ -3,12 +3,15 @@ calendar apps, which cannot log in, can subscribe."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response
 from sqlalchemy import select
 
 from seminar.core.ical import Event, calendar
 from seminar.db import db, now_utc
 from seminar.models import Cohort, SeminarSession, User
+from seminar.queries import links
 from seminar.queries import sessions as session_queries
 from seminar.web.filters import absolute_url
 
@@ -16,7 +19,7 @@ bp = Blueprint("calendar", __name__)
 
 
 def _ics(name: str, sessions: list[SeminarSession]) -> Response:
-    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0]
+    host = urlsplit(links.base_url()).netloc
     checkin = absolute_url("checkin.checkin")
     events = [
         Event(

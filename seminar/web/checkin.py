@@ -33,6 +33,7 @@ def projector(session_id: int) -> str:
         session=session,
         link=link,
         qr=qr,
+        checkin_page=absolute_url("checkin.checkin"),
         present=session_queries.present_count(session),
     )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+
+from seminar.queries import links
 
 
 def csrf_field() -> Markup:
@@ -35,15 +38,30 @@ def to_local(value: datetime) -> datetime:
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
-    """A link that works outside the app (a QR code, an invite, a calendar feed): BASE_URL and
-    the route's path."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """A link that works outside the app (a QR code, an invite, a calendar feed): the public
+    address (configured, else the request's own) and the route's path."""
+    return links.base_url() + url_for(endpoint, **values)
+
+
+@dataclass(frozen=True)
+class LinkNotice:
+    """What staff should know about the links this page builds."""
+
+    base: str  # where links point
+    configured: bool  # SEMINAR_BASE_URL is set
+    local: bool  # only this computer can open them
+    lan: str | None  # the same app at this computer's network address, if it has one
+
+
+def link_notice() -> LinkNotice:
+    base = links.base_url()
+    return LinkNotice(base, bool(links.configured()), links.is_local(base), links.on_lan(base))
 
 
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, object]:
-        return {"csrf_field": csrf_field}
+        return {"csrf_field": csrf_field, "link_notice": link_notice, "absolute_url": absolute_url}
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:

@@ -208,8 +208,6 @@ def _issue_page(
         reasons=reasons or {},
         errors=errors or {},
         form=form,
-        local_links=issuer.base_url_is_local(),
-        base_url=issuer.base_url(),
     )
 
 
