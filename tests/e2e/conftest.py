@@ -101,6 +101,7 @@ def serve(tmp_path: Path) -> Iterator[LiveServer]:
         # The student reads lessons as a member of a cohort on the shipped program.
         reading = create_cohort("reading", title="Reading group", program_slug="sot-basic")
         enroll(reading, find_user("student@example.org"))
+        db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -54,6 +54,7 @@ def test_timed_quiz_survives_a_reload_and_reviews(page: Any, live_server: LiveSe
     with live_server.app.app_context():
         attempt = db.session.scalars(db.select(Attempt)).one()
         assert attempt.state == AttemptState.SUBMITTED and attempt.score is not None
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
 
 
