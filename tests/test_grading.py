@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
-from seminar.core.grading import GRADERS, correct_response, grade, normalise_text, parse_number
+from seminar.core.grading import correct_response, grade
+from seminar.core.questions import TYPES, QuestionType
+from seminar.core.questions.numeric import parse_number
+from seminar.core.questions.short import normalise_text
 
 SINGLE = Question(
     id="s",
@@ -127,7 +130,9 @@ def test_single_choice_negative_weight_is_zero() -> None:
 def test_every_question_type_has_a_grader() -> None:
     from seminar.core.content.quiz_model import QUESTION_TYPES
 
-    assert set(GRADERS) == set(QUESTION_TYPES)
+    assert set(TYPES) == set(QUESTION_TYPES)
+    graded = [t for t in TYPES.values() if t.graded]
+    assert all(type(t).grade is not QuestionType.grade for t in graded)
 
 
 @pytest.mark.parametrize("question", [SINGLE, MULTIPLE, TF, SHORT, MATCHING])

@@ -30,6 +30,7 @@ from seminar.core.content.quiz_model import (
 )
 from seminar.core.content.quiz_native import parse_native_quiz
 from seminar.core.content.quizzes import parse_quiz_file
+from seminar.core.questions import question_type
 
 SLUG = "round-trip"
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -186,7 +187,7 @@ def quizzes(draw: st.DrawFn) -> Quiz:
     qs = draw(st.lists(questions(), min_size=1, max_size=5))
     unique = draw(st.lists(ids, min_size=len(qs), max_size=len(qs), unique=True))
     qs = [Question(**{**q.__dict__, "id": i}) for q, i in zip(qs, unique, strict=True)]
-    graded = sum(1 for q in qs if q.graded)
+    graded = sum(1 for q in qs if question_type(q).graded)
     closes = draw(
         st.sampled_from([None, "2025-06-30", "2025-06-30T18:00", "2026-01-01T09:30:00+01:00"])
     )

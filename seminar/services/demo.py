@@ -13,8 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from seminar.core.content.programs import program_from_dict
-from seminar.core.content.quiz_model import Question
-from seminar.core.grading import correct_response, grade
+from seminar.core.questions import Question, question_type
 from seminar.db import db, now_utc
 from seminar.models import (
     Attempt,
@@ -35,7 +34,6 @@ from seminar.models import (
 from seminar.queries.cohorts import get_cohort
 from seminar.queries.standing import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
-from seminar.services.attempts import question_of
 from seminar.services.cohorts import create_cohort, enroll
 from seminar.services.evidence import PRACTICAL_CHECKLIST
 from seminar.services.quiz_stats import rebuild as rebuild_statistics
@@ -184,7 +182,7 @@ def add_synthetic_students(
     }
     quizzes = [by_slug[r.slug] for r in program.quizzes if r.slug in by_slug]
     questions = {
-        qv.id: question_of(qv)
+        qv.id: qv.model
         for qv in db.session.scalars(
             select(QuestionVersion).where(QuestionVersion.quiz_id.in_([q.id for q in quizzes]))
         )
@@ -292,7 +290,7 @@ def add_practice_attempts(cohort: Cohort, quiz_slug: str, total: int, *, seed: i
     ).scalar_one()
     assert quiz.current is not None
     questions = {
-        qv.id: question_of(qv)
+        qv.id: qv.model
         for qv in db.session.scalars(
             select(QuestionVersion).where(QuestionVersion.id.in_(quiz.current.question_ids))
         )
@@ -324,27 +322,6 @@ def add_practice_attempts(cohort: Cohort, quiz_slug: str, total: int, *, seed: i
     return counted
 
 
-def _response(rng: random.Random, q: Question, right: bool) -> dict[str, Any] | None:
-    if right:
-        return (
-            correct_response(q)
-            if q.type != "essay"
-            else {"text": "A careful, attributed explanation."}
-        )
-    if q.type == "single":
-        wrong = [i for i, c in enumerate(q.choices) if c.weight <= 0] or [0]
-        return {"choice": rng.choice(wrong)}
-    if q.type == "multiple":
-        return {"choices": [rng.randrange(len(q.choices))]}
-    if q.type == "true_false":
-        return {"value": not q.answer}
-    if q.type == "matching":
-        return {"matches": list(reversed(range(len(q.pairs))))}
-    if q.type == "essay":
-        return {"text": "A short answer."}
-    return {"text": "not sure"} if q.type == "short" else {"value": "0"}
-
-
 def _attempt(
     rng: random.Random,
     quiz: Quiz,
@@ -357,11 +334,12 @@ def _attempt(
     version = quiz.current
     assert version is not None
     rows, points = [], 0.0
-    graded_ids = [i for i in version.question_ids if questions[i].graded]
+    graded_ids = [i for i in version.question_ids if question_type(questions[i]).graded]
     for position, qv_id in enumerate(graded_ids, start=1):
         q = questions[qv_id]
-        response = _response(rng, q, rng.random() < skill)
-        fraction = grade(q, response).fraction
+        kind = question_type(q)
+        response = kind.example_response(q, rng.random() < skill, rng)
+        fraction = kind.grade(q, response).fraction
         if fraction is None:  # an essay: the demo instructor has already marked it
             fraction = round(rng.uniform(0.5, 1.0) * skill, 2)
         points += fraction * q.points

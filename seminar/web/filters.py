@@ -9,6 +9,8 @@ from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from seminar.core.questions import question_type
+
 
 def csrf_field() -> Markup:
     """The hidden CSRF input of a form that has no other fields (what EmptyForm renders),
@@ -43,7 +45,7 @@ def absolute_url(endpoint: str, **values: object) -> str:
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, object]:
-        return {"csrf_field": csrf_field}
+        return {"csrf_field": csrf_field, "question_type": question_type}
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:

@@ -33,18 +33,23 @@ from seminar.core.content.quiz_common import (
     QuizParse,
     Report,
     assign_ids,
-    check_answer_weights,
-    check_choice_weights,
     check_draw,
-    clean,
-    normalize_newlines,
-    parse_number,
     read_settings,
     slugify,
-    split_weight,
     title_from_slug,
 )
-from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Quiz
+from seminar.core.content.quiz_model import Question, Quiz
+from seminar.core.questions import Answer, Choice, Pair, question_type
+from seminar.core.questions.choices import MultipleChoice, SingleChoice
+from seminar.core.questions.gift import FORMAT_TAGS, TAG_RE
+from seminar.core.questions.syntax import (
+    NEGATIVE_WEIGHT,
+    check_answer_weights,
+    clean,
+    normalize_newlines,
+    read_number,
+    split_weight,
+)
 
 ESCAPES = {
     "\\": "\\",
@@ -57,8 +62,6 @@ ESCAPES = {
     "n": "\n",
     ">": ">",
 }
-FORMAT_TAGS = ("html", "moodle", "plain", "markdown")
-TAG_RE = re.compile(r"^\[([A-Za-z]+)\]")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 META_RE = re.compile(r"^\s*//\s*(quiz|id|points)\s*:(.*)$")
 SETTING_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*:(.*)$")
@@ -220,13 +223,13 @@ def _choices(t: _Text, start: int, end: int, line: int, report: Report) -> dict[
     # penalty make it multiple-answer; a lone right answer is still a single choice.
     positive = sum(1 for w in weights if w > 0)
     multiple = not has_equals and (positive > 1 or any(w < 0 for w in weights))
-    kind = "multiple" if multiple else "single"
-    if problem := check_choice_weights(kind, weights):
-        if kind == "single" and not has_equals and positive == 1:
+    kind = MultipleChoice() if multiple else SingleChoice()
+    if problem := kind.weight_problem(weights):
+        if not multiple and not has_equals and positive == 1:
             problem += ": mark the right answer with '='"
         report.error(line, problem)
         return None
-    return {"type": kind, "choices": tuple(choices)}
+    return {"type": kind.name, "choices": tuple(choices)}
 
 
 def _short(t: _Text, start: int, end: int, line: int, report: Report) -> dict[str, Any] | None:
@@ -332,9 +335,7 @@ def _numeric_answer(t: _Text, item: _Item, report: Report) -> Answer | None:
         report.error(t.line(text_at), error)
         return None
     if weight is not None and weight < 0:
-        report.error(
-            t.line(text_at), "negative weights are only allowed in multiple-choice questions"
-        )
+        report.error(t.line(text_at), NEGATIVE_WEIGHT)
     return Answer(weight=100 if weight is None else weight, feedback=feedback, **fields)
 
 
@@ -345,15 +346,15 @@ def _numeric_spec(spec: str) -> tuple[dict[str, float] | None, str]:
         return None, "'*' is not a number: write '~#feedback' for a catch-all"
     if ".." in spec:
         low_text, _, high_text = spec.partition("..")
-        low, high = parse_number(low_text), parse_number(high_text)
+        low, high = read_number(low_text), read_number(high_text)
         if low is None or high is None:
             return None, not_number
         if low > high:
             return None, f"range {spec}: the minimum is above the maximum"
         return {"min": low, "max": high}, ""
     value_text, colon, tolerance_text = spec.partition(":")
-    value = parse_number(value_text)
-    tolerance = parse_number(tolerance_text) if colon else 0.0
+    value = read_number(value_text)
+    tolerance = read_number(tolerance_text) if colon else 0.0
     if value is None or tolerance is None:
         return None, not_number
     if tolerance < 0:
@@ -520,12 +521,12 @@ def _points(meta: Meta, fields: dict[str, Any] | None, report: Report) -> float:
     if given is None:
         return 1
     value, at = given
-    points = parse_number(value)
+    points = read_number(value)
     if points is None or points <= 0:
         report.error(at, "'// points:' must be a number above 0")
         return 1
-    if fields is not None and fields["type"] == "description":
-        report.error(at, "a description has no points")
+    if fields is not None and not question_type(fields["type"]).graded:
+        report.error(at, f"a {fields['type']} has no points")
     return points
 
 
