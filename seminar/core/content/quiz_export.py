@@ -14,15 +14,15 @@ import json
 from dataclasses import MISSING, fields
 from typing import Any
 
-from seminar.core.content.quiz_common import SETTING_KEYS, yaml_scalar
-from seminar.core.content.quiz_model import Question, Quiz, Review, quiz_to_dict
-from seminar.core.content.quiz_native import (
+from seminar.core.content.native_syntax import (
     ANSWER_KINDS,
     HEADING_RE,
     NO_ANSWERS,
     classify,
     split_heading,
 )
+from seminar.core.content.quiz_common import SETTING_KEYS, yaml_scalar
+from seminar.core.content.quiz_model import Question, Quiz, Review, quiz_to_dict
 from seminar.core.questions import gift, question_type
 from seminar.core.questions.native import quote_lines
 from seminar.core.questions.syntax import fmt_number
