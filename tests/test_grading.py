@@ -64,6 +64,9 @@ MATCHING = Question(
     pairs=(Pair("occiput", "skull"), Pair("sacrum", "pelvis"), Pair("atlas", "neck")),
 )
 ESSAY = Question(id="e", type="essay", stem="Explain.")
+ORDERING = Question(
+    id="o", type="ordering", stem="?", choices=(Choice("a"), Choice("b"), Choice("c"), Choice("d"))
+)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +110,13 @@ ESSAY = Question(id="e", type="essay", stem="Explain.")
         (ESSAY, {"text": "A thoughtful answer."}, None, ()),
         (ESSAY, {"text": "   "}, 0.0, ()),
         (ESSAY, None, 0.0, ()),
+        (ORDERING, {"positions": [0, 1, 2, 3]}, 1.0, ()),
+        (ORDERING, {"positions": [1, 0, 2, 3]}, 0.5, ()),  # credit per item in its place
+        (ORDERING, {"positions": [0, 0, 0, 0]}, 0.25, ()),
+        (ORDERING, {"positions": [3, 2, 1, 0]}, 0.0, ()),
+        (ORDERING, {"positions": [0, None]}, 0.25, ()),
+        (ORDERING, {"positions": [True, "1", 9]}, 0.0, ()),
+        (ORDERING, None, 0.0, ()),
     ],
 )
 def test_grading_table(question, response, fraction, feedback) -> None:
@@ -135,7 +145,7 @@ def test_every_question_type_has_a_grader() -> None:
     assert all(type(t).grade is not QuestionType.grade for t in graded)
 
 
-@pytest.mark.parametrize("question", [SINGLE, MULTIPLE, TF, SHORT, MATCHING])
+@pytest.mark.parametrize("question", [SINGLE, MULTIPLE, TF, SHORT, MATCHING, ORDERING])
 def test_correct_response_gets_full_marks(question: Question) -> None:
     assert grade(question, correct_response(question)).fraction == 1.0
 

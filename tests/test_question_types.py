@@ -48,7 +48,10 @@ MATCHING = Question(
 )
 ESSAY = Question(id="e", type="essay", stem="Explain.")
 DESCRIPTION = Question(id="d", type="description", stem="Read this first.")
-EXAMPLES = [SINGLE, MULTIPLE, TF, SHORT, NUMERIC, MATCHING, ESSAY, DESCRIPTION]
+ORDERING = Question(
+    id="o", type="ordering", stem="?", choices=(Choice("screen"), Choice("assess"), Choice("block"))
+)
+EXAMPLES = [SINGLE, MULTIPLE, TF, SHORT, NUMERIC, MATCHING, ESSAY, DESCRIPTION, ORDERING]
 
 
 def test_every_type_is_registered_once_under_its_name() -> None:
@@ -70,6 +73,9 @@ def test_every_type_is_registered_once_under_its_name() -> None:
         ("= 4..6", "eq"),
         ("- occiput -> skull", "pair"),
         ("-\t[x]y -> z", "pair"),  # no space after the box: not a checkbox
+        ("1. first", "item"),
+        ("12) twelfth", "item"),
+        ("1.5 is a number", None),
         ("- plain text", None),
         ("> feedback", None),
     ],
@@ -92,6 +98,7 @@ def test_answer_line_kinds_never_overlap(line: str, kind: str | None) -> None:
         (MATCHING, {"q1-0": "1", "q1-1": ""}, [1, 0], {"matches": ["1", ""]}),
         (ESSAY, {"q1": "Because."}, [], {"text": "Because."}),
         (DESCRIPTION, {"q1": "x"}, [], None),
+        (ORDERING, {"q1-0": "2", "q1-2": "0"}, [2, 0, 1], {"positions": ["2", "", "0"]}),
     ],
 )
 def test_read_form(question: Question, fields: dict[str, Any], order: list[int], raw: Any) -> None:
@@ -127,6 +134,11 @@ def test_read_form(question: Question, fields: dict[str, Any], order: list[int],
         (MATCHING, [1, 0], {"matches": ["", ""]}, None),
         (ESSAY, [], {"text": "An answer."}, {"text": "An answer."}),
         (DESCRIPTION, [], {"text": "x"}, None),
+        # Rows are items shuffled; a row's value is its item's place (not shuffled).
+        (ORDERING, [2, 0, 1], {"positions": ["0", "1", "2"]}, {"positions": [1, 2, 0]}),
+        (ORDERING, [2, 0, 1], {"positions": [0, "", "7"]}, {"positions": [None, None, 0]}),
+        (ORDERING, [2, 0, 1], {"positions": ["", "", ""]}, None),
+        (ORDERING, [2, 0, 1], {"positions": "012"}, None),
     ],
 )
 def test_from_display_then_clean(
@@ -142,6 +154,7 @@ def test_from_display_then_clean(
         (SINGLE, False, "identity"),
         (SINGLE, True, "permutation"),
         (MATCHING, False, "permutation"),  # always shuffled: the author's order is the key
+        (ORDERING, False, "shuffled"),  # and never the right order itself
         (SHORT, True, "none"),
         (ESSAY, True, "none"),
     ],
@@ -158,6 +171,8 @@ def test_display_order(question: Question, shuffle: bool, expected: str) -> None
         assert orders == {tuple(range(size))}
     else:
         assert all(sorted(o) == list(range(size)) for o in orders) and len(orders) > 1
+    if expected == "shuffled":
+        assert tuple(range(size)) not in orders
 
 
 @pytest.mark.parametrize(
@@ -176,6 +191,8 @@ def test_display_order(question: Question, shuffle: bool, expected: str) -> None
          None),
         (ESSAY, ["right", "partial", "wrong", "blank"], None, None, ["blank"], None),
         (DESCRIPTION, [], None, None, ["blank"], []),
+        (ORDERING, ["right", "partial", "wrong", "blank"], {"positions": [0, 2, 1]}, 1 / 3,
+         ["partial"], None),
     ],
 )  # fmt: skip
 def test_statistics_options(question, options, response, fraction, chosen, labels) -> None:
@@ -197,6 +214,7 @@ def test_statistics_options(question, options, response, fraction, chosen, label
         (MATCHING, None),
         (ESSAY, None),
         (DESCRIPTION, None),
+        (ORDERING, None),  # left out of a live quiz, and counted
     ],
 )
 def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
@@ -214,6 +232,7 @@ def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
         (MATCHING, {"lefts", "rights"}),
         (ESSAY, set()),
         (DESCRIPTION, set()),
+        (ORDERING, {"items"}),
     ],
 )
 def test_rendered_texts_and_their_feedback(question: Question, keys: set[str]) -> None:
@@ -248,6 +267,7 @@ def test_example_responses_are_the_key_or_a_wrong_answer() -> None:
         (NUMERIC, ["5 ± 0.5 (100%)", "4 to 6 (50%)", "* (100%)"]),
         (MATCHING, ["occiput → skull", "sacrum → pelvis"]),
         (ESSAY, []),
+        (ORDERING, ["1. screen", "2. assess", "3. block"]),
     ],
 )
 def test_preview_outline(question: Question, outline: list[str]) -> None:

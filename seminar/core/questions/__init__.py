@@ -23,6 +23,7 @@ from seminar.core.questions.matching import Matching
 from seminar.core.questions.model import Answer, Choice, Pair, Question
 from seminar.core.questions.native import LineSyntax
 from seminar.core.questions.numeric import Numeric
+from seminar.core.questions.ordering import Ordering
 from seminar.core.questions.short import ShortAnswer
 from seminar.core.questions.true_false import TrueFalse
 
@@ -57,6 +58,7 @@ TYPES: dict[str, QuestionType] = {
         Matching(),
         Essay(),
         Description(),
+        Ordering(),
     )
 }
 
