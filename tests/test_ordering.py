@@ -131,13 +131,6 @@ def test_export_quiz_refuses_gift_and_says_why(app: Flask, runner: FlaskCliRunne
 # --- a student answers it ------------------------------------------------------------------
 
 
-@pytest.fixture
-def student(client: FlaskClient, make_user):
-    user = make_user("student")
-    login(client, user)
-    return user
-
-
 def _ordering(attempt: Attempt) -> AttemptQuestion:
     db.session.refresh(attempt)
     return next(aq for aq in attempt.questions if aq.question.key == "steps")
@@ -155,7 +148,8 @@ def _rows(page: str, position: int) -> list[tuple[str, list[str]]]:
     return [(text, re.findall(r'<option value="(\d*)"', options)) for _, text, options in rows]
 
 
-def test_ordering_end_to_end(client: FlaskClient, student, app: Flask) -> None:
+def test_ordering_end_to_end(client: FlaskClient, make_user) -> None:
+    login(client, make_user("student"))
     make_quiz("steps", questions=(ORDERING, TF))
     attempt = start(client, "steps")
     aq = _ordering(attempt)

@@ -129,7 +129,14 @@ class QuestionType:
         return None
 
     def from_display(self, q: Question, order: list[int], raw: Any) -> Any:
-        """Map a raw response in display positions to the question's own indices."""
+        """Map a raw response in display positions to the question's own indices. Without a
+        display order the response is in the question's own terms already."""
+        if not isinstance(raw, dict) or not order:
+            return raw
+        return self.from_positions(q, order, raw)
+
+    def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
+        """`from_display` for a type shown in a per-attempt order (`display_order`)."""
         return raw
 
     def clean(self, q: Question, raw: Any) -> Response:

@@ -14,10 +14,10 @@ from seminar.core.questions.native import (
     AnswerLine,
     first_fitting,
     inline_forms,
-    read_inline,
+    read_weighted,
     weight_prefix,
 )
-from seminar.core.questions.syntax import Report, split_weight
+from seminar.core.questions.syntax import Report
 
 TRUE_FALSE = ("true", "false")
 CHOICE_RE = re.compile(r"^-[ \t]+\[(?P<mark>[ xX])\](?=[ \t]|$)(?P<body>.*)$")
@@ -41,11 +41,10 @@ def read_choice_lines(lines: list[AnswerLine], report: Report) -> list[ChoiceLin
     """Each line's weight, text and checkbox; a bad weight or an empty text is reported."""
     parsed: list[ChoiceLine] = []
     for item in lines:
-        weight, rest, error = split_weight(item.body.strip())
+        weight, text, quoted, error = read_weighted(item.body)
         if error:
             report.error(item.line, error)
             weight = None  # reported once: no second complaint about the same weight
-        text, quoted = read_inline(rest)
         if not text:
             report.error(item.line, "a choice with no text")
         parsed.append(ChoiceLine(item, weight, text, quoted))
@@ -64,8 +63,7 @@ def choice_line(checked: bool, weight: float | None, text: str) -> str:
         m = CHOICE_RE.match(line)
         if not m:
             return False
-        parsed_weight, rest, error = split_weight(m.group("body").strip())
-        parsed, quoted = read_inline(rest)
+        parsed_weight, parsed, quoted, error = read_weighted(m.group("body"))
         # Unquoted True/False choices would make it a true/false question.
         tf_like = not quoted and parsed.lower() in TRUE_FALSE
         return not error and parsed_weight == weight and parsed == text and not tf_like

@@ -140,9 +140,7 @@ class SingleChoice(ChoiceType):
     def read_form(self, form: FormData, name: str, order: list[int]) -> Any:
         return {"choice": form.get(name, "")}
 
-    def from_display(self, q: Question, order: list[int], raw: Any) -> Any:
-        if not isinstance(raw, dict) or not order:
-            return raw
+    def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
         i = digit_index(raw.get("choice"), len(order))
         return {"choice": None if i is None else order[i]}
 
@@ -211,9 +209,7 @@ class MultipleChoice(ChoiceType):
     def read_form(self, form: FormData, name: str, order: list[int]) -> Any:
         return {"choices": form.getlist(name)}
 
-    def from_display(self, q: Question, order: list[int], raw: Any) -> Any:
-        if not isinstance(raw, dict) or not order:
-            return raw
+    def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
         picked = (digit_index(v, len(order)) for v in values_of(raw, "choices"))
         return {"choices": [order[i] for i in picked if i is not None]}
 

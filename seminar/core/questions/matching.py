@@ -99,9 +99,7 @@ class Matching(QuestionType):
     def read_form(self, form: FormData, name: str, order: list[int]) -> Any:
         return {"matches": [form.get(f"{name}-{i}", "") for i in range(len(order))]}
 
-    def from_display(self, q: Question, order: list[int], raw: Any) -> Any:
-        if not isinstance(raw, dict) or not order:
-            return raw
+    def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
         chosen = (digit_index(v, len(order)) for v in values_of(raw, "matches"))
         return {"matches": [None if j is None else order[j] for j in chosen]}
 

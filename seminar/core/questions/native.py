@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from seminar.core.questions.syntax import Report, clean, fmt_number
+from seminar.core.questions.syntax import Report, clean, fmt_number, split_weight
 
 Fields = dict[str, Any]  # Question keyword arguments, "type" included
 
@@ -90,6 +90,14 @@ def read_inline(raw: str) -> tuple[str, bool]:
         if value is not None:
             return clean(value), True
     return raw, False
+
+
+def read_weighted(body: str) -> tuple[float | None, str, bool, str | None]:
+    """An answer's '%N%' weight (None: not given), its text, whether the text was written as
+    a JSON string, and what is wrong with the weight (or None)."""
+    weight, rest, error = split_weight(body.strip())
+    text, quoted = read_inline(rest)
+    return weight, text, quoted, error
 
 
 def inline_forms(text: str) -> list[str]:

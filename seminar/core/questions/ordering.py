@@ -93,10 +93,8 @@ class Ordering(QuestionType):
     def read_form(self, form: FormData, name: str, order: list[int]) -> Any:
         return {"positions": [form.get(f"{name}-{row}", "") for row in range(len(order))]}
 
-    def from_display(self, q: Question, order: list[int], raw: Any) -> Any:
+    def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
         """The page lists the items shuffled; a place chosen in row k is item order[k]'s."""
-        if not isinstance(raw, dict) or not order:
-            return raw
         positions: list[Any] = [None] * len(order)
         for row, place in enumerate(values_of(raw, "positions")[: len(order)]):
             positions[order[row]] = place

@@ -21,7 +21,7 @@ from seminar.core.questions.native import (
     LineSyntax,
     first_fitting,
     inline_forms,
-    read_inline,
+    read_weighted,
     weight_prefix,
     with_feedback,
 )
@@ -33,7 +33,7 @@ from seminar.core.questions.numeric import (
     numeric_answers,
     read_numeric,
 )
-from seminar.core.questions.syntax import NEGATIVE_WEIGHT, Report, split_weight
+from seminar.core.questions.syntax import NEGATIVE_WEIGHT, Report
 
 EQ_RE = re.compile(r"^=(?=[ \t]|$)(?P<body>.*)$")
 
@@ -42,12 +42,11 @@ def _read_eq_lines(lines: list[AnswerLine], report: Report, line: int) -> Fields
     errors = len(report.errors)
     entries: list[Entry] = []
     for item in lines:
-        weight, rest, error = split_weight(item.body.strip())
+        weight, text, quoted, error = read_weighted(item.body)
         if error:
             report.error(item.line, error)
         elif weight is not None and weight < 0:
             report.error(item.line, NEGATIVE_WEIGHT)
-        text, quoted = read_inline(rest)
         if not text:
             report.error(item.line, "an '=' answer with no text")
         entries.append((item, weight, text, quoted))
@@ -83,8 +82,7 @@ def _eq_line(weight: float | None, text: str) -> str:
         m = EQ_RE.match(line)
         if not m:
             return False
-        parsed_weight, rest, error = split_weight(m.group("body").strip())
-        parsed, quoted = read_inline(rest)
+        parsed_weight, parsed, quoted, error = read_weighted(m.group("body"))
         # Unquoted, a number would make the question numeric.
         looks_numeric = not quoted and read_numeric(parsed) != (None, None)
         return not error and parsed_weight == weight and parsed == text and not looks_numeric
