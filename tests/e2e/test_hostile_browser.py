@@ -255,6 +255,7 @@ def hostile(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 instructor = find_user("instructor@example.org")
                 cohort_service.enroll(cohort, instructor, cohort_service.MemberRole.INSTRUCTOR)
                 invite = cohort.invite_code
+                db.session.commit()  # the end of this unit of work
                 db.session.remove()
             hostile = Hostile(server=server, invite=invite, browser=browser)
             yield hostile
@@ -353,6 +354,7 @@ def test_names_and_written_answers_run_no_script(hostile: Hostile) -> None:
 
     with hostile.server.app.app_context():
         student_id = find_user("newcomer@example.org").id
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
     staff = hostile.visitor("instructor")
     staff.check("/quizzes/manage/grading", literal=True)
