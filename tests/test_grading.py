@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
-from seminar.core.grading import correct_response, grade
-from seminar.core.questions import TYPES, QuestionType
+from seminar.core.questions import TYPES, QuestionType, Response, question_type
 from seminar.core.questions.numeric import parse_number
 from seminar.core.questions.short import normalise_text
+
+
+def grade(question: Question, response: Response):
+    return question_type(question).grade(question, response)
+
+
+def correct_response(question: Question) -> Response:
+    return question_type(question).correct(question)
+
 
 SINGLE = Question(
     id="s",

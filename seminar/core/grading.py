@@ -1,26 +1,10 @@
-"""Pure grading: a response graded by its question's type, and a student's quiz result.
-
-Each question type grades its own responses (`seminar.core.questions`), side-effect free;
-here are the entry points the services use, and the quiz-level arithmetic: a result from
-several attempts, and how well a question discriminates.
+"""Pure quiz-level grading: a student's result from several attempts, and how well a question
+discriminates. Each question type grades its own responses (`seminar.core.questions`).
 """
 
 from __future__ import annotations
 
 import math
-
-from seminar.core.questions import Grade, Question, Response, question_type
-
-__all__ = ["Grade", "aggregate", "correct_response", "discrimination", "grade"]
-
-
-def grade(question: Question, response: Response) -> Grade:
-    return question_type(question).grade(question, response)
-
-
-def correct_response(question: Question) -> Response:
-    """The best response, for showing the right answer in review."""
-    return question_type(question).correct(question)
 
 
 def aggregate(scores: list[float], method: str) -> float | None:
