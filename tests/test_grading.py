@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
-from seminar.core.grading import GRADERS, correct_response, grade, normalise_text, parse_number
+from seminar.core.questions import TYPES, QuestionType, Response, question_type
+from seminar.core.questions.numeric import parse_number
+from seminar.core.questions.short import normalise_text
+
+
+def grade(question: Question, response: Response):
+    return question_type(question).grade(question, response)
+
+
+def correct_response(question: Question) -> Response:
+    return question_type(question).correct(question)
+
 
 SINGLE = Question(
     id="s",
@@ -61,6 +72,9 @@ MATCHING = Question(
     pairs=(Pair("occiput", "skull"), Pair("sacrum", "pelvis"), Pair("atlas", "neck")),
 )
 ESSAY = Question(id="e", type="essay", stem="Explain.")
+ORDERING = Question(
+    id="o", type="ordering", stem="?", choices=(Choice("a"), Choice("b"), Choice("c"), Choice("d"))
+)
 
 
 @pytest.mark.parametrize(
@@ -104,6 +118,13 @@ ESSAY = Question(id="e", type="essay", stem="Explain.")
         (ESSAY, {"text": "A thoughtful answer."}, None, ()),
         (ESSAY, {"text": "   "}, 0.0, ()),
         (ESSAY, None, 0.0, ()),
+        (ORDERING, {"positions": [0, 1, 2, 3]}, 1.0, ()),
+        (ORDERING, {"positions": [1, 0, 2, 3]}, 0.5, ()),  # credit per item in its place
+        (ORDERING, {"positions": [0, 0, 0, 0]}, 0.25, ()),
+        (ORDERING, {"positions": [3, 2, 1, 0]}, 0.0, ()),
+        (ORDERING, {"positions": [0, None]}, 0.25, ()),
+        (ORDERING, {"positions": [True, "1", 9]}, 0.0, ()),
+        (ORDERING, None, 0.0, ()),
     ],
 )
 def test_grading_table(question, response, fraction, feedback) -> None:
@@ -127,10 +148,12 @@ def test_single_choice_negative_weight_is_zero() -> None:
 def test_every_question_type_has_a_grader() -> None:
     from seminar.core.content.quiz_model import QUESTION_TYPES
 
-    assert set(GRADERS) == set(QUESTION_TYPES)
+    assert set(TYPES) == set(QUESTION_TYPES)
+    graded = [t for t in TYPES.values() if t.graded]
+    assert all(type(t).grade is not QuestionType.grade for t in graded)
 
 
-@pytest.mark.parametrize("question", [SINGLE, MULTIPLE, TF, SHORT, MATCHING])
+@pytest.mark.parametrize("question", [SINGLE, MULTIPLE, TF, SHORT, MATCHING, ORDERING])
 def test_correct_response_gets_full_marks(question: Question) -> None:
     assert grade(question, correct_response(question)).fraction == 1.0
 

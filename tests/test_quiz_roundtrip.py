@@ -30,6 +30,7 @@ from seminar.core.content.quiz_model import (
 )
 from seminar.core.content.quiz_native import parse_native_quiz
 from seminar.core.content.quizzes import parse_quiz_file
+from seminar.core.questions import Unwritable, question_type
 
 SLUG = "round-trip"
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,6 +49,7 @@ SPECIAL = [
     "####",
     "- [x] ",
     "= ",
+    "1. ",
     "> ",
     "## ",
     "True",
@@ -105,22 +107,14 @@ def _shared(draw: st.DrawFn, kind: str) -> dict[str, object]:
     return fields
 
 
+GIFT_KINDS = ["single", "multiple", "true_false", "short", "numeric", "matching", "essay",
+              "description"]  # fmt: skip
+ALL_KINDS = [*GIFT_KINDS, "ordering"]  # GIFT has no syntax for ordering
+
+
 @st.composite
-def questions(draw: st.DrawFn) -> Question:
-    kind = draw(
-        st.sampled_from(
-            [
-                "single",
-                "multiple",
-                "true_false",
-                "short",
-                "numeric",
-                "matching",
-                "essay",
-                "description",
-            ]
-        )
-    )
+def questions(draw: st.DrawFn, kinds: list[str]) -> Question:
+    kind = draw(st.sampled_from(kinds))
     fields = _shared(draw, kind)
     if kind == "single":
         n = draw(st.integers(2, 5))
@@ -145,6 +139,9 @@ def questions(draw: st.DrawFn) -> Question:
     elif kind == "matching":
         lefts = draw(st.lists(texts(), min_size=2, max_size=4, unique=True))
         fields["pairs"] = tuple(Pair(left, draw(texts())) for left in lefts)
+    elif kind == "ordering":
+        items = draw(st.lists(texts(), min_size=2, max_size=5, unique=True))
+        fields["choices"] = tuple(Choice(item) for item in items)
     return Question(**fields)  # type: ignore[arg-type]
 
 
@@ -182,11 +179,11 @@ def _numeric_answers(draw: st.DrawFn) -> tuple[Answer, ...]:
 
 
 @st.composite
-def quizzes(draw: st.DrawFn) -> Quiz:
-    qs = draw(st.lists(questions(), min_size=1, max_size=5))
+def quizzes(draw: st.DrawFn, kinds: list[str] = GIFT_KINDS) -> Quiz:
+    qs = draw(st.lists(questions(kinds), min_size=1, max_size=5))
     unique = draw(st.lists(ids, min_size=len(qs), max_size=len(qs), unique=True))
     qs = [Question(**{**q.__dict__, "id": i}) for q, i in zip(qs, unique, strict=True)]
-    graded = sum(1 for q in qs if q.graded)
+    graded = sum(1 for q in qs if question_type(q).graded)
     closes = draw(
         st.sampled_from([None, "2025-06-30", "2025-06-30T18:00", "2026-01-01T09:30:00+01:00"])
     )
@@ -236,14 +233,14 @@ def test_gift_round_trip(quiz: Quiz) -> None:
 
 
 @FAST
-@given(quizzes())
+@given(quizzes(ALL_KINDS))
 def test_native_round_trip(quiz: Quiz) -> None:
     source = to_native(quiz)
     _same(_native(source), quiz, source)
 
 
 @FAST
-@given(quizzes())
+@given(quizzes(ALL_KINDS))
 def test_json_round_trip(quiz: Quiz) -> None:
     assert quiz_from_dict(json.loads(to_json(quiz))) == quiz
 
@@ -266,6 +263,25 @@ def test_exports_are_stable(quiz: Quiz) -> None:
     native = to_native(quiz)
     assert to_gift(_gift(gift).quiz) == gift
     assert to_native(_native(native).quiz) == native
+
+
+@FAST
+@given(quizzes(ALL_KINDS))
+def test_native_exports_are_stable(quiz: Quiz) -> None:
+    native = to_native(quiz)
+    assert to_native(_native(native).quiz) == native
+
+
+def test_gift_export_refuses_an_ordering_question_by_name() -> None:
+    quiz = Quiz(
+        slug=SLUG,
+        title="Steps",
+        questions=(
+            Question(id="steps", type="ordering", stem="?", choices=(Choice("a"), Choice("b"))),
+        ),
+    )
+    with pytest.raises(Unwritable, match=r"question 'steps' is an ordering question.*md or json"):
+        to_gift(quiz)
 
 
 # --- fuzz: any text is a quiz or a list of problems, never a crash -------------------------
@@ -306,10 +322,13 @@ def test_native_fuzz(text: str) -> None:
 
 
 @FAST
-@given(quizzes(), st.integers(0, 10_000), st.sampled_from([*SPECIAL, "\n", "\n\n", ""]))
+@given(quizzes(ALL_KINDS), st.integers(0, 10_000), st.sampled_from([*SPECIAL, "\n", "\n\n", ""]))
 def test_fuzz_mutated_exports(quiz: Quiz, at: int, insert: str) -> None:
     """Near-valid files: an export with something inserted somewhere."""
-    for parse, text in ((_gift, to_gift(quiz)), (_native, to_native(quiz))):
+    exports = [(_native, to_native(quiz))]
+    if all(q.type in GIFT_KINDS for q in quiz.questions):
+        exports.append((_gift, to_gift(quiz)))
+    for parse, text in exports:
         i = at % (len(text) + 1)
         _either_parses_or_reports(parse, text[:i] + insert + text[i:])
 

@@ -634,3 +634,35 @@ def test_csv_cells_never_run_as_formulas() -> None:
     assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert cell("+1") == "'+1" and cell("@x") == "'@x" and cell("-2") == "'-2"
     assert cell("Dr. Ada") == "Dr. Ada" and cell(5) == 5
+
+
+def test_autosave_sends_the_fields_the_form_would(client: FlaskClient, student) -> None:
+    """attempt.js posts a question's form fields; the server reads them as it reads the form."""
+    make_quiz(shuffle=True)
+    attempt = start(client)
+    url = f"/quizzes/cats/attempts/{attempt.id}/answer"
+    p_cat, p_tf = position_of(attempt, "cat-2"), position_of(attempt, "occiput-tf")
+    p_num, p_reg = position_of(attempt, "segments"), position_of(attempt, "regions")
+    for position, fields in (
+        (p_cat, {f"q{p_cat}": [str(shown(attempt, "cat-2", 1))], f"q{p_cat}-shown": ["1"]}),
+        (p_tf, {f"q{p_tf}": ["true"]}),
+        (p_num, {f"q{p_num}": ["5"]}),
+        (p_reg, {f"q{p_reg}-{i}": [str(shown(attempt, "regions", i))] for i in range(3)}),
+    ):
+        response = client.post(url, json={"position": position, "fields": fields})
+        assert response.status_code == 200, response.get_json()
+    db.session.refresh(attempt)
+    by_key = {aq.question.key: aq.response for aq in attempt.questions}
+    assert by_key == {
+        "cat-2": {"choice": 1},
+        "occiput-tf": {"value": True},
+        "segments": {"value": "5"},
+        "regions": {"matches": [0, 1, 2]},
+    }
+    # No radio checked: the field is absent, as in the form, and the answer is cleared.
+    assert client.post(url, json={"position": p_tf, "fields": {}}).status_code == 200
+    db.session.refresh(attempt)
+    assert next(aq for aq in attempt.questions if aq.position == p_tf).response is None
+    for bad in ({"position": p_tf, "fields": ["x"]}, {"position": p_tf, "fields": {"q1": [1]}},
+                {"position": 99, "fields": {}}):  # fmt: skip
+        assert client.post(url, json=bad).status_code == 400

@@ -195,6 +195,7 @@ def export_quiz(quiz: str, fmt: str) -> None:
     from seminar.core.content.problems import ContentError
     from seminar.core.content.quiz_export import to_gift, to_json, to_native
     from seminar.core.content.quizzes import parse_quiz_file
+    from seminar.core.questions import Unwritable
     from seminar.queries.quiz_results import current_quiz_model
 
     path = Path(quiz)
@@ -213,4 +214,9 @@ def export_quiz(quiz: str, fmt: str) -> None:
         if model is None:
             raise click.ClickException(f"no quiz '{quiz}'; run 'flask seminar sync' first")
     writer = {"json": to_json, "gift": to_gift, "md": to_native}[fmt]
-    click.echo(writer(model), nl=False)
+    try:
+        text = writer(model)
+    except Unwritable as exc:  # a question type this format has no syntax for
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    click.echo(text, nl=False)

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from seminar.core.content.quiz_model import question_from_dict
+from seminar.core.questions import Question, QuestionType, question_type
 from seminar.db import db, now_utc
 from seminar.models.content import Origin, enum_column
 
@@ -81,6 +83,20 @@ class QuestionVersion(db.Model):
     rendered: Mapped[dict[str, Any]] = mapped_column(JSON)  # sanitised HTML of every text
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    @property
+    def kind(self) -> QuestionType:
+        """The question's type: how it is answered, graded, shown and counted."""
+        return question_type(self.type)
+
+    @property
+    def graded(self) -> bool:
+        return self.kind.graded
+
+    @property
+    def model(self) -> Question:
+        """The question as the model of its type (the stored JSON, read back)."""
+        return question_from_dict(self.data)
 
 
 # Answers that arrive this long after the deadline still count (the network is slow at venues).

@@ -183,17 +183,6 @@ class QuestionReport:
         return count / self.n if self.n else 0.0
 
 
-def _option_label(version: QuestionVersion, key: str) -> str:
-    if key == "blank":
-        return "No answer"
-    if key.isdigit():
-        choices = version.data.get("choices", [])
-        index = int(key)
-        return choices[index]["text"] if index < len(choices) else key
-    return {"true": "True", "false": "False", "right": "Right", "partial": "Partly right",
-            "wrong": "Wrong"}.get(key, key)  # fmt: skip
-
-
 def question_statistics(quiz: Quiz) -> list[QuestionReport]:
     """Per question version, from the precomputed sums: three queries, whatever the volume."""
     current_ids = quiz.current.question_ids if quiz.current else []
@@ -221,12 +210,13 @@ def question_statistics(quiz: Quiz) -> list[QuestionReport]:
     position = {qid: i for i, qid in enumerate(current_ids)}
     reports = []
     for version in versions:
-        if version.type == "description":
+        if not version.graded:
             continue
         s = sums.get(version.id)
         n = s.n if s else 0
         if n == 0 and version.id not in position:
             continue  # an old version nobody answered
+        kind, q = version.kind, version.model
         reports.append(
             QuestionReport(
                 version=version,
@@ -237,7 +227,7 @@ def question_statistics(quiz: Quiz) -> list[QuestionReport]:
                 if s
                 else None,
                 options=[
-                    (o.option, _option_label(version, o.option), o.count)
+                    (o.option, kind.option_label(q, o.option), o.count)
                     for o in sorted(options.get(version.id, []), key=order_key)
                 ],
             )

@@ -17,9 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from seminar.core.content.quiz_model import Question, question_from_dict
 from seminar.core.errors import SeminarError
-from seminar.core.grading import grade
 from seminar.db import db, now_utc
 from seminar.models import (
     ANSWER_GRACE,
@@ -44,10 +42,6 @@ class AttemptLimitReached(AttemptError):
 
 class AttemptClosed(AttemptError):
     pass
-
-
-def question_of(version: QuestionVersion) -> Question:
-    return question_from_dict(version.data)
 
 
 def _open_attempt(user_id: int, quiz_id: int) -> Attempt | None:
@@ -97,7 +91,7 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
     }
     chosen = [questions[i] for i in version.question_ids]
     if version.draw:
-        graded = [qv for qv in chosen if qv.type != "description"]
+        graded = [qv for qv in chosen if qv.graded]
         drawn = {qv.id for qv in rng.sample(graded, min(version.draw, len(graded)))}
         chosen = [qv for qv in chosen if qv.id in drawn]  # keep the author's order
     if version.shuffle:
@@ -119,14 +113,14 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
     )
     db.session.add(attempt)
     for position, qv in enumerate(chosen, start=1):
-        q = question_of(qv)
+        q = qv.model
         db.session.add(
             AttemptQuestion(
                 attempt=attempt,
                 position=position,
                 question_version_id=qv.id,
                 points=q.points,
-                order=_display_order(q, version.shuffle, rng),
+                order=qv.kind.display_order(q, version.shuffle, rng),
             )
         )
     try:
@@ -141,89 +135,6 @@ def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None) -> A
         return existing
     standing.mark_student(user_id)  # a first attempt is activity
     return attempt
-
-
-def _display_order(q: Question, shuffle: bool, rng: random.Random) -> list[int]:
-    if q.type in ("single", "multiple"):
-        order = list(range(len(q.choices)))
-        if shuffle:
-            rng.shuffle(order)
-        return order
-    if q.type == "matching":
-        # Always shuffled: in the author's order the options would give the answer away.
-        order = list(range(len(q.pairs)))
-        rng.shuffle(order)
-        return order
-    return []
-
-
-def _position(value: Any, order: list[int]) -> int | None:
-    """A displayed position back to the question's own index (the page never sees those)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and 0 <= value < len(order):
-        return order[value]
-    return None
-
-
-def from_display(q: Question, order: list[int], raw: Any) -> Any:
-    """Map a response given in display positions to the question's indices."""
-    if not isinstance(raw, dict) or not order:
-        return raw
-    if q.type == "single":
-        return {"choice": _position(raw.get("choice"), order)}
-    if q.type == "multiple":
-        values = raw.get("choices")
-        values = values if isinstance(values, list | tuple) else []
-        return {"choices": [i for i in (_position(v, order) for v in values) if i is not None]}
-    if q.type == "matching":
-        values = raw.get("matches")
-        values = values if isinstance(values, list | tuple) else []
-        return {"matches": [_position(v, order) for v in values]}
-    return raw
-
-
-def clean_response(q: Question, raw: Any) -> dict[str, Any] | None:
-    """Keep only the shape a question type accepts; anything else is 'no answer'."""
-    if not isinstance(raw, dict):
-        return None
-    if q.type == "single":
-        choice = raw.get("choice")
-        if isinstance(choice, str) and choice.isdigit():
-            choice = int(choice)
-        return (
-            {"choice": choice} if isinstance(choice, int) and 0 <= choice < len(q.choices) else None
-        )
-    if q.type == "multiple":
-        values = raw.get("choices") or []
-        if not isinstance(values, list | tuple):
-            return None
-        picked = sorted({int(v) for v in values if str(v).isdigit() and int(v) < len(q.choices)})
-        return {"choices": picked} if picked else None
-    if q.type == "true_false":
-        value = raw.get("value")
-        if isinstance(value, str):
-            value = {"true": True, "false": False}.get(value.lower())
-        return {"value": value} if isinstance(value, bool) else None
-    if q.type in ("short", "essay"):
-        text = str(raw.get("text") or "")[:20_000]
-        return {"text": text} if text.strip() else None
-    if q.type == "numeric":
-        value = str(raw.get("value") or "").strip()[:100]
-        return {"value": value} if value else None
-    if q.type == "matching":
-        matches = raw.get("matches") or []
-        if not isinstance(matches, list):
-            return None
-        cleaned = [
-            int(m) if str(m).isdigit() and int(m) < len(q.pairs) else None
-            for m in matches[: len(q.pairs)]
-        ]
-        cleaned += [None] * (len(q.pairs) - len(cleaned))
-        return {"matches": cleaned} if any(m is not None for m in cleaned) else None
-    return None
 
 
 @dataclass(frozen=True)
@@ -258,8 +169,8 @@ def save_answers(
         aq = by_position.get(position)
         if aq is None:
             continue
-        q = question_of(aq.question)
-        aq.response = clean_response(q, from_display(q, aq.order, raw))
+        kind, q = aq.question.kind, aq.question.model
+        aq.response = kind.clean(q, kind.from_display(q, aq.order, raw))
         aq.saved_at = now
     db.session.flush()
     return Saved(now)
@@ -280,12 +191,13 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     for aq in attempt.questions:
         db.session.refresh(aq)  # grade what is stored now, not what was loaded before the claim
     for aq in attempt.questions:
-        q = question_of(aq.question)
-        if not q.graded:
+        if not aq.question.graded:
             continue
-        result = grade(q, aq.response)
+        kind, q = aq.question.kind, aq.question.model
+        result = kind.grade(q, aq.response)
         aq.fraction = result.fraction
-        aq.feedback = _rendered_feedback(q, aq.question.rendered, result.feedback)
+        html_for = kind.feedback_html(q, aq.question.rendered)
+        aq.feedback = [html_for.get(text, "") for text in result.feedback if text]
     _total(attempt)
     db.session.flush()
     db.session.refresh(attempt)
@@ -296,18 +208,8 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None, auto: bool 
     return True
 
 
-def _rendered_feedback(q: Question, rendered: dict[str, Any], texts: tuple[str, ...]) -> list[str]:
-    html_for = {c.feedback: h for c, h in zip(q.choices, rendered["choice_feedback"], strict=True)}
-    html_for.update(
-        {a.feedback: h for a, h in zip(q.answers, rendered["answer_feedback"], strict=True)}
-    )
-    html_for[q.feedback_if_true] = rendered["feedback_if_true"]
-    html_for[q.feedback_if_false] = rendered["feedback_if_false"]
-    return [html_for.get(t, "") for t in texts if t]
-
-
 def _total(attempt: Attempt) -> None:
-    graded = [aq for aq in attempt.questions if aq.question.type != "description"]
+    graded = [aq for aq in attempt.questions if aq.question.graded]
     attempt.max_points = sum(aq.points for aq in graded)
     attempt.needs_grading = any(aq.fraction is None for aq in graded)
     attempt.points = sum((aq.fraction or 0) * aq.points for aq in graded)

@@ -5,28 +5,20 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from seminar.core.content.programs import program_from_dict
-from seminar.core.content.quiz_model import Question
-from seminar.core.grading import correct_response, grade
 from seminar.db import db, now_utc
 from seminar.models import (
     Attempt,
-    AttemptQuestion,
-    AttemptState,
-    AttendanceCredit,
     Cohort,
     CohortMember,
     Lesson,
-    LessonCompletion,
     MemberRole,
-    PracticalSignoff,
     QuestionVersion,
     Quiz,
     Role,
@@ -35,8 +27,15 @@ from seminar.models import (
 from seminar.queries.cohorts import get_cohort
 from seminar.queries.standing import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
-from seminar.services.attempts import question_of
 from seminar.services.cohorts import create_cohort, enroll
+from seminar.services.demo_rows import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    STATES,
+    DemoRows,
+    attempt_rows,
+    write_rows,
+)
 from seminar.services.evidence import PRACTICAL_CHECKLIST
 from seminar.services.quiz_stats import rebuild as rebuild_statistics
 from seminar.services.standing import refresh
@@ -79,47 +78,6 @@ def seed_demo_accounts() -> list[DemoLogin]:
 
 DEMO_COHORT = "demo"
 DEMO_PROGRAM = "sot-basic"
-FIRST_NAMES = (
-    "Alex",
-    "Sam",
-    "Jordan",
-    "Priya",
-    "Mei",
-    "Luca",
-    "Amara",
-    "Noah",
-    "Ines",
-    "Kofi",
-    "Hana",
-    "Mateo",
-    "Zoe",
-    "Ravi",
-    "Lena",
-    "Omar",
-    "Sofia",
-    "Tariq",
-    "Yuki",
-    "Elena",
-)
-LAST_NAMES = (
-    "Nguyen",
-    "Smith",
-    "Garcia",
-    "Okafor",
-    "Kowalski",
-    "Rossi",
-    "Tanaka",
-    "Haddad",
-    "Larsen",
-    "Moreau",
-    "Silva",
-    "Chen",
-    "Murphy",
-    "Novak",
-    "Fischer",
-    "Adeyemi",
-)
-STATES = ("CA", "NY", "TX", "FL", "Ontario", "NSW", "Victoria", "United Kingdom")
 
 
 def ensure_demo_cohort() -> Cohort:
@@ -142,17 +100,6 @@ def ensure_demo_cohort() -> Cohort:
         if user is not None:
             enroll(cohort, user, role)
     return cohort
-
-
-@dataclass
-class _Bulk:
-    """Rows gathered for one round of bulk inserts."""
-
-    members: list[dict[str, Any]]
-    completions: list[dict[str, Any]]
-    credits: list[dict[str, Any]]
-    signoffs: list[dict[str, Any]]
-    attempts: list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
 def add_synthetic_students(
@@ -184,7 +131,7 @@ def add_synthetic_students(
     }
     quizzes = [by_slug[r.slug] for r in program.quizzes if r.slug in by_slug]
     questions = {
-        qv.id: question_of(qv)
+        qv.id: qv.model
         for qv in db.session.scalars(
             select(QuestionVersion).where(QuestionVersion.quiz_id.in_([q.id for q in quizzes]))
         )
@@ -212,7 +159,7 @@ def add_synthetic_students(
     ids = db.session.scalars(
         select(User.id).where(User.email.in_([p["email"] for p in people])).order_by(User.id)
     ).all()
-    bulk = _Bulk([], [], [], [], [])
+    bulk = DemoRows([], [], [], [], [])
     finishers = 0
     for user_id in ids:
         finisher = rng.random() < 0.17
@@ -246,7 +193,9 @@ def add_synthetic_students(
                 break
             for number in range(1, 2 if rng.random() < 0.7 else 3):
                 when = last_seen - timedelta(days=rng.randint(0, 20))
-                bulk.attempts.append(_attempt(rng, quiz, questions, user_id, number, skill, when))
+                bulk.attempts.append(
+                    attempt_rows(rng, quiz, questions, user_id, number, skill, when)
+                )
         hours = program.attendance_hours if finisher else round(rng.random() * reach * 48) / 4
         if hours:
             bulk.credits.append(
@@ -272,7 +221,7 @@ def add_synthetic_students(
                     "created_at": last_seen,
                 }
             )
-    _write(bulk, ids)
+    write_rows(bulk, ids)
     for quiz in quizzes:
         rebuild_statistics(quiz.id)
     refresh(cohort)
@@ -292,7 +241,7 @@ def add_practice_attempts(cohort: Cohort, quiz_slug: str, total: int, *, seed: i
     ).scalar_one()
     assert quiz.current is not None
     questions = {
-        qv.id: question_of(qv)
+        qv.id: qv.model
         for qv in db.session.scalars(
             select(QuestionVersion).where(QuestionVersion.id.in_(quiz.current.question_ids))
         )
@@ -316,111 +265,9 @@ def add_practice_attempts(cohort: Cohort, quiz_slug: str, total: int, *, seed: i
         used[user_id] = used.get(user_id, 0) + 1
         when = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
         attempts.append(
-            _attempt(rng, quiz, questions, user_id, used[user_id], skill[user_id], when)
+            attempt_rows(rng, quiz, questions, user_id, used[user_id], skill[user_id], when)
         )
-    _write(_Bulk([], [], [], [], attempts), list(students))
+    write_rows(DemoRows([], [], [], [], attempts), list(students))
     counted = rebuild_statistics(quiz.id)
     refresh(cohort)
     return counted
-
-
-def _response(rng: random.Random, q: Question, right: bool) -> dict[str, Any] | None:
-    if right:
-        return (
-            correct_response(q)
-            if q.type != "essay"
-            else {"text": "A careful, attributed explanation."}
-        )
-    if q.type == "single":
-        wrong = [i for i, c in enumerate(q.choices) if c.weight <= 0] or [0]
-        return {"choice": rng.choice(wrong)}
-    if q.type == "multiple":
-        return {"choices": [rng.randrange(len(q.choices))]}
-    if q.type == "true_false":
-        return {"value": not q.answer}
-    if q.type == "matching":
-        return {"matches": list(reversed(range(len(q.pairs))))}
-    if q.type == "essay":
-        return {"text": "A short answer."}
-    return {"text": "not sure"} if q.type == "short" else {"value": "0"}
-
-
-def _attempt(
-    rng: random.Random,
-    quiz: Quiz,
-    questions: dict[int, Question],
-    user_id: int,
-    number: int,
-    skill: float,
-    when: datetime,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    version = quiz.current
-    assert version is not None
-    rows, points = [], 0.0
-    graded_ids = [i for i in version.question_ids if questions[i].graded]
-    for position, qv_id in enumerate(graded_ids, start=1):
-        q = questions[qv_id]
-        response = _response(rng, q, rng.random() < skill)
-        fraction = grade(q, response).fraction
-        if fraction is None:  # an essay: the demo instructor has already marked it
-            fraction = round(rng.uniform(0.5, 1.0) * skill, 2)
-        points += fraction * q.points
-        rows.append(
-            {
-                "position": position,
-                "question_version_id": qv_id,
-                "points": q.points,
-                "order": [],
-                "response": response,
-                "saved_at": when,
-                "fraction": fraction,
-                "feedback": [],
-                "comment": "",
-                "graded_at": when,
-            }
-        )
-    maximum = sum(questions[i].points for i in graded_ids)
-    attempt = {
-        "user_id": user_id,
-        "quiz_id": quiz.id,
-        "quiz_version_id": version.id,
-        "number": number,
-        "state": AttemptState.SUBMITTED,
-        "started_at": when - timedelta(minutes=12),
-        "deadline": None,
-        "submitted_at": when,
-        "auto_submitted": False,
-        "points": points,
-        "max_points": maximum,
-        "score": 100 * points / maximum if maximum else 0.0,
-        "needs_grading": False,
-        "in_statistics": False,
-    }
-    return attempt, rows
-
-
-def _write(bulk: _Bulk, user_ids: list[int]) -> None:
-    for model, rows in (
-        (CohortMember, bulk.members),
-        (LessonCompletion, bulk.completions),
-        (AttendanceCredit, bulk.credits),
-        (PracticalSignoff, bulk.signoffs),
-        (Attempt, [attempt for attempt, _ in bulk.attempts]),
-    ):
-        if rows:
-            db.session.execute(insert(model), rows)
-    attempt_ids = {
-        (row.user_id, row.quiz_id, row.number): row.id
-        for row in db.session.execute(
-            select(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.id).where(
-                Attempt.user_id.in_(user_ids)
-            )
-        )
-    }
-    answers = [
-        answer | {"attempt_id": attempt_ids[(a["user_id"], a["quiz_id"], a["number"])]}
-        for a, rows in bulk.attempts
-        for answer in rows
-    ]
-    if answers:
-        db.session.execute(insert(AttemptQuestion), answers)

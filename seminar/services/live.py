@@ -6,13 +6,13 @@ unique constraint, so any number of workers and hosts agree, and nothing counts 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from seminar.core.content.quiz_model import Question
 from seminar.core.errors import SeminarError
+from seminar.core.questions import LiveDraft as Draft
+from seminar.core.questions import Question, question_type
 from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     LiveAnswer,
@@ -28,7 +28,6 @@ from seminar.models import (
 from seminar.queries.cohorts import member_role
 from seminar.queries.live import current_question, seat_of
 from seminar.services import standing
-from seminar.services.attempts import question_of
 from seminar.services.sessions import mark_present
 
 MAX_POINTS = 1000
@@ -46,23 +45,16 @@ def points_for(elapsed: float, allowed: float) -> int:
     return round(MAX_POINTS * (1 - fraction / 2))
 
 
-@dataclass(frozen=True)
-class Draft:
-    stem: str
-    choices: list[str]
-    correct: list[int]
-
-
 def drafts_from_questions(questions: list[Question]) -> tuple[list[Draft], int]:
-    """Choice questions become live questions; the rest are skipped (and counted)."""
+    """Questions the live quiz can ask become live questions; other graded questions are
+    skipped (and counted)."""
     drafts, skipped = [], 0
     for q in questions:
-        if q.type in ("single", "multiple"):
-            correct = [i for i, c in enumerate(q.choices) if c.weight > 0]
-            drafts.append(Draft(q.stem, [c.text for c in q.choices], correct))
-        elif q.type == "true_false":
-            drafts.append(Draft(q.stem, ["True", "False"], [0 if q.answer else 1]))
-        elif q.graded:
+        kind = question_type(q)
+        draft = kind.to_live(q)
+        if draft is not None:
+            drafts.append(draft)
+        elif kind.graded:
             skipped += 1
     return drafts, skipped
 
@@ -136,7 +128,7 @@ def drafts_from_quiz(quiz: Quiz) -> tuple[list[Draft], int]:
             select(QuestionVersion).where(QuestionVersion.id.in_(quiz.current.question_ids))
         )
     }
-    return drafts_from_questions([question_of(by_id[i]) for i in quiz.current.question_ids])
+    return drafts_from_questions([by_id[i].model for i in quiz.current.question_ids])
 
 
 def _move(live: LiveQuiz, expected: tuple[str, ...], **values: object) -> None:

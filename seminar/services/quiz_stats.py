@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from seminar.core.questions import graded_types, question_type
 from seminar.db import db
 from seminar.models import (
     Attempt,
@@ -25,20 +26,6 @@ from seminar.models import (
 SUMS = ("n", "sum_x", "sum_y", "sum_xx", "sum_yy", "sum_xy")
 
 
-def options_chosen(kind: str, response: dict[str, Any] | None, fraction: float | None) -> list[str]:
-    response = response or {}
-    if kind == "single":
-        return [str(response["choice"])] if "choice" in response else ["blank"]
-    if kind == "multiple":
-        return [str(i) for i in response.get("choices", [])] or ["blank"]
-    if kind == "true_false":
-        return [str(response["value"]).lower()] if "value" in response else ["blank"]
-    if not response:
-        return ["blank"]
-    fraction = fraction or 0
-    return ["right" if fraction >= 1 else "partial" if fraction > 0 else "wrong"]
-
-
 def terms(fraction: float, points: float, total: float, maximum: float) -> tuple[float, ...]:
     """One answer's addition to the sums: (1, x, y, x*x, y*y, x*y)."""
     rest_max = maximum - points
@@ -50,7 +37,7 @@ def terms(fraction: float, points: float, total: float, maximum: float) -> tuple
 def record(attempt: Attempt, sign: int) -> None:
     """Add (+1) or remove (-1) a graded attempt's contribution, with atomic increments."""
     for aq in attempt.questions:
-        if aq.question.type == "description" or aq.fraction is None:
+        if not aq.question.graded or aq.fraction is None:
             continue
         add = terms(aq.fraction, aq.points, attempt.points or 0, attempt.max_points or 0)
         db.session.execute(
@@ -67,7 +54,7 @@ def record(attempt: Attempt, sign: int) -> None:
             update(ChoiceStat)
             .where(
                 ChoiceStat.question_version_id == aq.question_version_id,
-                ChoiceStat.option.in_(options_chosen(aq.question.type, aq.response, aq.fraction)),
+                ChoiceStat.option.in_(aq.question.kind.options_chosen(aq.response, aq.fraction)),
             )
             .values(count=ChoiceStat.count + sign)
         )
@@ -98,7 +85,7 @@ def rebuild(quiz_id: int) -> int:
         )
         .join(Attempt, AttemptQuestion.attempt_id == Attempt.id)
         .join(QuestionVersion, AttemptQuestion.question_version_id == QuestionVersion.id)
-        .where(*_counted(quiz_id), QuestionVersion.type != "description")
+        .where(*_counted(quiz_id), QuestionVersion.type.in_(graded_types()))
     ).all()
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(SUMS))
     counts: dict[int, Counter[str]] = defaultdict(Counter)
@@ -107,7 +94,7 @@ def rebuild(quiz_id: int) -> int:
         attempts.add(attempt_id)
         for i, value in enumerate(terms(fraction or 0.0, points, total or 0, maximum or 0)):
             sums[qv_id][i] += value
-        counts[qv_id].update(options_chosen(kind, response, fraction))
+        counts[qv_id].update(question_type(kind).options_chosen(response, fraction))
 
     version_ids = db.session.scalars(
         select(QuestionVersion.id).where(QuestionVersion.quiz_id == quiz_id)

@@ -18,26 +18,14 @@ from seminar.core.content.lessons import source_hash
 from seminar.core.content.quiz_model import Question, question_to_dict
 from seminar.core.content.quiz_model import Quiz as QuizModel
 from seminar.core.content.quiz_render import render_question
+from seminar.core.questions import question_type
 from seminar.db import db, next_number
 from seminar.models import ChoiceStat, QuestionStat, QuestionVersion, Quiz, QuizVersion
 from seminar.models.content import Origin
 
-OUTCOME_OPTIONS = ("right", "partial", "wrong", "blank")
-
 
 def content_hash(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def response_options(q: Question) -> list[str]:
-    """The keys under which answers are counted for the statistics' share of each option."""
-    if q.type in ("single", "multiple"):
-        return [str(i) for i in range(len(q.choices))] + ["blank"]
-    if q.type == "true_false":
-        return ["true", "false", "blank"]
-    if q.type == "description":
-        return []
-    return list(OUTCOME_OPTIONS)
 
 
 def parse_closes(value: str | None) -> datetime | None:
@@ -74,7 +62,7 @@ def _question_version(
     db.session.flush()
     # Statistics rows exist from the start, so grading only ever increments them.
     db.session.add(QuestionStat(question_version_id=version.id))
-    for option in response_options(q):
+    for option in question_type(q).options(q):
         db.session.add(ChoiceStat(question_version_id=version.id, option=option))
     known[(q.id, digest)] = version
     return version

@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from seminar.core.questions import question_type
 from seminar.queries import links
 
 
@@ -61,7 +62,12 @@ def link_notice() -> LinkNotice:
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, object]:
-        return {"csrf_field": csrf_field, "link_notice": link_notice, "absolute_url": absolute_url}
+        return {
+            "csrf_field": csrf_field,
+            "link_notice": link_notice,
+            "absolute_url": absolute_url,
+            "question_type": question_type,
+        }
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:

@@ -19,12 +19,11 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from seminar.core.grading import correct_response
+from seminar.core.questions import FormData
 from seminar.db import now_utc
-from seminar.models import Attempt, AttemptState, Quiz
+from seminar.models import Attempt, AttemptQuestion, AttemptState, Quiz
 from seminar.queries import quiz_results
 from seminar.services import attempts as attempt_service
-from seminar.services.attempts import question_of
 from seminar.web.access import attempt_for_viewer, is_staff, staff_required
 from seminar.web.csv_export import csv_response
 from seminar.web.forms import EmptyForm
@@ -87,7 +86,7 @@ def attempt(slug: str, attempt_id: int) -> str | WerkzeugResponse:
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
-        items=[(aq, question_of(aq.question)) for aq in shown],
+        items=[(aq, aq.question.model) for aq in shown],
         page=page,
         pages=pages,
         seconds_left=_seconds_left(attempt),
@@ -95,28 +94,18 @@ def attempt(slug: str, attempt_id: int) -> str | WerkzeugResponse:
     )
 
 
-def responses_from_form(form: MultiDict[str, str], attempt: Attempt) -> dict[int, Any]:
+def _answer_from(form: FormData, aq: AttemptQuestion) -> Any:
+    """One question's answer from the fields named after it, read by its type."""
+    return aq.question.kind.read_form(form, f"q{aq.position}", aq.order)
+
+
+def responses_from_form(form: FormData, attempt: Attempt) -> dict[int, Any]:
     """Turn the attempt page's fields back into responses, for the questions on the page."""
-    out: dict[int, Any] = {}
-    for aq in attempt.questions:
-        name = f"q{aq.position}"
-        if f"{name}-shown" not in form:
-            continue  # not on this page: leave its saved answer alone
-        kind = aq.question.type
-        if kind == "single":
-            out[aq.position] = {"choice": form.get(name, "")}
-        elif kind == "multiple":
-            out[aq.position] = {"choices": form.getlist(name)}
-        elif kind == "true_false":
-            out[aq.position] = {"value": form.get(name, "")}
-        elif kind in ("short", "essay"):
-            out[aq.position] = {"text": form.get(name, "")}
-        elif kind == "numeric":
-            out[aq.position] = {"value": form.get(name, "")}
-        elif kind == "matching":
-            count = len(aq.order)
-            out[aq.position] = {"matches": [form.get(f"{name}-{i}", "") for i in range(count)]}
-    return out
+    return {
+        aq.position: _answer_from(form, aq)
+        for aq in attempt.questions
+        if f"q{aq.position}-shown" in form  # not on this page: leave its saved answer alone
+    }
 
 
 @bp.post("/<slug>/attempts/<int:attempt_id>")
@@ -146,20 +135,41 @@ def save_page(slug: str, attempt_id: int) -> WerkzeugResponse:
     return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id, page=target))
 
 
+def _fields(value: Any) -> MultiDict[str, str] | None:
+    """Autosave's form fields, {name: [values]}, as the form they came from; None if not."""
+    if not isinstance(value, dict):
+        return None
+    fields: MultiDict[str, str] = MultiDict()
+    for name, values in value.items():
+        values = values if isinstance(values, list) else [values]
+        if not all(isinstance(v, str) for v in values):
+            return None
+        fields.setlist(name, values)
+    return fields
+
+
 @bp.post("/<slug>/attempts/<int:attempt_id>/answer")
 @login_required
 def autosave(slug: str, attempt_id: int) -> tuple[Response, int]:
-    """Saves one answer as the student changes it (JavaScript)."""
+    """Saves one answer as the student changes it (JavaScript): the question's form fields
+    ('fields', read as the page's form is), or its response in display positions."""
     attempt = attempt_for_viewer(slug, attempt_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify(error="Send a JSON object with 'position' and 'response'."), 400
+        return jsonify(error="Send a JSON object with 'position' and 'fields'."), 400
     position = payload.get("position")
     if not isinstance(position, int):
         return jsonify(error="Which question? 'position' is missing."), 400
+    raw = payload.get("response")
+    if "fields" in payload:
+        fields = _fields(payload["fields"])
+        aq = next((aq for aq in attempt.questions if aq.position == position), None)
+        if fields is None or aq is None:
+            return jsonify(error="Send 'fields' as {name: [values]} of a question shown."), 400
+        raw = _answer_from(fields, aq)
     review = url_for("quizzes.review", slug=slug, attempt_id=attempt.id)
     try:
-        saved = attempt_service.save_answers(attempt, {position: payload.get("response")})
+        saved = attempt_service.save_answers(attempt, {position: raw})
     except attempt_service.AttemptClosed as exc:
         return jsonify(error=exc.message, review=review), 409
     if saved.time_up:  # the submission stands (this response commits it)
@@ -210,8 +220,8 @@ def review(slug: str, attempt_id: int) -> str | WerkzeugResponse:
     }
     items = []
     for aq in attempt.questions:
-        q = question_of(aq.question)
-        items.append((aq, q, correct_response(q) if show["answers"] else None))
+        q = aq.question.model
+        items.append((aq, q, aq.question.kind.correct(q) if show["answers"] else None))
     return render_template(
         "quizzes/review.html", attempt=attempt, standing=standing, show=show, items=items
     )

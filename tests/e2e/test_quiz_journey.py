@@ -103,3 +103,55 @@ def test_quiz_pages_are_accessible(page: Any, live_server: LiveServer) -> None:
         "/quizzes/manage/upload",
     ):
         check_page(page, live_server.at(url))
+
+
+ORDERING_QUIZ = """---
+title: Steps of a visit
+---
+
+## Put the steps of a first visit in order {#steps}
+
+1. Screen the patient for red flags that rule out an adjustment
+2. Assess the category with the indicators S.O.T. teaches
+3. Block
+"""
+STEPS = (
+    "Screen the patient for red flags that rule out an adjustment",
+    "Assess the category with the indicators S.O.T. teaches",
+    "Block",
+)
+
+
+def test_an_ordering_question_on_a_phone(phone_page: Any, live_server: LiveServer) -> None:
+    """Answered with a select per item on a 375px screen: no sideways scrolling, labelled."""
+    from seminar.services.content_sync import sync_content
+
+    quizzes = live_server.lessons_dir.parent / "quizzes"
+    (quizzes / "steps.md").write_text(ORDERING_QUIZ)
+    with live_server.app.app_context():
+        assert sync_content(live_server.lessons_dir, quizzes).ok
+        db.session.commit()  # the end of this unit of work
+        db.session.remove()
+    page = phone_page
+    log_in(page, live_server, "student")
+    page.goto(live_server.at("/quizzes/steps"))
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    check_page(page, page.url)  # axe, and nothing wider than the screen
+
+    question = page.locator("fieldset.question[data-type='ordering']")
+    for place, step in enumerate(STEPS, start=1):
+        select = question.get_by_label(f"Place of {step}")
+        box = select.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        select.select_option(label=str(place))
+    question.get_by_text("Saved").wait_for()
+    page.reload()
+    for place, step in enumerate(STEPS, start=1):
+        assert question.get_by_label(f"Place of {step}").input_value() == str(place - 1)
+
+    page.get_by_role("button", name="Finish attempt…").click()
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r"/review$"))
+    assert page.get_by_text("right place", exact=True).count() == len(STEPS)
+    check_page(page, page.url)

@@ -1,7 +1,8 @@
-"""What the native and GIFT quiz parsers share: settings, ids, weights, numbers, checks.
+"""What the native and GIFT quiz parsers share: the report, settings and question ids.
 
 Both formats parse into the frozen model of `quiz_model`; everything here is format-neutral so
-the two parsers accept exactly the same settings and report the same question-level problems.
+the two parsers accept exactly the same settings. What they share within one answer (numbers,
+weights) is in `seminar.core.questions.syntax`.
 """
 
 from __future__ import annotations
@@ -11,20 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from seminar.core.content.problems import Problem
-from seminar.core.content.quiz_model import (
-    GRADING_METHODS,
-    REVIEW_TIMES,
-    Answer,
-    Question,
-    Quiz,
-    Review,
-)
+from seminar.core.content.quiz_model import GRADING_METHODS, REVIEW_TIMES, Quiz, Review
+from seminar.core.questions import Question, question_type
+from seminar.core.questions.syntax import fmt_number
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -42,13 +37,6 @@ SETTING_KEYS = (
     "review",
 )
 REVIEW_PARTS = ("score", "answers", "feedback")
-# A number as authors write it; no 'inf' or 'nan', and no trailing dot so '4..6' stays a range.
-NUMBER = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
-NUMBER_RE = re.compile(rf"^{NUMBER}$")
-# Moodle's answer weight: '%50%', '%-33.33333%'. Anything else between % signs is a typo.
-WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
-WEIGHT_LIKE_RE = re.compile(r"^%[^%\s]*%")
-WEIGHT_SUM_SLACK = 0.01  # percent: 3 x 33.33333 is close enough to 100
 MAX_ID_LENGTH = 60
 
 
@@ -83,55 +71,6 @@ class Report:
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: p.line)
-
-
-# --- text and numbers ---------------------------------------------------------------------
-
-
-def normalize_newlines(text: str) -> str:
-    """Editors on every platform: CRLF and CR become LF, and a leading BOM goes."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def clean(text: str) -> str:
-    """The form every text field of the model is kept in."""
-    return normalize_newlines(text).strip()
-
-
-def fmt_number(value: float) -> str:
-    """Write a number so that it parses back to exactly the same value, without exponents.
-
-    Exponents are avoided because YAML 1.1 reads '1e-05' as text and Moodle's weight pattern
-    has none; the shortest repr's digits are kept, so float(fmt_number(x)) == x.
-    """
-    if isinstance(value, int):
-        return str(value)
-    if float(value).is_integer():
-        return str(int(value))
-    return format(Decimal(repr(float(value))), "f")
-
-
-def parse_number(text: str) -> float | None:
-    text = text.strip()
-    if not NUMBER_RE.match(text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
-
-
-def split_weight(text: str) -> tuple[float | None, str, str | None]:
-    """Split a leading '%N%' weight from an answer: (weight, rest, error)."""
-    m = WEIGHT_RE.match(text)
-    if m:
-        weight = float(m.group(1))
-        rest = text[m.end() :]
-        if not -100 <= weight <= 100:
-            return weight, rest, f"weight {m.group(0)} is outside -100..100"
-        return weight, rest, None
-    bad = WEIGHT_LIKE_RE.match(text)
-    if bad:
-        return None, text, f"'{bad.group(0)}' is not a weight: write e.g. %50% or %-33.3%"
-    return None, text, None
 
 
 # --- ids ----------------------------------------------------------------------------------
@@ -328,42 +267,9 @@ def check_draw(
     settings: dict[str, Any], questions: list[Question], line: int, report: Report
 ) -> None:
     draw = settings.get("draw")
-    graded = sum(1 for q in questions if q.graded)
+    graded = sum(1 for q in questions if question_type(q).graded)
     if draw is not None and draw > graded:
         report.error(line, f"'draw: {draw}' is more than the {graded} graded questions")
-
-
-# --- question checks both formats share ---------------------------------------------------
-
-
-def close_to(a: float, b: float) -> bool:
-    return abs(a - b) <= WEIGHT_SUM_SLACK
-
-
-def check_choice_weights(kind: str, weights: list[float]) -> str | None:
-    """The question-level rule for a choice question's weights, or None when they are fine."""
-    if kind == "single":
-        if len(weights) < 2:
-            return "a choice question needs at least two choices"
-        if 100 not in weights:
-            return "no choice is worth 100%"
-        if any(w < 0 for w in weights):
-            return "negative weights are only allowed in multiple-choice questions"
-        return None
-    positive = [w for w in weights if w > 0]
-    if len(positive) < 2:
-        return "a multiple-choice question needs at least two right choices (positive weights)"
-    if not close_to(sum(positive), 100):
-        return f"the right choices' weights add up to {fmt_number(sum(positive))}, not 100"
-    return None
-
-
-def check_answer_weights(answers: list[Answer]) -> str | None:
-    if any(a.weight < 0 for a in answers):
-        return "negative weights are only allowed in multiple-choice questions"
-    if not any(a.weight == 100 for a in answers):
-        return "no answer is worth 100%"
-    return None
 
 
 def yaml_scalar(value: Any) -> str:

@@ -1,7 +1,7 @@
-"""The one question model that both quiz formats parse into (FORMATS.md, "The question model").
+"""The quiz model that every quiz format parses into (FORMATS.md, "The question model").
 
-Frozen dataclasses, with `quiz_to_dict` / `quiz_from_dict` for the JSON form. Text fields hold
-Markdown. Weights are percentages (negative weights are allowed in `multiple`).
+Frozen dataclasses, with `quiz_to_dict` / `quiz_from_dict` for the JSON form. The questions
+are `seminar.core.questions.Question`s; each type writes and reads its own fields.
 """
 
 from __future__ import annotations
@@ -9,72 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-QUESTION_TYPES = (
-    "single",
-    "multiple",
-    "true_false",
-    "short",
-    "numeric",
-    "matching",
-    "essay",
-    "description",
-)
+from seminar.core.questions import TYPES, question_type
+from seminar.core.questions.model import Answer, Choice, Pair, Question, json_number
+
+__all__ = [
+    "DEFAULT_PASS_MARK",
+    "GRADING_METHODS",
+    "QUESTION_TYPES",
+    "REVIEW_TIMES",
+    "Answer",
+    "Choice",
+    "Pair",
+    "Question",
+    "Quiz",
+    "Review",
+    "question_from_dict",
+    "question_to_dict",
+    "quiz_from_dict",
+    "quiz_to_dict",
+]
+
+QUESTION_TYPES = tuple(TYPES)
 GRADING_METHODS = ("highest", "average", "first", "last")
 REVIEW_TIMES = ("immediately", "after_last_attempt", "after_close", "never")
 DEFAULT_PASS_MARK = 70
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An option of a single- or multiple-choice question."""
-
-    text: str
-    weight: float = 0
-    feedback: str = ""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An accepted answer of a short-answer or numeric question.
-
-    Short: `text`. Numeric: `value` with `tolerance`, or a `min`..`max` range; a numeric
-    catch-all (GIFT `~#feedback`) is `text="*"` with weight 0.
-    """
-
-    text: str | None = None
-    value: float | None = None
-    tolerance: float = 0
-    min: float | None = None
-    max: float | None = None
-    weight: float = 100
-    feedback: str = ""
-
-
-@dataclass(frozen=True)
-class Pair:
-    left: str
-    right: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    type: str
-    stem: str
-    title: str = ""
-    feedback: str = ""  # general feedback, shown in review
-    choices: tuple[Choice, ...] = ()  # single, multiple
-    answers: tuple[Answer, ...] = ()  # short, numeric
-    pairs: tuple[Pair, ...] = ()  # matching
-    answer: bool | None = None  # true_false
-    feedback_if_true: str = ""  # true_false: shown to a student who picked True
-    feedback_if_false: str = ""
-    category: str = ""  # GIFT $CATEGORY, kept for export
-    points: float = 1  # the question's mark within the quiz
-
-    @property
-    def graded(self) -> bool:
-        return self.type != "description"
 
 
 @dataclass(frozen=True)
@@ -109,46 +67,16 @@ def _drop_defaults(d: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any
     return {k: v for k, v in d.items() if k not in defaults or defaults[k] != v}
 
 
-def _number(value: float) -> int | float:
-    """5.0 -> 5, so the JSON reads as an author wrote it."""
-    return int(value) if float(value).is_integer() else value
-
-
-def answer_to_dict(a: Answer) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if a.text is not None:
-        out["text"] = a.text
-    if a.value is not None:
-        out["value"] = _number(a.value)
-        out["tolerance"] = _number(a.tolerance)
-    if a.min is not None or a.max is not None:
-        out["min"] = _number(a.min) if a.min is not None else None
-        out["max"] = _number(a.max) if a.max is not None else None
-    out["weight"] = _number(a.weight)
-    out["feedback"] = a.feedback
-    return out
-
-
 def question_to_dict(q: Question) -> dict[str, Any]:
+    kind = question_type(q)
     out: dict[str, Any] = {"id": q.id, "type": q.type, "title": q.title, "stem": q.stem}
-    if q.type in ("single", "multiple"):
-        out["choices"] = [
-            {"text": c.text, "weight": _number(c.weight), "feedback": c.feedback} for c in q.choices
-        ]
-    elif q.type == "true_false":
-        out["answer"] = q.answer
-        out["feedback_if_true"] = q.feedback_if_true
-        out["feedback_if_false"] = q.feedback_if_false
-    elif q.type in ("short", "numeric"):
-        out["answers"] = [answer_to_dict(a) for a in q.answers]
-    elif q.type == "matching":
-        out["pairs"] = [{"left": p.left, "right": p.right} for p in q.pairs]
-    if q.type != "description":
+    out.update(kind.to_json(q))
+    if kind.graded:
         out["feedback"] = q.feedback
     if q.category:
         out["category"] = q.category
     if q.points != 1:
-        out["points"] = _number(q.points)
+        out["points"] = json_number(q.points)
     return out
 
 
@@ -156,8 +84,8 @@ def quiz_to_dict(quiz: Quiz) -> dict[str, Any]:
     out: dict[str, Any] = {
         "slug": quiz.slug,
         "title": quiz.title,
-        "pass_mark": _number(quiz.pass_mark),
-        "time_limit": _number(quiz.time_limit) if quiz.time_limit is not None else None,
+        "pass_mark": json_number(quiz.pass_mark),
+        "time_limit": json_number(quiz.time_limit) if quiz.time_limit is not None else None,
         "max_attempts": quiz.max_attempts,
         "shuffle": quiz.shuffle,
     }
@@ -192,18 +120,6 @@ def quiz_to_dict(quiz: Quiz) -> dict[str, Any]:
     return out
 
 
-def answer_from_dict(d: dict[str, Any]) -> Answer:
-    return Answer(
-        text=d.get("text"),
-        value=d.get("value"),
-        tolerance=d.get("tolerance", 0) or 0,
-        min=d.get("min"),
-        max=d.get("max"),
-        weight=d.get("weight", 100),
-        feedback=d.get("feedback", ""),
-    )
-
-
 def question_from_dict(d: dict[str, Any]) -> Question:
     return Question(
         id=d["id"],
@@ -211,17 +127,9 @@ def question_from_dict(d: dict[str, Any]) -> Question:
         stem=d.get("stem", ""),
         title=d.get("title", ""),
         feedback=d.get("feedback", ""),
-        choices=tuple(
-            Choice(c["text"], c.get("weight", 0), c.get("feedback", ""))
-            for c in d.get("choices", [])
-        ),
-        answers=tuple(answer_from_dict(a) for a in d.get("answers", [])),
-        pairs=tuple(Pair(p["left"], p["right"]) for p in d.get("pairs", [])),
-        answer=d.get("answer"),
-        feedback_if_true=d.get("feedback_if_true", ""),
-        feedback_if_false=d.get("feedback_if_false", ""),
         category=d.get("category", ""),
         points=d.get("points", 1),
+        **question_type(d["type"]).from_json(d),
     )
 
 

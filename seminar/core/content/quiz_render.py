@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from seminar.core.content.markdown import render_markdown
-from seminar.core.content.quiz_model import Question
+from seminar.core.questions import Question, question_type
 
 _SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
@@ -23,14 +23,4 @@ def render_inline(text: str) -> str:
 
 
 def render_question(q: Question) -> dict[str, Any]:
-    return {
-        "stem": render_block(q.stem),
-        "feedback": render_block(q.feedback),
-        "choices": [render_inline(c.text) for c in q.choices],
-        "choice_feedback": [render_block(c.feedback) for c in q.choices],
-        "answer_feedback": [render_block(a.feedback) for a in q.answers],
-        "feedback_if_true": render_block(q.feedback_if_true),
-        "feedback_if_false": render_block(q.feedback_if_false),
-        "lefts": [render_inline(p.left) for p in q.pairs],
-        "rights": [render_inline(p.right) for p in q.pairs],
-    }
+    return question_type(q).rendered(q, render_block, render_inline)

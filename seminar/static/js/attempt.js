@@ -7,40 +7,19 @@
   var status = document.querySelector(".autosave-status");
   var csrf = document.querySelector("input[name=csrf_token]");
 
-  function responseOf(fieldset) {
-    var type = fieldset.dataset.type;
-    var name = "q" + fieldset.dataset.position;
-    var inputs = fieldset.querySelectorAll("[name^='" + name + "']");
-    if (type === "single") {
-      var picked = fieldset.querySelector("input[name='" + name + "']:checked");
-      return { choice: picked ? parseInt(picked.value, 10) : null };
-    }
-    if (type === "multiple") {
-      return {
-        choices: Array.prototype.map.call(
-          fieldset.querySelectorAll("input[name='" + name + "']:checked"),
-          function (el) { return parseInt(el.value, 10); }
-        ),
-      };
-    }
-    if (type === "true_false") {
-      var tf = fieldset.querySelector("input[name='" + name + "']:checked");
-      return { value: tf ? tf.value === "true" : null };
-    }
-    if (type === "short" || type === "essay") {
-      return { text: fieldset.querySelector("#" + name).value };
-    }
-    if (type === "numeric") {
-      return { value: fieldset.querySelector("#" + name).value };
-    }
-    if (type === "matching") {
-      return {
-        matches: Array.prototype.map.call(fieldset.querySelectorAll("select"), function (el) {
-          return el.value === "" ? null : parseInt(el.value, 10);
-        }),
-      };
-    }
-    return null;
+  // A question's answer is its fieldset's form fields, name -> values, as the page's form
+  // would post them: the server reads them with the same code, whatever the question type.
+  function fieldsOf(fieldset) {
+    var fields = {};
+    Array.prototype.forEach.call(fieldset.elements, function (el) {
+      if (!el.name || el.disabled) return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      var values = el.type === "select-multiple"
+        ? Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; })
+        : [el.value];
+      fields[el.name] = (fields[el.name] || []).concat(values);
+    });
+    return fields;
   }
 
   function save(fieldset) {
@@ -52,7 +31,7 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
       body: JSON.stringify({
         position: parseInt(fieldset.dataset.position, 10),
-        response: responseOf(fieldset),
+        fields: fieldsOf(fieldset),
       }),
     })
       .then(function (r) {
