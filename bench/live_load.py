@@ -116,6 +116,7 @@ def seed(env: dict[str, str]) -> tuple[int, int]:
             seconds=30,
             leaderboard=True,
         )
+        db.session.commit()
         return live.id, seminar.id
 
 

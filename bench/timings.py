@@ -41,6 +41,7 @@ def statistics_timings(bench: BenchDatabase) -> list[Timing]:
     with app_context(bench.env):
         quiz_id = db.session.scalars(select(Quiz.id).where(Quiz.slug == PRACTICE_QUIZ)).one()
         seconds, counted = median_time(lambda: rebuild(quiz_id))
+        db.session.commit()
     rebuilt = Timing(f"question statistics rebuild(), {counted:,} attempts", seconds)
 
     app = make_app(bench.env)
@@ -68,12 +69,15 @@ def _edit(path: Any, old: str, new: str) -> None:
 def sync_timings(bench: BenchDatabase) -> list[Timing]:
     """Re-syncs with both cohorts in the database (a change refreshes every standing)."""
     from seminar.services.content_sync import sync_content
+    from seminar.services.unit_of_work import unit_of_work
 
     course = bench.course
     students = sum(len(emails) for emails in bench.students.values())
 
     def sync(expect_changed: int) -> None:
-        report = sync_content(course.lessons_dir, course.quizzes_dir)
+        # As `flask seminar sync` runs it: the commit (and the standing it refreshes) included.
+        with unit_of_work():
+            report = sync_content(course.lessons_dir, course.quizzes_dir)
         if not report.ok or len(report.changed) != expect_changed:
             raise RuntimeError(f"sync: {len(report.changed)} changed, {report.problems}")
 

@@ -67,6 +67,7 @@ def seed(url: str, tmp_path: Path, lessons: Path) -> int:
             lessons=[],
         )
         session_id = seminar.id
+        db.session.commit()  # the end of this unit of work
         db.session.remove()
         db.engine.dispose()
     return session_id
