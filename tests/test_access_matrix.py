@@ -199,6 +199,8 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "checkin.checkin": ("GET", lambda w: "/checkin", USER, {}),
     "calendar.cohort_calendar": ("GET", lambda w: w.cohort_feed, ANYONE, {}),
     "calendar.personal_calendar": ("GET", lambda w: w.personal_feed, ANYONE, {}),
+    # After the feeds above: it replaces their addresses.
+    "sessions.replace_feed": ("POST", lambda w: f"/cohorts/{w.slug}/sessions/feed", MEMBER, {}),
     "checkin.checkout": ("POST", lambda w: f"/sessions/{w.session_id}/checkout", USER, {}),
     "sessions.control": (
         "POST",

@@ -1,10 +1,16 @@
-"""iCalendar (RFC 5545) feeds of seminar sessions, for calendar apps to subscribe to."""
+"""iCalendar (RFC 5545) feeds of seminar sessions, for calendar apps to subscribe to.
+
+Written with the `icalendar` package, which escapes and folds every text: a title or a name
+with a line break or a bare carriage return cannot start a property of its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+import icalendar
 
 
 @dataclass(frozen=True)
@@ -17,48 +23,24 @@ class Event:
     description: str = ""
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> list[str]:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    out, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            out.append(current)
-            current = " "
-        current += char
-    out.append(current)
-    return out
-
-
-def _utc(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")
-
-
 def calendar(name: str, events: Iterable[Event], *, stamp: datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//seminar//S.O.T. Seminar//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//seminar//S.O.T. Seminar//EN")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    # An X- property is not known to be text, so it is not escaped unless said to be.
+    feed.add("x-wr-calname", icalendar.vText(name))
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{_utc(stamp)}",
-            f"DTSTART:{_utc(event.starts)}",
-            f"DTEND:{_utc(event.ends)}",
-            f"SUMMARY:{_escape(event.summary)}",
-        ]
+        entry = icalendar.Event()
+        entry.add("uid", event.uid)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.starts)
+        entry.add("dtend", event.ends)
+        entry.add("summary", event.summary)
         if event.location:
-            lines.append(f"LOCATION:{_escape(event.location)}")
+            entry.add("location", event.location)
         if event.description:
-            lines.append(f"DESCRIPTION:{_escape(event.description)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
+            entry.add("description", event.description)
+        feed.add_component(entry)
+    return feed.to_ical().decode()

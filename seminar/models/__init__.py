@@ -9,6 +9,7 @@ from seminar.models.cohorts import (
     PracticalSignoff,
     Program,
     ProgramVersion,
+    ReadingClock,
     StudentProgress,
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
@@ -70,6 +71,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizVersion",
+    "ReadingClock",
     "Record",
     "RecordKind",
     "Role",

@@ -100,6 +100,21 @@ class LessonReading(db.Model):
     last_beat_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
+class ReadingClock(db.Model):
+    """One clock per reader, whatever the number of lessons open: reading time is credited from
+    it, so four tabs beating at once credit the wall-clock time once, not four times."""
+
+    __tablename__ = "reading_clocks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_beat_at: Mapped[datetime] = mapped_column(default=now_utc)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    # Beats that came from another lesson while one was being read: tabs open side by side.
+    overlaps: Mapped[int] = mapped_column(default=0)
+
+
 class AttendanceCredit(db.Model):
     """Hours credited towards a program's attendance requirement (from seminar sessions)."""
 

@@ -62,7 +62,7 @@ def query(filters: Filters) -> Select[tuple[AuditEntry]]:
         )
     if filters.since:
         stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # through the last day there is
         next_day = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         stmt = stmt.where(AuditEntry.at < next_day)
     return stmt

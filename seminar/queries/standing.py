@@ -35,6 +35,7 @@ from seminar.models import (
     PracticalSignoff,
     Quiz,
     QuizVersion,
+    ReadingClock,
     SeminarSession,
     User,
 )
@@ -287,4 +288,11 @@ def live_participation(cohort: Cohort, user_id: int) -> list[Any]:
             .group_by(LiveQuiz.id, LiveQuiz.title, SeminarSession.title)
             .order_by(LiveQuiz.id)
         ).all()
+    )
+
+
+def reading_overlaps(user_id: int) -> int:
+    """How often the student's reading beats came from two lessons at once (not credited twice)."""
+    return (
+        db.session.scalar(select(ReadingClock.overlaps).where(ReadingClock.user_id == user_id)) or 0
     )

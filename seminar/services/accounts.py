@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from seminar.core.errors import NotAllowed, SeminarError
+from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, now_utc
 from seminar.models import Role, User
 from seminar.services import audit, standing
@@ -52,6 +53,7 @@ def create_user(
         raise AccountError(f"'{email}' is not an email address.", field="email")
     if not name.strip():
         raise AccountError("A name is required.", field="name")
+    refuse_unsafe_lines(name=name, licence_number=licence_number, licence_state=licence_state)
     if find_user(email) is not None:
         raise AccountError(f"An account for {email} already exists.", field="email")
     user = User(
@@ -93,6 +95,7 @@ def update_profile(
 ) -> None:
     if not name.strip():
         raise AccountError("A name is required.", field="name")
+    refuse_unsafe_lines(name=name, licence_number=licence_number, licence_state=licence_state)
     user.name = name.strip()
     user.licence_number = (licence_number or "").strip() or None
     user.licence_state = (licence_state or "").strip() or None

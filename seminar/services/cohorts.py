@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from seminar.core.errors import SeminarError
+from seminar.core.text import one_line_problem, refuse_unsafe_lines
 from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     Cohort,
@@ -89,6 +90,7 @@ def create_cohort(
 def _check_title_and_dates(title: str, starts_on: date | None, ends_on: date | None) -> None:
     if not title.strip():
         raise CohortError("A cohort needs a title.", field="title")
+    refuse_unsafe_lines(title=title)
     if starts_on and ends_on and ends_on < starts_on:
         raise CohortError("The cohort cannot end before it starts.", field="ends_on")
 
@@ -274,6 +276,8 @@ def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
             row.error = "this email appears twice in the file"
         elif user is None and not row.name:
             row.error = "a new person needs a name"
+        elif user is None and (problem := one_line_problem(row.name)):
+            row.error = problem[0].lower() + problem[1:].rstrip(".")
         elif user is None and len(row.name) > _NAME_MAX:
             row.error = f"the name is longer than {_NAME_MAX} characters"
         elif user is None and max(len(row.licence_number), len(row.licence_state)) > _LICENCE_MAX:

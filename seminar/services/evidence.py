@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from seminar.core.errors import SeminarError
 from seminar.db import db, insert_ignore, now_utc
-from seminar.models import Cohort, LessonReading, PracticalSignoff, User
+from seminar.models import Cohort, LessonReading, PracticalSignoff, ReadingClock, User
 from seminar.services import audit, standing
 
 # A heartbeat says "this tab was visible and used in the last HEARTBEAT seconds"; gaps longer
@@ -25,34 +25,49 @@ PRACTICAL_CHECKLIST = (
 
 
 def record_heartbeat(user_id: int, lesson_id: int, *, now: datetime | None = None) -> int:
-    """Credit the time since this reader's last heartbeat on the lesson, at most HEARTBEAT."""
+    """Credit the lesson with the time since this reader's last heartbeat on ANY lesson, at most
+    HEARTBEAT: one clock per reader, so lessons read side by side share the wall clock."""
     now = now or now_utc()
-    reading = db.session.execute(
-        select(LessonReading).where(
-            LessonReading.user_id == user_id, LessonReading.lesson_id == lesson_id
-        )
-    ).scalar_one_or_none()
-    if reading is None:  # the first beat starts the clock (a second tab may start it too)
+    insert_ignore(
+        LessonReading,
+        {"user_id": user_id, "lesson_id": lesson_id, "seconds": 0, "last_beat_at": now},
+        keys=("user_id", "lesson_id"),
+    )
+    clock = db.session.get(ReadingClock, user_id)
+    if clock is None:  # the first beat starts the clock (a second tab may start it too)
         insert_ignore(
-            LessonReading,
-            {"user_id": user_id, "lesson_id": lesson_id, "seconds": 0, "last_beat_at": now},
-            keys=("user_id", "lesson_id"),
+            ReadingClock,
+            {"user_id": user_id, "last_beat_at": now, "lesson_id": lesson_id, "overlaps": 0},
+            keys=("user_id",),
         )
         return 0
-    gap = (now - reading.last_beat_at).total_seconds()
+    gap = (now - clock.last_beat_at).total_seconds()
     beat = HEARTBEAT.total_seconds()
     # A gap much longer than one beat means the reader was away: it starts a new stretch.
     credit = int(min(max(gap, 0), beat)) if gap <= 1.5 * beat else 0
-    # One atomic UPDATE: two tabs open on one lesson cannot double-count the same seconds.
-    result = db.session.execute(
+    overlapping = clock.lesson_id not in (None, lesson_id) and 0 <= gap < beat / 2
+    # One conditional UPDATE: of two beats at the same moment (two tabs), one moves the clock
+    # and is credited; the other finds it moved and credits nothing.
+    moved = db.session.execute(
+        update(ReadingClock)
+        .where(ReadingClock.user_id == user_id, ReadingClock.last_beat_at == clock.last_beat_at)
+        .values(
+            last_beat_at=now,
+            lesson_id=lesson_id,
+            overlaps=ReadingClock.overlaps + int(overlapping),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        return 0
+    db.session.execute(
         update(LessonReading)
-        .where(LessonReading.id == reading.id, LessonReading.last_beat_at == reading.last_beat_at)
+        .where(LessonReading.user_id == user_id, LessonReading.lesson_id == lesson_id)
         .values(seconds=LessonReading.seconds + credit, last_beat_at=now)
         .execution_options(synchronize_session=False)
     )
-    credited = credit if result.rowcount == 1 else 0  # type: ignore[attr-defined]
-    standing.touch(user_id, credited)
-    return credited
+    standing.touch(user_id, credit)
+    return credit
 
 
 def record_practical(

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from seminar.core.certification import credited_hours
 from seminar.core.content.programs import program_from_dict
 from seminar.core.errors import SeminarError
+from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     Attendance,
@@ -23,6 +24,7 @@ from seminar.models import (
 from seminar.queries.cohorts import instructors, member_role
 from seminar.queries.sessions import attendance_of, session_for_code
 from seminar.services import audit, standing
+from seminar.services.accounts import new_calendar_token
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
 
@@ -44,6 +46,7 @@ def create_session(
 ) -> SeminarSession:
     if not title.strip():
         raise SessionError("A session needs a title.", field="title")
+    refuse_unsafe_lines(title=title, location=location)
     if ends_at <= starts_at:
         raise SessionError("The session must end after it starts.", field="ends_at")
     length = (ends_at - starts_at).total_seconds() / 3600
@@ -228,6 +231,14 @@ def correct_attendance(
         )
     )
     db.session.flush()
+
+
+def replace_feed(owner: Cohort | User) -> str:
+    """A new secret for a calendar feed's address: the old address stops working at once (for
+    an address that leaked, or was shared too widely)."""
+    owner.calendar_token = new_calendar_token()
+    db.session.flush()
+    return owner.calendar_token
 
 
 def _snapshot(attendance: Attendance) -> dict[str, object]:

@@ -14,6 +14,7 @@ from seminar.queries import audit, people
 from seminar.services import accounts, notifications
 from seminar.web.access import admin_required
 from seminar.web.forms import AuditFilterForm, EmptyForm, RoleForm, errors_on
+from seminar.web.paging import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -22,7 +23,7 @@ PER_PAGE = 50
 def _users_page(refused: dict[int, RoleForm] | None = None) -> str:
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    page = db.paginate(people.people(q, role), per_page=PER_PAGE, error_out=False)
+    page = paginate(people.people(q, role), per_page=PER_PAGE)
     return render_template(
         "admin/users.html",
         page=page,
@@ -72,7 +73,7 @@ def audit_log() -> str:
             since=form.since.data,
             until=form.until.data,
         )
-    page = db.paginate(audit.query(filters), per_page=PER_PAGE, error_out=False)
+    page = paginate(audit.query(filters), per_page=PER_PAGE)
     keep = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "admin/audit.html",
@@ -88,7 +89,7 @@ def audit_log() -> str:
 @admin_required
 def outbox() -> str:
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     return render_template(
         "admin/outbox.html",
         page=page,

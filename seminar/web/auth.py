@@ -12,6 +12,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from seminar.core.text import small_int
 from seminar.extensions import configured_limit, limiter
 from seminar.models import User
 from seminar.queries import content_cache, people
@@ -40,16 +41,17 @@ def safe_next(target: str | None, default: str) -> str:
 
 def load_user(login_id: str) -> User | None:
     """A login cookie names the user and their session version; an old version is logged out."""
-    user_id, _, version = login_id.partition(".")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_part, _, version_part = login_id.partition(".")
+    user_id, version = small_int(user_part), small_int(version_part)
+    if user_id is None or version is None:
         return None
     # The content token comes in the same round trip: lesson pages need it (content_cache).
-    found = people.user_with(content_cache.token_query(), int(user_id))
+    found = people.user_with(content_cache.token_query(), user_id)
     if found is None:
         return None
     user, token = found
     content_cache.remember_token(token)
-    return user if user.session_version == int(version) else None
+    return user if user.session_version == version else None
 
 
 def _email_key() -> str:

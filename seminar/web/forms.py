@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from flask import flash
+from flask import flash, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -67,6 +69,23 @@ def errors_on(form: FlaskForm | None = None) -> Iterator[Outcome]:
             form.form_errors.extend(exc.messages)
         else:
             flash(exc.message, "error")
+
+
+MAX_JSON_BYTES = 64 * 1024  # an answer or a live tap: far more than any one needs
+
+
+def json_body() -> Any:
+    """The request's JSON, or None when it is not JSON, is larger than MAX_JSON_BYTES, or is
+    nested too deeply to read (the standard parser recurses once per level)."""
+    if not request.is_json or (request.content_length or 0) > MAX_JSON_BYTES:
+        return None
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_JSON_BYTES:
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
 
 
 class EmptyForm(FlaskForm):

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from seminar.core.content.lessons import asset_checker
 from seminar.core.content.markdown import IMAGE_SUFFIXES
+from seminar.core.text import small_int
 from seminar.models import Lesson, LessonVersion
 from seminar.queries import catalogue as queries
 from seminar.services import lessons as lesson_service
@@ -98,9 +99,7 @@ def edit(slug: str) -> str | Response:
         form.base_version_id.data = str(lesson.current_version_id)
     preview = None
     if form.validate_on_submit():
-        base = (
-            int(form.base_version_id.data) if (form.base_version_id.data or "").isdigit() else None
-        )
+        base = small_int(form.base_version_id.data or "")
         with errors_on(form):
             if form.save.data:
                 version = lesson_service.save_web_edit(

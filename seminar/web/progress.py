@@ -106,6 +106,7 @@ def _student_page(cohort: Cohort, user: User, form: PracticalForm) -> str:
         status=status,
         attempts=standing.attempts_of(user.id),
         signoffs=standing.signoffs_of(cohort, user.id),
+        reading_overlaps=standing.reading_overlaps(user.id),
         form=form,
     )
 

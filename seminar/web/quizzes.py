@@ -26,7 +26,7 @@ from seminar.queries import quiz_results
 from seminar.services import attempts as attempt_service
 from seminar.web.access import attempt_for_viewer, is_staff, staff_required
 from seminar.web.csv_export import csv_response
-from seminar.web.forms import EmptyForm
+from seminar.web.forms import EmptyForm, json_body
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 PER_PAGE = 5
@@ -154,7 +154,7 @@ def autosave(slug: str, attempt_id: int) -> tuple[Response, int]:
     """Saves one answer as the student changes it (JavaScript): the question's form fields
     ('fields', read as the page's form is), or its response in display positions."""
     attempt = attempt_for_viewer(slug, attempt_id)
-    payload = request.get_json(silent=True)
+    payload = json_body()
     if not isinstance(payload, dict):
         return jsonify(error="Send a JSON object with 'position' and 'fields'."), 400
     position = payload.get("position")

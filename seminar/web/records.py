@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from seminar.core import pdf as certificate_pdf
 from seminar.core import record_wording
-from seminar.db import db
+from seminar.core.text import small_int
 from seminar.models import Cohort, Record
 from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
@@ -32,6 +32,7 @@ from seminar.services import issuing, revocation
 from seminar.services.issuing import OverrideNeeded
 from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
 from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm, errors_on
+from seminar.web.paging import paginate
 
 bp = Blueprint("records", __name__)
 
@@ -55,7 +56,7 @@ def index() -> str:
     query = record_queries.register(q, cohort_slug)
     return render_template(
         "records/index.html",
-        page=db.paginate(query, per_page=PAGE_SIZE, error_out=False),
+        page=paginate(query, per_page=PAGE_SIZE),
         status_of=status_of,
         q=q,
         cohort=get_cohort(cohort_slug) if cohort_slug else None,
@@ -171,7 +172,7 @@ def issue(slug: str) -> str | Response | tuple[str, int]:
 
 def _ticked() -> tuple[set[int], dict[int, str]]:
     """The students ticked on the issue page, and the override reasons typed for them."""
-    chosen = {int(v) for v in request.form.getlist("student") if v.isdigit()}
+    chosen = {i for i in map(small_int, request.form.getlist("student")) if i is not None}
     reasons = {
         int(k.removeprefix("reason-")): v.strip()
         for k, v in request.form.items()

@@ -51,6 +51,19 @@ def schedule(slug: str) -> str:
     )
 
 
+@bp.post("/cohorts/<slug>/sessions/feed")
+@login_required
+def replace_feed(slug: str) -> WerkzeugResponse:
+    """A new address for the calendar feed this person sees: the cohort's for its staff, their
+    own for a student."""
+    cohort = cohort_for_member(slug)
+    if EmptyForm().validate_on_submit():
+        owner = cohort if teaches(cohort, current_user) else current_user
+        session_service.replace_feed(owner)
+        flash("The calendar feed has a new address; the old one no longer works.", "success")
+    return redirect(url_for("sessions.schedule", slug=slug))
+
+
 def _session_form(cohort: Cohort) -> SessionForm:
     form = SessionForm()
     form.lessons.choices = [SelectChoice(slug, slug) for _, slug in live_lesson_slugs()]

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from seminar.core.content.limits import yaml_problems
 from seminar.core.content.problems import ContentError, Problem
 
 
@@ -41,6 +42,8 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     if end is None:
         raise ContentError([Problem(path, 1, "front matter is not closed with a '---' line")])
     yaml_text = "".join(lines[1:end])
+    if problems := yaml_problems(yaml_text, path, first_line=2):
+        raise ContentError(problems)
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(yaml_text)

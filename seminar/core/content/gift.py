@@ -27,6 +27,7 @@ import yaml
 
 from seminar.core.content.gift_answers import read_answers
 from seminar.core.content.gift_text import PHP_SPACE, GiftText, strip_tag
+from seminar.core.content.limits import yaml_problems
 from seminar.core.content.problems import ContentError
 from seminar.core.content.quiz_common import (
     ID_HELP,
@@ -187,6 +188,9 @@ def _read_setting(rest: str, number: int, settings: _Settings, report: Report) -
     key, value_text = m.group(1), m.group(2)
     if key in settings.data:
         report.error(number, f"'{key}' is set twice (first at line {settings.lines[key]})")
+        return
+    if too_deep := yaml_problems(value_text, report.path, first_line=number):
+        report.error(number, too_deep[0].message)
         return
     try:
         value = yaml.safe_load(value_text)

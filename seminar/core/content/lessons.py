@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from seminar.core.content.frontmatter import FrontMatter, split_front_matter
+from seminar.core.content.limits import markdown_problems
 from seminar.core.content.markdown import check_images, render_markdown
 from seminar.core.content.problems import ContentError, Problem
 
@@ -117,6 +118,8 @@ def parse_lesson_text(
     asset_exists: Callable[[str], bool] = lambda _p: True,
 ) -> ParsedLesson:
     """Parse one lesson file's text; raise ContentError with every problem found."""
+    if problems := markdown_problems(text, path):  # before anything is parsed or rendered
+        raise ContentError(problems)
     fm = split_front_matter(text, path)
     problems = _check_keys(fm, LESSON_KEYS, path)
     title = _text(fm, "title", path, problems, required=True)

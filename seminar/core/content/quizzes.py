@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seminar.core.content.gift import parse_gift_quiz
+from seminar.core.content.limits import markdown_problems
 from seminar.core.content.problems import ContentError, Problem, display_path
 from seminar.core.content.quiz_common import SLUG_RE, QuizParse
 from seminar.core.content.quiz_model import Quiz
@@ -53,8 +54,11 @@ def quiz_file(name: str, text: str, *, display_path: str | None = None) -> QuizF
 
 
 def parse_quiz(file: QuizFile, *, display_path: str | None = None) -> QuizParse:
+    path = display_path or file.name
+    if problems := markdown_problems(file.text, path):  # before anything is parsed or rendered
+        raise ContentError(problems)
     parse = PARSERS[Path(file.name).suffix.lower()]
-    return parse(file.text, path=display_path or file.name, slug=file.slug)
+    return parse(file.text, path=path, slug=file.slug)
 
 
 @dataclass

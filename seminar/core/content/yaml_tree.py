@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from seminar.core.content.lessons import SLUG
+from seminar.core.content.limits import yaml_problems
 from seminar.core.content.problems import ContentError, Problem
 
 NULL = "tag:yaml.org,2002:null"
@@ -38,6 +39,8 @@ def line_of(node: yaml.Node) -> int:
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
+    if problems := yaml_problems(text, path):
+        raise ContentError(problems)
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

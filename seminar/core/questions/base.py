@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol
 from seminar.core.errors import SeminarError
 from seminar.core.questions.model import Question
 from seminar.core.questions.native import LineSyntax
+from seminar.core.text import small_int
 
 Response = dict[str, Any] | None
 Render = Callable[[str], str]  # Markdown to sanitised HTML
@@ -86,11 +87,7 @@ def index_in(value: Any, size: int) -> int | None:
 
 def digit_index(value: Any, size: int) -> int | None:
     """An index as a form or a page sends it: an int or a string of digits, below `size`."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    return value if isinstance(value, int) and 0 <= value < size else None
+    return small_int(value, below=size)
 
 
 def values_of(raw: dict[str, Any], key: str) -> list[Any]:

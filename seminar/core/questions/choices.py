@@ -219,7 +219,8 @@ class MultipleChoice(ChoiceType):
         values = raw.get("choices") or []
         if not isinstance(values, list | tuple):
             return None
-        picked = sorted({int(v) for v in values if str(v).isdigit() and int(v) < len(q.choices)})
+        indexes = (digit_index(v, len(q.choices)) for v in values)
+        picked = sorted({i for i in indexes if i is not None})
         return {"choices": picked} if picked else None
 
     def grade(self, q: Question, response: Response) -> Grade:

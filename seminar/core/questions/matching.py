@@ -109,10 +109,7 @@ class Matching(QuestionType):
         matches = raw.get("matches") or []
         if not isinstance(matches, list):
             return None
-        cleaned = [
-            int(m) if str(m).isdigit() and int(m) < len(q.pairs) else None
-            for m in matches[: len(q.pairs)]
-        ]
+        cleaned = [digit_index(m, len(q.pairs)) for m in matches[: len(q.pairs)]]
         cleaned += [None] * (len(q.pairs) - len(cleaned))
         return {"matches": cleaned} if any(m is not None for m in cleaned) else None
 

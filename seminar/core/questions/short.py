@@ -99,10 +99,28 @@ def normalise_text(text: str) -> str:
 
 def _matches(accepted: str, given: str) -> bool:
     pattern = normalise_text(accepted)
-    if "*" in pattern:  # Moodle's wildcard in short answers
-        regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-        return re.fullmatch(regex, given) is not None
-    return pattern == given
+    if "*" not in pattern:
+        return pattern == given
+    return wildcard_match(pattern.split("*"), given)
+
+
+def wildcard_match(parts: list[str], given: str) -> bool:
+    """Moodle's `*` (any run of characters) without a regular expression: the first part must
+    start the answer and the last end it, and each part between is found after the one before.
+    Taking each part's leftmost place is never wrong for `*`, and costs one left-to-right scan:
+    a regex can backtrack for minutes on `*s*o*t*` against a long answer."""
+    first, *middle, last = parts
+    if len(given) < len(first) + len(last) or not (
+        given.startswith(first) and given.endswith(last)
+    ):
+        return False
+    at, end = len(first), len(given) - len(last)
+    for part in middle:
+        found = given.find(part, at, end)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 class ShortAnswer(AcceptedAnswers):
