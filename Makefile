@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test lint format clean-venv
+.PHONY: run test bench fuzz install install-test lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test: install-test
 # on that PostgreSQL database, which is emptied first. BENCH_* variables set sizes and durations.
 bench: install
 	$(BIN)/python -m bench.run
+
+# The route fuzzer at length: every route, for every kind of user, FUZZ_EXAMPLES generated
+# requests each (make test runs 2); it fails on any 500 or traceback.
+FUZZ_EXAMPLES ?= 200
+fuzz: install-test
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_route_fuzz.py -m "not postgres"
 
 lint: install-test
 	$(BIN)/ruff check --fix .

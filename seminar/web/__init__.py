@@ -7,9 +7,10 @@ query module below.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 from seminar.db import db
+from seminar.web.forms import json_body
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -61,7 +62,15 @@ def register_blueprints(app: Flask) -> None:
     register_template_access(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    app.before_request(refuse_unreadable_json)
     app.after_request(commit_unit_of_work)
+
+
+def refuse_unreadable_json() -> None:
+    """A JSON body too large or too deeply nested to read is refused before any view, or any
+    form (Flask-WTF reads a JSON body as form data), tries to parse it."""
+    if request.is_json and request.method not in SAFE_METHODS and json_body() is None:
+        abort(400, "Send JSON of at most 64 kB, nested at most a few hundred levels.")
 
 
 def commit_unit_of_work(response: Response) -> Response:
