@@ -39,11 +39,22 @@ NESTED_LIST = "\n".join("  " * i + "- x" for i in range(300))  # 90 kB
 
 
 @contextmanager
-def within(seconds: float = 2.0) -> Iterator[None]:
+def within(seconds: float = 10.0) -> Iterator[None]:
+    """A guard against hangs, generous for a loaded CI machine: an idle one answers each case
+    in well under 0.1 s. That the cost is bounded is shown without a clock: the refused shapes
+    never reach the renderer (`no_render`), and the matcher is linear by construction."""
     started = time.perf_counter()
     yield
     took = time.perf_counter() - started
     assert took < seconds, f"took {took:.1f} s"
+
+
+@pytest.fixture
+def no_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the renderer ran on text that should have been refused first")
+
+    monkeypatch.setattr("markdown.Markdown.convert", forbidden)
 
 
 def lesson_source(body: str, front: str = "title: Second lesson") -> str:
@@ -70,21 +81,23 @@ def preview(client: FlaskClient, source: str) -> str:
 
 @pytest.mark.parametrize("shape", sorted(PATHOLOGICAL))
 def test_the_lesson_editor_refuses_what_would_render_for_minutes(
-    editor: FlaskClient, shape: str
+    editor: FlaskClient, shape: str, no_render: None
 ) -> None:
     with within():
         said = preview(editor, lesson_source(PATHOLOGICAL[shape]))
     assert "render in reasonable time" in said and "Line 4" in said
 
 
-def test_deep_yaml_and_deep_lists_get_a_message_not_a_500(editor: FlaskClient) -> None:
+def test_deep_yaml_and_deep_lists_get_a_message_not_a_500(
+    editor: FlaskClient, no_render: None
+) -> None:
     with within():
         assert "nested 5001 levels deep" in preview(editor, lesson_source("Body.", DEEP_YAML))
     with within():
         assert "nested too deeply" in preview(editor, lesson_source(NESTED_LIST))
 
 
-def test_a_quiz_upload_is_bounded_too(editor: FlaskClient) -> None:
+def test_a_quiz_upload_is_bounded_too(editor: FlaskClient, no_render: None) -> None:
     text = f"---\n{DEEP_YAML}\n---\n## Q\n- [x] a\n- [ ] b\n"
     with within():
         response = editor.post(
@@ -114,7 +127,7 @@ def test_sync_check_reports_deep_yaml_at_its_line(app: Flask, runner: FlaskCliRu
 
 def test_a_wildcard_key_grades_a_long_answer_at_once() -> None:
     answer_text = "sot " * 5_000  # 20,000 characters
-    with within(0.5):
+    with within(1.0):
         assert not wildcard_match(["", "s", "o", "t", "x"], answer_text)
         assert wildcard_match(["", "s", "o", "t", ""], answer_text)
 
