@@ -241,7 +241,7 @@ def test_a_calendar_feed_cannot_be_broken_by_a_line_break() -> None:
 
 
 def test_four_lessons_read_at_once_credit_the_wall_clock_once(
-    app: Flask, make_reader, synced: None
+    client: FlaskClient, world: Cohort, teacher: User, make_reader
 ) -> None:
     student: User = make_reader()
     lessons = db.session.scalars(db.select(Lesson.id)).all()[:3] * 2
@@ -254,6 +254,10 @@ def test_four_lessons_read_at_once_credit_the_wall_clock_once(
     assert credited <= wall
     stored = db.session.scalar(db.select(db.func.sum(LessonReading.seconds)))
     assert stored == credited
+    login(client, teacher)  # flagged for staff, not credited
+    assert "Lessons side by side" in client.get(f"/cohorts/{world.slug}/progress").get_data(
+        as_text=True
+    )
 
 
 # --- caching and feeds ------------------------------------------------------------------------

@@ -43,12 +43,14 @@ def dashboard(slug: str) -> str:
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     counts, chart, columns = overview(q.cohort)
+    rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     now = now_utc()
     return render_template(
         "progress/dashboard.html",
         cohort=q.cohort,
         program=standing.program_of(q.cohort),
-        rows=q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE),
+        rows=rows,
+        overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
         total=total,
         everyone=counts["all"],
         counts=counts,
