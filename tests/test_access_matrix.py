@@ -234,6 +234,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "verify.keys": ("GET", lambda w: "/.well-known/jwks.json", ANYONE, {}),
     "verify.issuer": ("GET", lambda w: "/issuer", ANYONE, {}),
     "verify.status_list": ("GET", lambda w: "/status/1", ANYONE, {}),
+    "verify.badge_image": ("GET", lambda w: "/badges/completion.svg", ANYONE, {}),
     "admin.change_role": (
         "POST",
         lambda w: f"/admin/users/{w.student_id}/role",

@@ -25,7 +25,7 @@ from seminar.models.quizzes import (
     Quiz,
     QuizVersion,
 )
-from seminar.models.records import AuditEntry, OutboxMessage, Record, RecordKind
+from seminar.models.records import AuditEntry, IssuerKey, OutboxMessage, Record, RecordKind
 from seminar.models.sessions import (
     Attendance,
     AttendanceChange,
@@ -51,6 +51,7 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "ContentRevision",
+    "IssuerKey",
     "Lesson",
     "LessonCompletion",
     "LessonReading",

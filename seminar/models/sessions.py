@@ -21,6 +21,14 @@ class SeminarSession(db.Model):
     ends_at: Mapped[datetime]
     location: Mapped[str] = mapped_column(String(300), default="")
     ce_hours: Mapped[float] = mapped_column(Float)  # the most this session can credit
+    # How it is given (core.ce.Delivery) and the course approvals it holds itself, over its
+    # program's (core.ce.Approval dicts): what its CE certificates and rosters state.
+    delivery: Mapped[str] = mapped_column(
+        String(20), default="in_person", server_default="in_person"
+    )
+    ce_approvals: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     lessons: Mapped[list[str]] = mapped_column(JSON, default=list)  # lesson slugs it covers
     instructor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # who teaches it
     # A short code students type at check-in; valid only while check-in is open.

@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from seminar.core.questions import question_type
+from seminar.core.record_wording import PublicAccount, public_account
 from seminar.queries import links
 
 
@@ -83,3 +84,9 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("date")
     def format_date(value: datetime | None) -> str:
         return value.strftime("%d %b %Y") if value else ""
+
+    @app.template_filter("public_account")
+    def record_account(record: object, issuer_name: str) -> PublicAccount:
+        """What a record says publicly (for the holder's e-mails, which the mail service
+        renders with this environment)."""
+        return public_account(record, issuer_name=issuer_name)  # type: ignore[arg-type]
