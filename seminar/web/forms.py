@@ -82,7 +82,21 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Full name",
+        validators=[DataRequired(), Length(max=120)],
+        description="As pages show it and records print it.",
+    )
+    first_name = StringField(
+        "First name(s), as on your licence",
+        validators=[Optional(), Length(max=120)],
+        description="CE rosters give boards your first and last name apart.",
+    )
+    last_name = StringField(
+        "Last name, as on your licence",
+        validators=[Optional(), Length(max=120)],
+        description="Leave both empty to have them taken from your full name.",
+    )
     licence_number = StringField(
         "Licence number",
         validators=[Optional(), Length(max=60)],
@@ -187,7 +201,9 @@ class CsvImportForm(FlaskForm):
     file = FileField("CSV file")
     text = TextAreaField(
         "Or paste the CSV",
-        description="First line: email,name,licence_number,licence_state (the last two optional).",
+        description="First line: email,name,licence_number,licence_state,first_name,last_name "
+        "(all but email and name optional; first and last name are split from the name when "
+        "left out).",
     )
     preview = SubmitField("Preview")
     confirm = SubmitField("Enrol these students")
