@@ -12,6 +12,7 @@ from seminar.models.cohorts import (
     StudentProgress,
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
+from seminar.models.evaluations import EvaluationResponse, EvaluationSubmission
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
     ANSWER_GRACE,
@@ -33,6 +34,7 @@ from seminar.models.sessions import (
     LiveParticipant,
     LiveQuestion,
     LiveQuiz,
+    RosterReport,
     SeminarSession,
 )
 from seminar.models.users import Role, User
@@ -51,6 +53,8 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "ContentRevision",
+    "EvaluationResponse",
+    "EvaluationSubmission",
     "IssuerKey",
     "Lesson",
     "LessonCompletion",
@@ -74,6 +78,7 @@ __all__ = [
     "Record",
     "RecordKind",
     "Role",
+    "RosterReport",
     "SeminarSession",
     "StudentProgress",
     "User",

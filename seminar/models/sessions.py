@@ -1,4 +1,5 @@
-"""Seminar sessions of a cohort and the attendance evidence they produce."""
+"""Seminar sessions of a cohort, the attendance evidence they produce, and the rosters of it
+reported to boards."""
 
 from __future__ import annotations
 
@@ -135,3 +136,16 @@ class LiveAnswer(db.Model):
     correct: Mapped[bool]
     points: Mapped[int]
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class RosterReport(db.Model):
+    """A session's roster reported to one board (the list of rosters due leaves it out)."""
+
+    __tablename__ = "roster_reports"
+    __table_args__ = (UniqueConstraint("session_id", "jurisdiction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id", ondelete="CASCADE"))
+    jurisdiction: Mapped[str] = mapped_column(String(60))
+    reported_at: Mapped[datetime] = mapped_column(default=now_utc)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -23,10 +23,15 @@ def provider_identifiers(profile: ce.Provider) -> tuple[str, ...]:
     return tuple(f"{b.jurisdiction} provider {b.provider_number}" for b in profile.boards)
 
 
+def own_approvals(session: SeminarSession) -> tuple[ce.Approval, ...]:
+    """The approvals the session holds itself (its form's lines)."""
+    return tuple(ce.Approval.from_dict(a) for a in session.ce_approvals or [])
+
+
 def approvals_of(session: SeminarSession) -> tuple[ce.Approval, ...]:
+    """Its own approvals, and its program's for every other jurisdiction."""
     program = program_from_dict(session.cohort.program_version.data)
-    own = tuple(ce.Approval.from_dict(a) for a in session.ce_approvals or [])
-    return ce.merge(program.approvals, own)
+    return ce.merge(program.approvals, own_approvals(session))
 
 
 def terms(sessions: list[SeminarSession]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from seminar.models import (
     RecordKind,
     SeminarSession,
 )
-from seminar.queries import ce
+from seminar.queries import ce, evaluations
 from seminar.queries.cohorts import instructors as cohort_instructors
 from seminar.queries.records import RecordStatus, local_today, local_zone, status_of
 from seminar.queries.sessions import sessions_of
@@ -130,6 +130,8 @@ def candidates(
         titles = _quiz_titles(program)
     else:
         terms = ce.terms([session] if session is not None else sessions_of(cohort))
+        # A program may ask for the course evaluation before its CE certificates.
+        evaluated = evaluations.submitted(cohort, ids) if program.evaluation else None
     instructors = [u.name for u in cohort_instructors(cohort)]
     today = local_today()
     out = []
@@ -149,9 +151,11 @@ def candidates(
                 cohort, program, status, sessions, passed_on.get(status.user_id, {}), titles
             )
         else:
-            requirements = wording.attendance_requirements(hours, None)
+            requirements = wording.attendance_requirements(
+                hours, None if evaluated is None else status.user_id in evaluated
+            )
             eligible = all(r["met"] for r in requirements)
-            missing = [] if hours > 0 else ["No attended hours"]
+            missing = [r["public"] for r in requirements if not r["met"]]
             evidence = {"sessions": sessions, "requirements": requirements, "ce": terms}
         evidence.update(
             cohort={"slug": cohort.slug, "title": cohort.title},

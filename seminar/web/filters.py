@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from seminar.core import ce
 from seminar.core.questions import question_type
 from seminar.core.record_wording import PublicAccount, public_account
 from seminar.queries import links
@@ -84,6 +85,10 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("date")
     def format_date(value: datetime | None) -> str:
         return value.strftime("%d %b %Y") if value else ""
+
+    @app.template_filter("approval")
+    def approval_words(approval: ce.Approval) -> str:
+        return ce.describe(approval)
 
     @app.template_filter("public_account")
     def record_account(record: object, issuer_name: str) -> PublicAccount:

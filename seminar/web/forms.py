@@ -17,6 +17,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -34,7 +35,9 @@ from wtforms.validators import (
     Optional,
 )
 
+from seminar.core.ce import Delivery
 from seminar.core.errors import SeminarError
+from seminar.core.evaluation import MAX_TEXT, QUESTIONS, SCALE
 from seminar.db import db, now_utc
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
@@ -246,6 +249,14 @@ def practical_form() -> PracticalForm:
     return form
 
 
+DELIVERY_CHOICES = [SelectChoice(d.value, d.label) for d in Delivery]
+APPROVALS_HELP = (
+    "One per line: the jurisdiction, the course number, then optionally the hours approved by "
+    "subject, e.g. 'FL 20-123456: General 2, Laws and rules 1'. A line here replaces the "
+    "program's approval for that jurisdiction."
+)
+
+
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
@@ -265,7 +276,23 @@ class SessionForm(FlaskForm):
         validate_choice=False,
         description="Leave empty for all of the cohort's instructors.",
     )
+    delivery = SelectField("Delivery", choices=DELIVERY_CHOICES, validate_choice=False)
+    approvals = TextAreaField(
+        "Course approvals for this session (optional)",
+        validators=[Optional(), Length(max=3000)],
+        description=APPROVALS_HELP,
+    )
     submit = SubmitField("Save session")
+
+
+class SessionCeForm(FlaskForm):
+    delivery = SelectField("Delivery", choices=DELIVERY_CHOICES, validate_choice=False)
+    approvals = TextAreaField(
+        "Course approvals for this session",
+        validators=[Optional(), Length(max=3000)],
+        description=APPROVALS_HELP,
+    )
+    submit = SubmitField("Save CE details")
 
 
 class CheckinForm(FlaskForm):
@@ -328,3 +355,22 @@ class AuditFilterForm(FlaskForm):
     person = StringField("Concerning", validators=[Optional(), Length(max=120)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+def evaluation_form() -> FlaskForm:
+    """The course evaluation's questions as a form: a statement rated on the five-point scale
+    (the service says which is missing), or an optional text."""
+
+    class EvaluationForm(FlaskForm):
+        submit = SubmitField("Send my evaluation")
+
+    for question in QUESTIONS:
+        if question.kind == "scale":
+            choices = [SelectChoice(str(n), label) for n, label in enumerate(SCALE, start=1)]
+            field = RadioField(question.text, choices=choices, validate_choice=False)
+        else:
+            field = TextAreaField(
+                f"{question.text} (optional)", validators=[Optional(), Length(max=MAX_TEXT)]
+            )
+        setattr(EvaluationForm, question.key, field)
+    return EvaluationForm()
