@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from seminar.core import ce
 from seminar.core.questions import question_type
-from seminar.core.record_wording import PublicAccount, public_account
+from seminar.core.record_wording import PublicAccount, is_exception, public_account
 from seminar.queries import links
 
 
@@ -89,6 +89,10 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("approval")
     def approval_words(approval: ce.Approval) -> str:
         return ce.describe(approval)
+
+    @app.template_test("issued_by_exception")
+    def issued_by_exception(record: object) -> bool:
+        return is_exception(record)  # type: ignore[arg-type]
 
     @app.template_filter("public_account")
     def record_account(record: object, issuer_name: str) -> PublicAccount:
