@@ -316,9 +316,8 @@ def write_course(root: Path, *, seed: int = 7) -> Course:
     (lessons_dir / "program.yml").write_text(
         f"""programs:
   - slug: {PROGRAM}
-    title: Benchmark Certification
+    title: Benchmark Program
     credential: Certificate of Completion, Benchmark Program
-    ce_hours: 16
     attendance_rounding: 15
     requires:
       lessons: all

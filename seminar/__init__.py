@@ -76,6 +76,11 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
+    # A CE provider profile that cannot be read stops the app here, saying why, rather than on
+    # the first certificate.
+    from seminar.core.ce import provider_from_config
+
+    provider_from_config(app.config.get("CE_PROVIDER"), default_name=app.config["ISSUER_NAME"])
     # Served over https (production): cookies never travel over plain http.
     https = str(app.config["BASE_URL"]).startswith("https://")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

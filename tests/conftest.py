@@ -341,7 +341,6 @@ programs:
   - slug: basic
     title: Basic program
     credential: Certificate of Completion, Basic
-    ce_hours: 4
     requires:
       lessons: all
       quizzes:

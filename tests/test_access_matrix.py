@@ -184,6 +184,22 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {},
     ),
+    "sessions.ce_details": ("GET", lambda w: f"/sessions/{w.session_id}/ce", COHORT_STAFF, {}),
+    "sessions.cebroker_csv": (
+        "GET",
+        lambda w: f"/sessions/{w.session_id}/cebroker.csv",
+        COHORT_STAFF,
+        {},
+    ),
+    "ce.rosters_due": ("GET", lambda w: "/ce/rosters", ADMIN, {}),
+    "ce.mark_reported": ("POST", lambda w: f"/ce/rosters/{w.session_id}/FL", ADMIN, {}),
+    "evaluations.evaluate": ("GET", lambda w: f"/cohorts/{w.slug}/evaluation", MEMBER, {}),
+    "evaluations.results": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/evaluation/results",
+        COHORT_STAFF,
+        {},
+    ),
     "sessions.correct": (
         "POST",
         lambda w: f"/sessions/{w.session_id}/attendance/{w.attendance_id}",
@@ -236,6 +252,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "verify.keys": ("GET", lambda w: "/.well-known/jwks.json", ANYONE, {}),
     "verify.issuer": ("GET", lambda w: "/issuer", ANYONE, {}),
     "verify.status_list": ("GET", lambda w: "/status/1", ANYONE, {}),
+    "verify.badge_image": ("GET", lambda w: "/badges/completion.svg", ANYONE, {}),
     "admin.change_role": (
         "POST",
         lambda w: f"/admin/users/{w.student_id}/role",

@@ -153,6 +153,19 @@ def populate(app: Flask) -> dict[str, Any]:
         assessor=teacher,
     )
     refresh(cohort)
+    # The course evaluation (who submitted, apart from what was answered), and a roster
+    # reported to a board.
+    from seminar.core.ce import provider_from_config
+    from seminar.services import evaluations, rosters
+
+    evaluations.submit(cohort, first, {"objectives": "5", **dict.fromkeys(
+        ("relevance", "instruction", "evidence", "balance", "setting"), "4"
+    ), "comments": "Clear, thank you."})  # fmt: skip
+    board = {"jurisdiction": "FL", "name": "Florida Board", "provider_number": "50-1"}
+    rosters.mark_reported(
+        seminar, "FL", provider=provider_from_config({"boards": [board]}, default_name="x"),
+        by=admin,
+    )  # fmt: skip
 
     # A record, reissued: the old one points at its successor in the same table.
     (issued,) = issuing.issue(

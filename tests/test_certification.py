@@ -295,8 +295,8 @@ def test_practical(passed: bool, attempted: bool, expected: tuple[State, float, 
 
 FULL = Program(
     slug="sot-basic",
-    title="S.O.T. Basic Certification",
-    credential="Certificate of Completion, S.O.T. Basic",
+    title="Introductory seminar course in S.O.T. concepts",
+    credential="Certificate of Completion: Introductory seminar course in S.O.T. concepts",
     lessons=None,
     quizzes=(QuizRequirement("foundations"), QuizRequirement("category-system", 80)),
     attendance_hours=12,

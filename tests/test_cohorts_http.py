@@ -306,13 +306,13 @@ def test_dashboard_filters_sorting_and_csv_match(
     )
     assert risky > 0
     for name, expected in (("eligible", eligible), ("at_risk", risky)):
-        csv_text = client.get(f"/cohorts/{world.slug}/progress.csv?filter={name}").get_data(
-            as_text=True
+        csv_text = client.get(f"/cohorts/{world.slug}/progress.csv?filter={name}").data.decode(
+            "utf-8-sig"  # the byte-order mark that tells Excel it is UTF-8
         )
         assert len(list(csv.reader(io.StringIO(csv_text)))) - 1 == expected
     # The CSV lists everyone in the screen's order.
     by_percent = client.get(f"/cohorts/{world.slug}/progress.csv?sort=percent&dir=desc")
-    csv_rows = list(csv.DictReader(io.StringIO(by_percent.get_data(as_text=True))))
+    csv_rows = list(csv.DictReader(io.StringIO(by_percent.data.decode("utf-8-sig"))))
     assert len(csv_rows) == 120
     percents = [int(r["overall %"]) for r in csv_rows]
     assert percents == sorted(percents, reverse=True)

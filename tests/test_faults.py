@@ -458,7 +458,9 @@ def test_a_sync_failing_half_way_leaves_the_previous_versions_serving(
     lesson_file = lessons / "01-basics/01-first-lesson.md"
     lesson_file.write_text(lesson_file.read_text().replace("triangular bone", "REVISED bone"))
     (quizzes / "check.md").write_text(QUIZ.replace("title: Check", "title: Check REVISED"))
-    (lessons / "program.yml").write_text(PROGRAM.replace("ce_hours: 4", "ce_hours: 3"))
+    (lessons / "program.yml").write_text(
+        PROGRAM.replace("attendance_hours: 2", "attendance_hours: 3")
+    )
     db.session.commit()
     before = _every_row()
 

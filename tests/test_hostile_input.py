@@ -367,7 +367,7 @@ def test_csv_values_longer_than_an_account_holds_are_row_errors(
     )
     preview = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "preview": "1"})
     page = preview.get_data(as_text=True)
-    assert "the name is longer than 120 characters" in page
+    assert "a name is longer than 120 characters" in page
     assert "at most 60 characters each" in page and "not an email address" in page
     done = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "confirm": "1"})
     assert done.status_code == 200

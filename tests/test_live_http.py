@@ -111,7 +111,7 @@ def test_a_live_question_end_to_end(
     assert phone_two.get(f"/live/{live_id}/state.json").get_json()["status"] == "finished"
     rows = list(
         csv.DictReader(
-            io.StringIO(client.get(f"/live/{live_id}/answers.csv").get_data(as_text=True))
+            io.StringIO(client.get(f"/live/{live_id}/answers.csv").data.decode("utf-8-sig"))
         )
     )
     assert [r["name"] for r in rows] == ["Player 1", "Player 2"]
@@ -120,7 +120,7 @@ def test_a_live_question_end_to_end(
     assert "1 answered, 1 right" in record  # participation evidence on the student's record
     board = list(
         csv.DictReader(
-            io.StringIO(client.get(f"/cohorts/{world.slug}/progress.csv").get_data(as_text=True))
+            io.StringIO(client.get(f"/cohorts/{world.slug}/progress.csv").data.decode("utf-8-sig"))
         )
     )
     assert {r["name"]: r["live quiz answers"] for r in board}["Player 1"] == "1"

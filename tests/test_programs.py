@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from seminar.core.ce import Approval, Delivery, SubjectHours
 from seminar.core.content.problems import ContentError, Problem
 from seminar.core.content.programs import (
     ParsedPrograms,
@@ -15,6 +16,8 @@ from seminar.core.content.programs import (
     check_program_references,
     parse_programs,
     parse_programs_with_lines,
+    program_from_dict,
+    program_to_dict,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,9 +41,9 @@ def test_the_shipped_program_file_parses() -> None:
         programs=(
             Program(
                 slug="sot-basic",
-                title="S.O.T. Basic Certification",
-                credential="Certificate of Completion, S.O.T. Basic",
-                ce_hours=16,
+                title="Introductory seminar course in S.O.T. concepts",
+                credential="Certificate of Completion: Introductory seminar course in S.O.T. "
+                "concepts",
                 lessons=None,
                 quizzes=(
                     QuizRequirement("foundations"),
@@ -51,9 +54,10 @@ def test_the_shipped_program_file_parses() -> None:
                 ),
                 attendance_hours=12,
                 practical=True,
+                evaluation=True,
             ),
         ),
-        lines={"sot-basic": 7},
+        lines={"sot-basic": 18},
     )
     assert parse_programs(text, path=PATH) == parsed.programs
 
@@ -65,7 +69,14 @@ def test_every_key_and_file_order() -> None:
           - slug: advanced
             title: S.O.T. Advanced
             credential: Certificate of Completion, S.O.T. Advanced
-            ce_hours: 24.5
+            ce:
+              delivery: online
+              evaluation: optional
+              approvals:
+                - jurisdiction: FL
+                  number: 20-123456
+                  hours: {General: 10, Laws and rules: 2}
+                - {jurisdiction: PACE, number: "0042"}
             validity_months: 36
             recertify_months: 24
             requires:
@@ -86,18 +97,29 @@ def test_every_key_and_file_order() -> None:
             slug="advanced",
             title="S.O.T. Advanced",
             credential="Certificate of Completion, S.O.T. Advanced",
-            ce_hours=24.5,
             lessons=("category-one", "category-two"),
             quizzes=(QuizRequirement("category-one", 90), QuizRequirement("category-two", 72.5)),
             attendance_hours=0.5,
             practical=False,
             validity_months=36,
             recertify_months=24,
+            delivery=Delivery.ONLINE,
+            evaluation=False,
+            approvals=(
+                Approval(
+                    "FL",
+                    "20-123456",
+                    (SubjectHours("General", 10), SubjectHours("Laws and rules", 2)),
+                ),
+                Approval("PACE", "0042"),
+            ),
         ),
         # No `requires:`: the Program defaults, so every live lesson and nothing else.
         Program(slug="basic", title="Basic", credential="Record of Completion"),
     )
-    assert parsed.lines == {"advanced": 2, "basic": 15}
+    assert parsed.lines == {"advanced": 2, "basic": 22}
+    # Stored with each program version and read back, the program is the same.
+    assert program_from_dict(program_to_dict(parsed.programs[0])) == parsed.programs[0]
 
 
 @pytest.mark.parametrize(
@@ -231,7 +253,7 @@ ERROR_CASES = [
 
             credential: Certified S.O.T. Practitioner
         """,
-        [(5, "'credential' must not contain the word 'Certified'")],
+        [(5, "'credential' must not say 'Certified'")],
         id="credential says Certified",
     ),
     pytest.param(
@@ -240,12 +262,12 @@ ERROR_CASES = [
           - slug: a
             title: T
             credential: C
-            ce_hours: -1
+            ce_hours: 16
             validity_months: 0
             recertify_months: 12.5
         """,
         [
-            (5, "'ce_hours' must be a number of 0 or more"),
+            (5, "'ce_hours' is no longer used: CE hours are credited from attendance"),
             (6, "'validity_months' must be a whole number of months from 1 to 1200"),
             (7, "'recertify_months' must be a whole number of months from 1 to 1200"),
         ],
@@ -257,12 +279,13 @@ ERROR_CASES = [
           - slug: a
             title: T
             credential: C
-            ce_hours: sixteen
+            ce: {delivery: by post, evaluation: maybe}
             validity_months: 1201
             recertify_months: true
         """,
         [
-            (5, "'ce_hours' must be a number"),
+            (5, "'delivery' must be one of: in person, online"),
+            (5, "'evaluation' must be one of: required, optional"),
             (6, "'validity_months' must be a whole number"),
             (7, "'recertify_months' must be a whole number"),
         ],
@@ -274,10 +297,23 @@ ERROR_CASES = [
           - slug: a
             title: T
             credential: C
-            ce_hours: .nan
+            ce:
+              approvals:
+                - {jurisdiction: FL, number: 20-1, hours: {General: .nan}}
+                - {jurisdiction: fl, number: 20-2}
+                - {number: 20-3}
+                - FL 20-4
+              stray: 1
             validity_months: !!int twelve
         """,
-        [(5, "'ce_hours' must be a number"), (6, "'validity_months' must be a whole number")],
+        [
+            (7, "each subject category needs its hours, above 0"),
+            (8, "jurisdiction 'fl' has two approvals"),
+            (9, "an approval needs a 'jurisdiction' and a course 'number'"),
+            (10, "an approval is a mapping"),
+            (11, "unknown key 'stray' in 'ce'"),
+            (12, "'validity_months' must be a whole number"),
+        ],
         id="not finite and not buildable",
     ),
     pytest.param(
@@ -461,8 +497,8 @@ ERROR_CASES = [
         [
             (2, "'slug' must be lowercase"),
             (3, "'title' must not be empty"),
-            (4, "must not contain the word 'Certified'"),
-            (5, "'ce_hours' must be a number"),
+            (4, "must not say 'Certified'"),
+            (5, "'ce_hours' is no longer used"),
             (7, "'lessons' must be 'all' or a list"),
         ],
         id="every problem of a program with a bad slug is still reported",
@@ -526,22 +562,48 @@ def test_problems_and_their_lines(text: str, expected: list[tuple[int, str]]) ->
 )
 def test_a_credential_never_says_certified(credential: str) -> None:
     text = f"programs:\n  - slug: a\n    title: T\n    credential: {credential}\n"
+    word = next(
+        w.strip("()") for w in credential.replace("-", " ").split() if "certified" in w.lower()
+    )
     assert problems_of(text) == [
         (
             4,
-            "'credential' must not contain the word 'Certified': a completion record is a "
-            "Certificate of Completion of this platform's program, not a certification",
+            f"'credential' must not say '{word}': a completion record is a Certificate of "
+            "Completion of this platform's program, not a certification",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "word"),
+    [
+        ("S.O.T. Basic Certification", "Certification"),
+        ("Certified practitioner course", "Certified"),
+        ("A course to certify you", "certify"),
+    ],
+)
+def test_a_program_title_never_speaks_of_certifying(title: str, word: str) -> None:
+    # The title is printed on the record too ("has met every requirement of the <title>").
+    text = f"programs:\n  - slug: a\n    title: {title}\n    credential: Record\n"
+    assert problems_of(text) == [
+        (
+            3,
+            f"'title' must not say '{word}': a completion record is a Certificate of "
+            "Completion of this platform's program, not a certification",
         )
     ]
 
 
 @pytest.mark.parametrize(
     "credential",
-    ["Certificate of Completion, S.O.T. Basic", "Record of Completion", "Recertification due"],
+    [
+        "Certificate of Completion, S.O.T. Basic",
+        "Record of Completion",
+        "Certificates of Attendance",
+    ],
 )
 def test_credentials_without_the_word_are_fine(credential: str) -> None:
-    # Only the credential is printed on the record; the title is the program's name.
-    text = "programs:\n  - slug: a\n    title: Certified title is not checked\n"
+    text = "programs:\n  - slug: a\n    title: A course\n"
     text += f"    credential: {credential}\n"
     (program,) = parse_programs(text, path=PATH)
     assert program.credential == credential

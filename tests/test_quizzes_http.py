@@ -483,7 +483,7 @@ def test_statistics_page_and_csv(client: FlaskClient, make_user, app: Flask) -> 
     html = client.get("/quizzes/cats/statistics").get_data(as_text=True)
     assert "cat-2" in html and "67%" in html  # facility of cat-2: 2 of 3
     assert "Category II" in html
-    csv_text = client.get("/quizzes/cats/statistics.csv").get_data(as_text=True)
+    csv_text = client.get("/quizzes/cats/statistics.csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("question,version,type")
     assert "cat-2,1,single,yes,3,66.7,1.000,,Category II,66.7" in csv_text
     student = app.test_client()

@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from seminar.core.ce import Approval, SubjectHours
+from seminar.core.certification import RequirementStatus, State
 from seminar.core.content.programs import Program, QuizRequirement
 from seminar.core.credentials import Achievement, Issuer
 from seminar.core.record_wording import (
     CertificateWords,
+    PublicAccount,
     RecordKind,
     achievement,
     add_months,
+    attendance_requirements,
     certificate_words,
     licence,
     narrative,
     program_criteria,
+    public_account,
+    requirement_evidence,
     title,
 )
 
@@ -30,7 +36,6 @@ BASIC = Program(
     slug="basic",
     title="Basic program",
     credential="Certificate of Completion, Basic",
-    ce_hours=4,
     quizzes=(QuizRequirement("check", 60),),
     attendance_hours=2,
     practical=True,
@@ -47,6 +52,7 @@ class Issued:
     override_reason: str | None = None
     session_id: int | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    issued_at: datetime = datetime(2026, 3, 20, 9, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -132,44 +138,228 @@ def test_program_criteria(program: Program, expected: str) -> None:
     assert program_criteria(program) == expected
 
 
-ONE_SESSION = {"sessions": [{"title": "Day 1", "date": "2026-03-14", "hours": 3.0}]}
-TWO_SESSIONS = {"sessions": [{"title": "Day 1"}, {"title": "Day 2"}]}
+def status(kind: str, key: str, state: State, detail: str) -> RequirementStatus:
+    label = {"lessons": "Lessons", "quiz": f"Quiz: {key}", "attendance": "Attendance hours"}
+    return RequirementStatus(
+        kind, key, label.get(kind, "Practical assessment"), state, 0, detail, ""
+    )
+
+
+DONE, NOT_YET = State.DONE, State.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("requirement", "public"),
+    [
+        (
+            status("lessons", "lessons", DONE, "27 of 27 lessons"),
+            "Lessons: 27 of 27 lessons completed",
+        ),
+        (
+            status("lessons", "lessons", NOT_YET, "1 of 27 lessons"),
+            "Lessons: 1 of 27 lessons completed",
+        ),
+        (status("quiz", "check", DONE, "Passed with 92%"), "Quiz 'The check': passed"),
+        (status("quiz", "other", NOT_YET, "Grade 40% (needs 60%)"), "Quiz 'other': not passed"),
+        (
+            status("attendance", "attendance", DONE, "3 of 2 hours"),
+            "Seminar attendance: at least 2 hours present in person",
+        ),
+        (
+            status("attendance", "attendance", NOT_YET, "0 of 2 hours"),
+            "Seminar attendance: 0 of 2 hours present in person",
+        ),
+        (
+            status("practical", "practical", DONE, "Passed"),
+            "Practical skills: signed off by an instructor",
+        ),
+        (status("practical", "practical", NOT_YET, "Assessed"), "Practical skills: not signed off"),
+    ],
+)
+def test_requirements_in_public_words_never_carry_a_grade(
+    requirement: RequirementStatus, public: str
+) -> None:
+    frozen = requirement_evidence(requirement, BASIC, {"check": "The check"})
+    assert frozen["public"] == public and "%" not in frozen["public"]
+    assert frozen["detail"] == requirement.detail and frozen["met"] is (requirement.state is DONE)
+
+
+MET = [
+    {"label": "Lessons", "met": True, "public": "Lessons: 3 of 3 lessons completed"},
+    {"label": "Quiz: check", "met": True, "public": "Quiz 'Check': passed"},
+]
+UNMET = [
+    {"label": "Lessons", "met": True, "public": "Lessons: 1 of 3 lessons completed"},
+    {"label": "Quiz: check", "met": False, "public": "Quiz 'Check': not passed"},
+]
+PROGRAM_V2 = {"slug": "basic", "title": "Basic program", "version": 2}
+EARNED = Issued(
+    COMPLETION,
+    evidence={
+        "program": PROGRAM_V2,
+        "requirements": MET,
+        "eligible": True,
+        "reading": {"seconds": 4000},
+        "quizzes": [{"title": "Check", "passed_on": "2026-03-14", "score": 92}],
+    },
+)
+WAIVED = Issued(
+    COMPLETION,
+    override_reason="Hospitalised; note on file",
+    evidence={
+        "program": PROGRAM_V2,
+        "requirements": UNMET,
+        "eligible": False,
+        "issuer": "Seminar Org",
+        "issued_on": "2026-03-21",
+    },
+)
+# Issued with a reason only because an earlier record was revoked: everything was met.
+REISSUED = Issued(
+    COMPLETION,
+    override_reason="Revoked in error",
+    evidence={"program": PROGRAM_V2, "requirements": MET, "eligible": True},
+)
+APPROVALS = [
+    Approval("FL", "20-123456", (SubjectHours("General", 2), SubjectHours("Laws", 1))).to_dict()
+]
+CE_TERMS = {
+    "provider": {"name": "Seminar Org", "numbers": [{"jurisdiction": "FL", "number": "50-1"}]},
+    "delivery": "Live, in person",
+    "approvals": APPROVALS,
+}
+ATTENDED = Issued(
+    ATTENDANCE,
+    title="CE attendance: Day 1",
+    hours=3,
+    session_id=7,
+    evidence={
+        "sessions": [{"title": "Day 1", "date": "2026-03-14", "hours": 3.0, "offered": 3}],
+        "requirements": attendance_requirements(3, None),
+        "eligible": True,
+        "ce": CE_TERMS,
+    },
+)
 
 
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
         (
-            Issued(COMPLETION),
-            "Every requirement of the program was met; the issuer holds the evidence.",
+            EARNED,
+            PublicAccount(
+                summary="Every requirement of the Basic program (requirements version 2) was met.",
+                exception="",
+                met=("Lessons: 3 of 3 lessons completed", "Quiz 'Check': passed"),
+                not_met=(),
+                details=(
+                    "Active reading time recorded: 1 h 06 min.",
+                    "Quizzes passed: Check (14 March 2026).",
+                ),
+            ),
         ),
         (
-            Issued(COMPLETION, override_reason="Hospitalised; note on file"),
-            "Issued at the issuer's discretion; the issuer holds the reasons and the evidence.",
+            WAIVED,
+            PublicAccount(
+                summary="Issued by decision of Seminar Org on 21 March 2026; not every "
+                "requirement was met.",
+                exception="Issued by decision of Seminar Org on 21 March 2026; not every "
+                "requirement was met.",
+                met=("Lessons: 1 of 3 lessons completed",),
+                not_met=("Quiz 'Check': not passed",),
+                details=(),
+            ),
         ),
         (
-            Issued(ATTENDANCE, hours=3, evidence=ONE_SESSION),
-            "Attended 1 session in person for 3 CE hours, presence verified at check-in and "
-            "check-out.",
+            REISSUED,
+            PublicAccount(
+                summary="Every requirement of the Basic program (requirements version 2) was met.",
+                exception="",
+                met=("Lessons: 3 of 3 lessons completed", "Quiz 'Check': passed"),
+                not_met=(),
+                details=(),
+            ),
         ),
         (
-            Issued(ATTENDANCE, hours=5.5, evidence=TWO_SESSIONS),
-            "Attended 2 sessions in person for 5.5 CE hours, presence verified at check-in and "
-            "check-out.",
+            # An override from before the decision was frozen: the issuer's name now, the
+            # day it was issued.
+            Issued(COMPLETION, override_reason="Privately known", evidence={"eligible": False}),
+            PublicAccount(
+                summary="Issued by decision of S.O.T. Seminar on 20 March 2026; not every "
+                "requirement was met.",
+                exception="Issued by decision of S.O.T. Seminar on 20 March 2026; not every "
+                "requirement was met.",
+                met=(),
+                not_met=(),
+                details=(),
+            ),
         ),
         (
-            Issued(ATTENDANCE, override_reason="Signed sheet on file", evidence=TWO_SESSIONS),
-            "Issued at the issuer's discretion; the issuer holds the reasons and the evidence.",
+            ATTENDED,
+            PublicAccount(
+                summary="Attended in person for 3 hours of CE, presence verified at check-in "
+                "and check-out.",
+                exception="",
+                met=(
+                    "Attendance: 3 hours present in person, presence verified at check-in "
+                    "and check-out",
+                ),
+                not_met=(),
+                details=(
+                    "Sessions attended: Day 1, 14 March 2026: 3 h.",
+                    "Delivery: Live, in person.",
+                    "CE provider: Seminar Org (FL provider 50-1).",
+                    "Course approvals: FL course 20-123456 (General 2 h, Laws 1 h).",
+                ),
+            ),
         ),
         (
-            Issued(ATTENDANCE),
-            "Attended 0 sessions in person for 0 CE hours, presence verified at check-in and "
-            "check-out.",
+            Issued(
+                ATTENDANCE,
+                hours=3,
+                override_reason="Evaluation form lost",
+                evidence={
+                    "requirements": attendance_requirements(3, False),
+                    "eligible": False,
+                    "issuer": "Seminar Org",
+                    "issued_on": "2026-04-01",
+                },
+            ),
+            PublicAccount(
+                summary="Issued by decision of Seminar Org on 1 April 2026; not every "
+                "requirement was met.",
+                exception="Issued by decision of Seminar Org on 1 April 2026; not every "
+                "requirement was met.",
+                met=(
+                    "Attendance: 3 hours present in person, presence verified at check-in "
+                    "and check-out",
+                ),
+                not_met=("Course evaluation: not submitted",),
+                details=(),
+            ),
         ),
     ],
 )
-def test_narratives_tell_a_verifier_no_scores_and_no_reasons(record: Issued, expected: str) -> None:
-    assert narrative(record) == expected
+def test_the_public_account_says_what_was_met_and_never_the_reason(
+    record: Issued, expected: PublicAccount
+) -> None:
+    account = public_account(record, issuer_name="S.O.T. Seminar")
+    assert account == expected
+    assert record.override_reason is None or record.override_reason not in str(account)
+
+
+def test_narratives_are_the_public_account_in_a_paragraph() -> None:
+    assert narrative(WAIVED, issuer_name="S.O.T. Seminar") == (
+        "Issued by decision of Seminar Org on 21 March 2026; not every requirement was met. "
+        "Met: Lessons: 1 of 3 lessons completed. Not met: Quiz 'Check': not passed. "
+        "The issuer holds the evidence."
+    )
+    assert narrative(EARNED, issuer_name="S.O.T. Seminar") == (
+        "Every requirement of the Basic program (requirements version 2) was met. "
+        "Met: Lessons: 3 of 3 lessons completed; Quiz 'Check': passed. "
+        "Active reading time recorded: 1 h 06 min. Quizzes passed: Check (14 March 2026). "
+        "The issuer holds the evidence."
+    )
 
 
 CE_CRITERIA = (
@@ -187,22 +377,26 @@ CE_CRITERIA = (
             Achievement(
                 id="https://sot.example/issuer#program-basic-v3",
                 name="Certificate of Completion, Basic",
-                description="Awarded by S.O.T. Seminar for meeting every requirement of its "
-                "Basic program (requirements version 3).",
+                description="Basic program, a course of S.O.T. Seminar (requirements version "
+                "3). The criteria say what it asks; each credential's evidence says what its "
+                "holder met.",
                 criteria=program_criteria(BASIC),
-                hours=4.0,
+                hours=0.0,  # never CE hours on a completion record
+                image="https://sot.example/badges/completion.svg",
             ),
         ),
         (
-            Issued(ATTENDANCE, title="CE attendance: Weekend seminar, day 2", session_id=7),
+            ATTENDED,
             None,
             Achievement(
                 id="https://sot.example/issuer#ce-session-7",
-                name="CE attendance: Weekend seminar, day 2",
-                description="Continuing-education hours attended in person at Weekend "
-                "seminar, day 2, taught by S.O.T. Seminar.",
+                name="CE attendance: Day 1",
+                description="Continuing-education hours attended at Day 1 (live, in person), "
+                "taught by S.O.T. Seminar.",
                 criteria=CE_CRITERIA,
-                hours=0.0,
+                hours=3.0,
+                image="https://sot.example/badges/completion.svg",
+                approvals=(Approval.from_dict(APPROVALS[0]),),
             ),
         ),
         (
@@ -215,40 +409,66 @@ CE_CRITERIA = (
             Achievement(
                 id="https://sot.example/issuer#ce-cohort-spring",
                 name="CE attendance: Spring cohort",
-                description="Continuing-education hours attended in person at Spring cohort, "
-                "taught by S.O.T. Seminar.",
+                description="Continuing-education hours attended at Spring cohort, taught by "
+                "S.O.T. Seminar.",
                 criteria=CE_CRITERIA,
                 hours=0.0,
+                image="https://sot.example/badges/completion.svg",
             ),
         ),
     ],
 )
 def test_achievements(record: Issued, program: Program | None, expected: Achievement) -> None:
-    assert achievement(record, ISSUER, program) == expected
+    image = "https://sot.example/badges/completion.svg"
+    assert achievement(record, ISSUER, program, image=image) == expected
 
 
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
         (
-            Issued(
-                COMPLETION,
-                evidence={"program": {"title": "S.O.T. Basic Certification", "version": 2}},
-            ),
+            EARNED,
             CertificateWords(
                 "Certificate of Completion",
-                "has met every requirement of the S.O.T. Basic Certification program "
-                "(requirements version 2):",
+                "has met every requirement of the Basic program (requirements version 2):",
+                "",
+                (
+                    "Requirements met: Lessons: 3 of 3 lessons completed; Quiz 'Check': passed.",
+                    "Active reading time recorded: 1 h 06 min.",
+                    "Quizzes passed: Check (14 March 2026).",
+                ),
             ),
         ),
         (
-            Issued(ATTENDANCE, evidence=ONE_SESSION),
+            WAIVED,
+            CertificateWords(
+                "Certificate of Completion",
+                "was issued this record for the Basic program (requirements version 2):",
+                "Issued by decision of Seminar Org on 21 March 2026; not every requirement "
+                "was met.",
+                (
+                    "Requirements met: Lessons: 1 of 3 lessons completed.",
+                    "Not met: Quiz 'Check': not passed.",
+                ),
+            ),
+        ),
+        (
+            ATTENDED,
             CertificateWords(
                 "CE Attendance Certificate",
                 "attended in person, with presence verified at check-in and check-out:",
+                "",
+                (
+                    "Requirements met: Attendance: 3 hours present in person, presence verified "
+                    "at check-in and check-out.",
+                    "Sessions attended: Day 1, 14 March 2026: 3 h.",
+                    "Delivery: Live, in person.",
+                    "CE provider: Seminar Org (FL provider 50-1).",
+                    "Course approvals: FL course 20-123456 (General 2 h, Laws 1 h).",
+                ),
             ),
         ),
     ],
 )
 def test_certificate_words(record: Issued, expected: CertificateWords) -> None:
-    assert certificate_words(record) == expected
+    assert certificate_words(record, issuer_name="S.O.T. Seminar") == expected

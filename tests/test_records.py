@@ -98,9 +98,18 @@ def test_a_record_freezes_its_evidence(
     assert record.title == "Certificate of Completion, Basic"
     assert "Certified" not in record.title
     assert (record.holder_name, record.holder_licence) == ("Ada Lovelace", "DC-1234 (CA)")
-    assert record.hours == 3 and record.completed_on == date.today()
+    # CE hours are never a completion record's; the hours attended are its evidence.
+    assert record.hours == 0 and record.completed_on == date.today()
     assert record.issued_by_id == admin.id and record.override_reason is None
     evidence = record.evidence
+    assert evidence["hours"] == 3 and evidence["reading"] == {"seconds": 0}
+    assert evidence["issuer"] == "S.O.T. Seminar" and evidence["eligible"] is True
+    assert [r["public"] for r in evidence["requirements"]] == [
+        "Lessons: 3 of 3 lessons completed",
+        "Quiz 'Check': passed",
+        "Seminar attendance: at least 2 hours present in person",
+        "Practical skills: signed off by an instructor",
+    ]
     assert evidence["program"] == {
         "slug": "basic",
         "title": "Basic program",
@@ -191,9 +200,7 @@ def test_expiry_and_recertification_come_from_the_program(
 
     lessons = Path(app.config["LESSONS_DIR"])
     text = (lessons / "program.yml").read_text()
-    text = text.replace(
-        "ce_hours: 4", "ce_hours: 4\n    validity_months: 24\n    recertify_months: 18"
-    )
+    text = text.replace("requires:", "validity_months: 24\n    recertify_months: 18\n    requires:")
     (lessons / "program.yml").write_text(text)
     assert sync_content(lessons, Path(app.config["QUIZZES_DIR"])).ok
     cohort_service.move_to_current_program(world)
@@ -225,19 +232,32 @@ def test_expiry_and_recertification_come_from_the_program(
 # --- verification --------------------------------------------------------------------------
 
 
-def _status_bit(client: FlaskClient, credential: dict[str, Any], jwks: dict[str, Any]) -> bool:
+def resolve_kid(client: FlaskClient, token: str) -> Any:
+    """Dereference a JWT's `kid` as a verifier does: fetch the URI (the key set), then take
+    the key that carries that very `kid`; return it as PyJWT's key."""
+    kid = pyjwt.get_unverified_header(token)["kid"]
+    address, _, thumbprint = kid.partition("#")
+    assert address == "http://127.0.0.1:5000/.well-known/jwks.json" and thumbprint
+    response = client.get(urlsplit(address).path)
+    assert response.mimetype == "application/jwk-set+json"
+    (jwk,) = [k for k in response.get_json()["keys"] if k["kid"] == kid]
+    assert "d" not in jwk and jwk["iss"] == "http://127.0.0.1:5000/issuer"
+    return pyjwt.PyJWK(jwk).key
+
+
+def _status_bit(client: FlaskClient, credential: dict[str, Any], list_url: str = "") -> bool:
     """What any verifier does: fetch the status list credential, check its signature, and
-    read the credential's bit (GZIP, base64url, left-most bit first)."""
+    read the credential's bit (GZIP, base64url, left-most bit first). The credential points at
+    the revocation list; `list_url` reads its position in another list of the issuer's."""
     status = credential["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
-    token = client.get(urlsplit(status["statusListCredential"]).path).get_data(as_text=True)
-    header = pyjwt.get_unverified_header(token)
-    key = pyjwt.PyJWKSet.from_dict(jwks)[header["kid"]].key
-    listing = pyjwt.decode(token, key, algorithms=["ES256"])
-    assert listing["id"] == status["statusListCredential"]
+    url = list_url or status["statusListCredential"]
+    token = client.get(urlsplit(url).path).get_data(as_text=True)
+    listing = pyjwt.decode(token, resolve_kid(client, token), algorithms=["ES256"])
+    assert listing["id"] == url
     assert "BitstringStatusListCredential" in listing["type"]
     subject = listing["credentialSubject"]
-    assert subject["statusPurpose"] == "revocation"
+    assert subject["statusPurpose"] == ("message" if list_url else "revocation")
     encoded = subject["encodedList"]
     assert encoded.startswith("u")
     data = encoded[1:]
@@ -251,11 +271,9 @@ def verify_independently(client: FlaskClient, display_id: str) -> tuple[dict[str
     """Check a record's JWT with PyJWT (not the library that signed it) against the JWKS the
     app publishes, using only the credential's own fields; return it and its revoked bit."""
     token = client.get(f"/verify/{display_id}.jwt").get_data(as_text=True)
-    jwks = client.get("/.well-known/jwks.json").get_json()
     header = pyjwt.get_unverified_header(token)
     assert header["alg"] == "ES256" and header["typ"] == "JWT"
-    keys = pyjwt.PyJWKSet.from_dict(jwks)
-    key = keys[header["kid"]].key
+    key = resolve_kid(client, token)
     claims = pyjwt.decode(token, key, algorithms=["ES256"], options={"require": ["nbf", "iss"]})
     assert claims["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert any("ob/v3p0" in c for c in claims["@context"])
@@ -269,7 +287,12 @@ def verify_independently(client: FlaskClient, display_id: str) -> tuple[dict[str
     # The issuer id resolves to the profile that the JWT names.
     profile = client.get(urlsplit(claims["iss"]).path).get_json()
     assert profile["id"] == claims["iss"] and "Profile" in profile["type"]
-    return claims, _status_bit(client, claims, jwks)
+    return claims, _status_bit(client, claims)
+
+
+def superseded_bit(client: FlaskClient, claims: dict[str, Any]) -> bool:
+    """The credential's position in the issuer's second list: superseded by a reissue."""
+    return _status_bit(client, claims, "http://127.0.0.1:5000/status/2")
 
 
 def test_anyone_can_verify_a_record_and_its_signed_credential(
@@ -280,10 +303,17 @@ def test_anyone_can_verify_a_record_and_its_signed_credential(
     page = stranger.get(f"/verify/{record.display_id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Valid record" in text
-    for shown in ("Ada Lovelace", "Certificate of Completion, Basic", "S.O.T. Seminar", "3"):
+    for shown in (
+        "Ada Lovelace",
+        "Certificate of Completion, Basic",
+        "S.O.T. Seminar",
+        "Requirements met",
+        "Quiz &#39;Check&#39;: passed",
+        "Seminar attendance: at least 2 hours present in person",
+    ):
         assert shown in text
-    for hidden in (ada.email, "DC-1234", "Confident set-up", "100"):
-        assert hidden not in text  # nothing beyond what a verifier needs
+    for hidden in (ada.email, "DC-1234", "Confident set-up", "100", "CE hours", "exception"):
+        assert hidden not in text  # nothing beyond what a verifier needs, and no CE hours
     assert page.headers["Cache-Control"] == "no-store"
 
     claims, revoked = verify_independently(stranger, record.display_id)
@@ -292,8 +322,18 @@ def test_anyone_can_verify_a_record_and_its_signed_credential(
     achievement = claims["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "CertificateOfCompletion"
     assert achievement["name"] == "Certificate of Completion, Basic"
-    assert "narrative" in achievement["criteria"] and achievement["creditsAvailable"] == 4
-    assert claims["credentialSubject"]["creditsEarned"] == 3
+    assert "narrative" in achievement["criteria"]
+    # A completion record carries no CE credit: that is a CE attendance certificate's.
+    assert "creditsAvailable" not in achievement
+    assert "creditsEarned" not in claims["credentialSubject"]
+    assert achievement["image"] == {
+        "id": "http://127.0.0.1:5000/badges/completion.svg",
+        "type": "Image",
+        "caption": "Certificate of Completion, Basic",
+    }
+    assert claims["description"] == (
+        "Every requirement of the Basic program (requirements version 1) was met."
+    )
     identifiers = claims["credentialSubject"]["identifier"]
     assert {"identityType": "name", "identityHash": "Ada Lovelace"}.items() <= identifiers[
         0
@@ -304,9 +344,12 @@ def test_anyone_can_verify_a_record_and_its_signed_credential(
     forged = json.loads(base64.urlsafe_b64decode(body + "=="))
     forged["credentialSubject"]["creditsEarned"] = 300
     body = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
-    key = pyjwt.PyJWKSet.from_dict(stranger.get("/.well-known/jwks.json").get_json())
     with pytest.raises(pyjwt.InvalidSignatureError):
-        pyjwt.decode(f"{head}.{body}.{sig}", key.keys[0].key, algorithms=["ES256"])
+        pyjwt.decode(
+            f"{head}.{body}.{sig}",
+            resolve_kid(stranger, record.credential_jwt),
+            algorithms=["ES256"],
+        )
 
 
 def test_the_public_credential_reveals_no_scores_and_no_override_reasons(
@@ -330,7 +373,10 @@ def test_the_public_credential_reveals_no_scores_and_no_override_reasons(
         "Attend at least 2 hours of seminar sessions in person, presence verified at check-in "
         "and check-out. Have practical skills assessed and signed off by an instructor."
     )
-    assert "discretion" in claims[waived.id]["evidence"][0]["narrative"]
+    assert claims[waived.id]["evidence"][0]["narrative"].startswith(
+        "Issued by decision of S.O.T. Seminar on "
+    )
+    assert "not every requirement was met" in claims[waived.id]["description"]
     assert (
         claims[earned.id]["credentialSubject"]["id"] != claims[waived.id]["credentialSubject"]["id"]
     )
@@ -449,9 +495,12 @@ def test_reissue_after_a_name_change_supersedes_the_old_record(
     page = client.get(f"/verify/{old.display_id}").get_data(as_text=True)
     assert "Superseded" in page and new.display_id in page
     assert "Valid record" in client.get(f"/verify/{new.display_id}").get_data(as_text=True)
-    _, old_revoked = verify_independently(client, old.display_id)
+    # Superseded is not revoked: the old record is flagged in the issuer's second list.
+    old_claims, old_revoked = verify_independently(client, old.display_id)
     claims, new_revoked = verify_independently(client, new.display_id)
-    assert old_revoked and not new_revoked
+    assert not old_revoked and not new_revoked
+    assert superseded_bit(client, old_claims) and not superseded_bit(client, claims)
+    assert "not revoked" in page
     assert claims["credentialSubject"]["identifier"][0]["identityHash"] == "Ada King"
     # One current record: issuing again returns the new one.
     (again,) = issuing.issue(world, RecordKind.COMPLETION, [ada.id], actor=admin)
@@ -801,19 +850,25 @@ def test_each_email_says_what_it_said_before(
     base = "http://127.0.0.1:5000"
     rid, cid, nid, oid = record.display_id, ce.record.display_id, new.display_id, other.display_id
     day = datetime.now(UTC).strftime("%d %B %Y")  # revoked_at, as the message prints it
+    today = f"{date.today().day} {date.today():%B %Y}"  # the decision, as the record words it
     name = "Ada O'Hara & <Co>"
     expected = [
         (
             "Issued to you: Certificate of Completion, Basic",
             f"Dear {name},\n\nS.O.T. Seminar has issued you a certificate of completion: "
-            f"Certificate of Completion, Basic (record {rid}).\n\nAnyone can check it, without "
+            f"Certificate of Completion, Basic (record {rid}).\n\nIt states what you met:\n"
+            "- Lessons: 3 of 3 lessons completed\n- Quiz 'Check': passed\n"
+            "- Seminar attendance: at least 2 hours present in person\n"
+            "- Practical skills: signed off by an instructor\n\nAnyone can check it, without "
             f"an account, at:\n{base}/verify/{rid}\n\nDownload the PDF and the digital badge "
             f"(Open Badges 3.0) from your records page: {base}/records/\n",
         ),
         (
             "Issued to you: CE attendance: Spring cohort",
             f"Dear {name},\n\nS.O.T. Seminar has issued you a ce attendance certificate: "
-            f"CE attendance: Spring cohort (record {cid}).\n\nAnyone can check it, without an "
+            f"CE attendance: Spring cohort (record {cid}).\n\nIt states what you met:\n"
+            "- Attendance: 3 hours present in person, presence verified at check-in and "
+            "check-out\n\nAnyone can check it, without an "
             f"account, at:\n{base}/verify/{cid}\n\nDownload the PDF and the digital badge "
             f"(Open Badges 3.0) from your records page: {base}/records/\n",
         ),
@@ -833,7 +888,11 @@ def test_each_email_says_what_it_said_before(
         (
             "Issued to you: Certificate of Completion, Basic",
             "Dear Bob Newcomer,\n\nS.O.T. Seminar has issued you a certificate of completion: "
-            f"Certificate of Completion, Basic (record {oid}).\n\nAnyone can check it, without "
+            f"Certificate of Completion, Basic (record {oid}).\n\nIt says publicly, on the "
+            f"record and its verification page: Issued by decision of S.O.T. Seminar on {today}; "
+            "not every requirement was met.\nNot met:\n- Lessons: 0 of 3 lessons completed\n"
+            "- Quiz 'Check': not passed\n- Seminar attendance: 0 of 2 hours present in person\n"
+            "- Practical skills: not signed off\n\nAnyone can check it, without "
             f"an account, at:\n{base}/verify/{oid}\n\nDownload the PDF and the digital badge "
             f"(Open Badges 3.0) from your records page: {base}/records/\n",
         ),

@@ -220,12 +220,13 @@ def test_ce_exports(
     session_service.close_session(seminar, now=seminar.starts_at + timedelta(hours=5))
     login(client, teacher)
     for url in (f"/sessions/{seminar.id}/roster.csv", f"/cohorts/{world.slug}/attendance.csv"):
-        rows = list(csv.DictReader(io.StringIO(client.get(url).get_data(as_text=True))))
-        (row,) = rows
-        assert row["name"] == "'=Eve"  # never a spreadsheet formula
+        data = client.get(url).data
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8, said so for Excel
+        (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert row["last name"] == "'=Eve"  # never a spreadsheet formula
         assert (row["licence number"], row["licence state"]) == ("DC-1", "CA")
         assert row["course"] == "Basic program" and row["hours credited"] == "4"
-        assert row["verified by"] == "check-in code" and row["corrected"] == "no"
+        assert row["verification method"] == "check-in code" and row["corrected"] == "no"
         assert row["instructors"] == teacher.name
 
 

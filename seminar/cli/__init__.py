@@ -11,7 +11,7 @@ from flask import current_app
 from seminar.cli.backup import backup_command, restore_command
 from seminar.cli.base import Group
 from seminar.cli.cohorts import cohort_cli
-from seminar.cli.records import outbox_cli, records_cli
+from seminar.cli.records import keys_cli, outbox_cli, records_cli
 from seminar.core.content.problems import display_path
 from seminar.core.errors import SeminarError
 from seminar.models import Role
@@ -68,6 +68,7 @@ seminar_cli.add_command(user_cli)
 seminar_cli.add_command(cohort_cli)
 seminar_cli.add_command(records_cli)
 seminar_cli.add_command(outbox_cli)
+seminar_cli.add_command(keys_cli)
 seminar_cli.add_command(backup_command)
 seminar_cli.add_command(restore_command)
 

@@ -1,4 +1,4 @@
-"""`flask seminar records ...` and `flask seminar outbox ...` commands."""
+"""`flask seminar records ...`, `flask seminar keys ...` and `flask seminar outbox ...`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import click
 
 from seminar.cli.base import Group
 from seminar.cli.cohorts import find_cohort
-from seminar.core.errors import RecordError
+from seminar.core.errors import RecordError, SeminarError
 from seminar.models import Record, RecordKind
 from seminar.queries import eligibility, links
 from seminar.queries import records as record_queries
-from seminar.services import issuing, notifications, revocation
+from seminar.services import issuing, keys, notifications, revocation
 
 records_cli = Group("records", help="Issue and revoke completion records.")
 outbox_cli = Group("outbox", help="Email waiting to be sent.")
+keys_cli = Group("keys", help="The issuer's signing key.")
 
 
 def _record(rid: str) -> Record:
@@ -90,6 +91,18 @@ def reissue(record_id: str, reason: str) -> None:
     except RecordError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{record.display_id} superseded by {new.display_id}")
+
+
+@keys_cli.command("rotate")
+def rotate() -> None:
+    """Sign from now on with a new key; the old one stays published, so every credential
+    signed with it keeps verifying. Restart the app (every host) afterwards."""
+    try:
+        rotation = keys.rotate()
+    except SeminarError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"retired {rotation.old}")
+    click.echo(f"signing with {rotation.new}")
 
 
 @outbox_cli.command("send")

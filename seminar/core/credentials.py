@@ -1,10 +1,18 @@
-"""Open Badges 3.0 credentials signed as VC-JWT (ES256), and the Bitstring Status List that
-makes revocation visible to any verifier. Pure: no Flask, no database.
+"""Open Badges 3.0 credentials signed as VC-JWT (ES256), the issuer's published keys, and the
+Bitstring Status Lists that make a revocation (and, apart, a supersession) visible to any
+verifier. Pure: no Flask, no database.
 
 The signing itself is joserfc's; nothing cryptographic is written here. The JWT follows Open
-Badges 3.0 section 8.2 (VC-JWT): header `alg` ES256, `typ` JWT, the public key as `jwk` and its
-thumbprint as `kid`; the payload is the credential itself with the registered claims `iss`
+Badges 3.0 section 8.2 (VC-JWT): header `alg` ES256, `typ` JWT, `kid` a URI that dereferences
+to the public key (`<base>/.well-known/jwks.json#<thumbprint>`: the key set, in which the key
+carries that same `kid`, as 1EdTech's recommended practice for key provenance asks) and the
+key itself as `jwk`; the payload is the credential itself with the registered claims `iss`
 (issuer.id), `jti` (id), `nbf` (validFrom), `sub` (credentialSubject.id) and `exp` (validUntil).
+
+Open Badges allows a credential one `credentialStatus`: it points at the revocation list. A
+record superseded by a reissue is not revoked (it was true, and was replaced), so it is flagged
+in a second list whose purpose is "message" (Bitstring Status List, section 2.1), at the same
+index, and said on the verification page that the credential's `id` opens.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from typing import Any
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from seminar.core.ce import Approval, describe
+
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_SCHEMA = (
@@ -33,12 +43,20 @@ ALGORITHM = "ES256"
 STATUS_LIST_BITS = 131_072
 
 
+# What a superseded record's bit means in the second list.
+SUPERSESSION_MESSAGES = (
+    {"status": "0x0", "message": "current"},
+    {"status": "0x1", "message": "superseded: replaced by a newer record of the same achievement"},
+)
+
+
 @dataclass(frozen=True)
 class Issuer:
     id: str  # the issuer profile's URL
     name: str
     url: str
     email: str = ""
+    identifiers: tuple[str, ...] = ()  # e.g. "FL provider 50-12345": its CE provider numbers
 
     def profile(self) -> dict[str, Any]:
         profile: dict[str, Any] = {
@@ -50,7 +68,13 @@ class Issuer:
         }
         if self.email:
             profile["email"] = self.email
+        if self.identifiers:
+            profile["otherIdentifier"] = [_identifier(text) for text in self.identifiers]
         return profile
+
+
+def _identifier(text: str) -> dict[str, str]:
+    return {"type": "IdentifierEntry", "identifier": text, "identifierType": "identifier"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +83,9 @@ class Achievement:
     name: str
     description: str
     criteria: str  # narrative: what had to be met
-    hours: float  # CE hours it carries (0: none)
+    hours: float  # CE hours it offers (0: none, as on every Certificate of Completion)
+    image: str = ""  # the URL of its picture
+    approvals: tuple[Approval, ...] = ()  # CE course approvals, by jurisdiction
 
 
 @dataclass(frozen=True)
@@ -75,9 +101,11 @@ class Award:
     hours: float
     issued_at: datetime
     expires_on: date | None
-    evidence: str  # a one-paragraph narrative of what was met
+    evidence: str  # a one-paragraph narrative of what was met (and what was not)
     status_list_url: str
     status_index: int
+    summary: str  # one sentence: what this credential attests of its holder
+    achievement_type: str = "CertificateOfCompletion"
 
 
 # --- keys ---------------------------------------------------------------------------------
@@ -111,17 +139,49 @@ def _private(key: ECKey) -> ECKey:
     return key
 
 
-def public_jwk(key: ECKey) -> dict[str, Any]:
-    return {**key.as_dict(private=False), "kid": key.thumbprint(), "use": "sig", "alg": ALGORITHM}
+def write_key(path: Path, key: ECKey) -> None:
+    """Replace the key file with `key`, whole (written aside, then renamed over it), readable
+    by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".issuer-key-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(key.as_pem(private=True))
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
-def jwks(keys: Iterable[ECKey]) -> dict[str, Any]:
-    return {"keys": [public_jwk(k) for k in keys]}
+def new_key() -> ECKey:
+    return ECKey.generate_key("P-256", private=True)
 
 
-def sign(claims: dict[str, Any], key: ECKey) -> str:
-    jwk = {k: v for k, v in public_jwk(key).items() if k in ("kty", "crv", "x", "y")}
-    header = {"alg": ALGORITHM, "typ": "JWT", "kid": key.thumbprint(), "jwk": jwk}
+def key_id(jwks_url: str, thumbprint: str) -> str:
+    """The `kid`: a URI that dereferences to the key (the key set, then the key whose `kid`
+    it is)."""
+    return f"{jwks_url}#{thumbprint}"
+
+
+def public_jwk(key: ECKey | dict[str, Any], *, kid: str, issuer_id: str) -> dict[str, Any]:
+    """A public key as the key set publishes it; `iss` names the issuer it belongs to (1EdTech's
+    recommended practice for key provenance)."""
+    data = key.as_dict(private=False) if isinstance(key, ECKey) else key
+    public = {k: data[k] for k in ("kty", "crv", "x", "y")}
+    return {**public, "kid": kid, "use": "sig", "alg": ALGORITHM, "iss": issuer_id}
+
+
+def public_part(key: ECKey) -> dict[str, str]:
+    data = key.as_dict(private=False)
+    return {k: data[k] for k in ("kty", "crv", "x", "y")}
+
+
+def thumbprint(public: dict[str, Any]) -> str:
+    return ECKey.import_key(dict(public)).thumbprint()
+
+
+def sign(claims: dict[str, Any], key: ECKey, *, kid: str) -> str:
+    header = {"alg": ALGORITHM, "typ": "JWT", "kid": kid, "jwk": public_part(key)}
     return jwt.encode(header, claims, key, algorithms=[ALGORITHM])
 
 
@@ -147,12 +207,22 @@ def open_badge(award: Award, issuer: Issuer) -> dict[str, Any]:
     achievement_json: dict[str, Any] = {
         "id": achievement.id,
         "type": ["Achievement"],
-        "achievementType": "CertificateOfCompletion",
+        "achievementType": award.achievement_type,
         "name": achievement.name,
         "description": achievement.description,
         "criteria": {"narrative": achievement.criteria},
         "creator": {"id": issuer.id, "type": ["Profile"], "name": issuer.name},
     }
+    if achievement.image:
+        achievement_json["image"] = {
+            "id": achievement.image,
+            "type": "Image",
+            "caption": achievement.name,
+        }
+    if achievement.approvals:
+        achievement_json["otherIdentifier"] = [
+            _identifier(describe(a)) for a in achievement.approvals
+        ]
     subject: dict[str, Any] = {
         "id": award.subject_id,
         "type": ["AchievementSubject"],
@@ -184,7 +254,7 @@ def open_badge(award: Award, issuer: Issuer) -> dict[str, Any]:
         "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": issuer.url},
         "validFrom": iso(award.issued_at),
         "name": achievement.name,
-        "description": achievement.description,
+        "description": award.summary,
         "credentialSubject": subject,
         "evidence": [{"type": ["Evidence"], "narrative": award.evidence}],
         "credentialStatus": {
@@ -216,8 +286,8 @@ def jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def sign_credential(credential: dict[str, Any], key: ECKey) -> str:
-    return sign(jwt_claims(credential), key)
+def sign_credential(credential: dict[str, Any], key: ECKey, *, kid: str) -> str:
+    return sign(jwt_claims(credential), key, kid=kid)
 
 
 def _epoch(text: str) -> int:
@@ -240,18 +310,24 @@ def encode_status_list(indexes: Iterable[int], size: int = STATUS_LIST_BITS) -> 
 
 
 def status_list_credential(
-    *, list_url: str, issuer: Issuer, revoked: Iterable[int], now: datetime
+    *, list_url: str, issuer: Issuer, flagged: Iterable[int], now: datetime, purpose: str
 ) -> dict[str, Any]:
+    """A signed list in which the records at `flagged` have their bit set: "revocation" for
+    revoked records, "message" (with its messages) for superseded ones."""
+    subject: dict[str, Any] = {
+        "id": f"{list_url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": purpose,
+        "encodedList": encode_status_list(flagged),
+    }
+    if purpose == "message":
+        subject["statusSize"] = 1
+        subject["statusMessage"] = list(SUPERSESSION_MESSAGES)
     return {
         "@context": [VC_CONTEXT],
         "id": list_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name},
         "validFrom": iso(now),
-        "credentialSubject": {
-            "id": f"{list_url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_status_list(revoked),
-        },
+        "credentialSubject": subject,
     }

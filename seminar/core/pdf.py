@@ -19,6 +19,7 @@ INK = (33, 37, 41)
 ACCENT = (31, 78, 121)
 MUTED = (95, 99, 104)
 WARNING = (176, 0, 32)
+BAND_TOP = 168  # mm: the bottom band (issuer and instructors, verification) starts here
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,18 @@ class Certificate:
     holder_name: str
     holder_licence: str
     title: str  # what was completed
-    statement: str  # e.g. "has met every requirement of the S.O.T. Basic Certification program"
+    statement: str  # e.g. "has met every requirement of the Introductory course (version 2):"
     completed_on: date
-    hours: float
+    hours: float  # CE hours: a CE attendance certificate's only (0 on a completion record)
     issuer: str
     instructors: list[str]
     display_id: str
     verify_url: str
     expires_on: date | None = None
     void_notice: str = ""  # e.g. "REVOKED 2026-11-01": printed across a record no longer valid
+    notice: str = ""  # a record issued by exception says so, in plain words, under its title
+    date_label: str = "Completed"  # "Dated" on a record issued by exception
+    lines: tuple[str, ...] = ()  # the small print: what was met, evidence, CE provider
 
 
 def _date(day: date) -> str:
@@ -93,7 +97,7 @@ def render(cert: Certificate) -> bytes:
     pdf.set_x(30)
     pdf.multi_cell(width - 60, 9, cert.title, align="C")
 
-    details = [f"Completed {_date(cert.completed_on)}"]
+    details = [f"{cert.date_label} {_date(cert.completed_on)}"]
     if cert.hours:
         details.append(f"{cert.hours:g} CE hours")
     if cert.expires_on:
@@ -102,18 +106,24 @@ def render(cert: Certificate) -> bytes:
     pdf.set_text_color(*MUTED)
     pdf.set_x(30)
     pdf.multi_cell(width - 60, 7, "  ·  ".join(details), align="C")
+    if cert.notice:
+        pdf.set_font("Sans", "B", 11)
+        pdf.set_text_color(*WARNING)
+        pdf.set_x(30)
+        pdf.multi_cell(width - 60, 6, cert.notice, align="C")
+    _small_print(pdf, cert.lines, top=pdf.get_y() + 2, bottom=BAND_TOP - 3)
 
     # Bottom band: who signs for it on the left, how to check it on the right.
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
-    pdf.line(30, 168, 120, 168)
+    pdf.line(30, BAND_TOP, 120, BAND_TOP)
     pdf.set_text_color(*INK)
     pdf.set_font("Sans", "B", 10)
-    pdf.set_xy(30, 170)
+    pdf.set_xy(30, BAND_TOP + 2)
     pdf.cell(90, 5, cert.issuer)
     if cert.instructors:
         pdf.set_font("Sans", "", 9)
-        pdf.set_xy(30, 176)
+        pdf.set_xy(30, BAND_TOP + 8)
         pdf.multi_cell(90, 4.5, "Instructors: " + ", ".join(cert.instructors))
 
     qr_size = 34
@@ -139,6 +149,28 @@ def render(cert: Certificate) -> bytes:
             pdf.set_xy(0, height / 2 - 12)
             pdf.cell(width, 24, cert.void_notice, align="C")
     return bytes(pdf.output())
+
+
+def _small_print(pdf: FPDF, lines: tuple[str, ...], *, top: float, bottom: float) -> None:
+    """What was met and the public evidence, between the title and the bottom band: the type
+    shrinks until it all fits (never below 6 pt), so nothing is cut off."""
+    if not lines:
+        return
+    width = pdf.w - 70
+    size = 8.5
+    while True:
+        pdf.set_font("Sans", "", size)
+        height = size * 0.5
+        needed = sum(len(pdf.multi_cell(width, height, line, dry_run=True, output="LINES"))
+                     for line in lines) * height  # fmt: skip
+        if top + needed <= bottom or size <= 6:
+            break
+        size -= 0.5
+    pdf.set_text_color(*MUTED)
+    pdf.set_y(top)
+    for line in lines:
+        pdf.set_x(35)
+        pdf.multi_cell(width, height, line, align="C")
 
 
 def _fit(pdf: FPDF, family: str, style: str, size: float, text: str, room: float) -> None:

@@ -13,6 +13,7 @@ from seminar.models.cohorts import (
     StudentProgress,
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
+from seminar.models.evaluations import EvaluationResponse, EvaluationSubmission
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
     ANSWER_GRACE,
@@ -26,7 +27,7 @@ from seminar.models.quizzes import (
     Quiz,
     QuizVersion,
 )
-from seminar.models.records import AuditEntry, OutboxMessage, Record, RecordKind
+from seminar.models.records import AuditEntry, IssuerKey, OutboxMessage, Record, RecordKind
 from seminar.models.sessions import (
     Attendance,
     AttendanceChange,
@@ -34,6 +35,7 @@ from seminar.models.sessions import (
     LiveParticipant,
     LiveQuestion,
     LiveQuiz,
+    RosterReport,
     SeminarSession,
 )
 from seminar.models.users import Role, User
@@ -52,6 +54,9 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "ContentRevision",
+    "EvaluationResponse",
+    "EvaluationSubmission",
+    "IssuerKey",
     "Lesson",
     "LessonCompletion",
     "LessonReading",
@@ -75,6 +80,7 @@ __all__ = [
     "Record",
     "RecordKind",
     "Role",
+    "RosterReport",
     "SeminarSession",
     "StudentProgress",
     "User",

@@ -1,4 +1,4 @@
-"""Completion records, the audit log and the notification outbox."""
+"""Completion records, the issuer's public keys, the audit log and the notification outbox."""
 
 from __future__ import annotations
 
@@ -98,3 +98,17 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     tries: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class IssuerKey(db.Model):
+    """A public key the issuer has signed records with. The key set publishes every one of
+    them, current and retired, so that a credential signed before a rotation keeps verifying;
+    the private keys are never here (the current one is in its file or the configuration)."""
+
+    __tablename__ = "issuer_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thumbprint: Mapped[str] = mapped_column(String(64), unique=True)  # RFC 7638
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)  # kty, crv, x, y
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    retired_at: Mapped[datetime | None]  # replaced by a newer key; still published

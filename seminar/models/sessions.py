@@ -1,4 +1,5 @@
-"""Seminar sessions of a cohort and the attendance evidence they produce."""
+"""Seminar sessions of a cohort, the attendance evidence they produce, and the rosters of it
+reported to boards."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ class SeminarSession(db.Model):
     ends_at: Mapped[datetime]
     location: Mapped[str] = mapped_column(String(300), default="")
     ce_hours: Mapped[float] = mapped_column(Float)  # the most this session can credit
+    # How it is given (core.ce.Delivery) and the course approvals it holds itself, over its
+    # program's (core.ce.Approval dicts): what its CE certificates and rosters state.
+    delivery: Mapped[str] = mapped_column(
+        String(20), default="in_person", server_default="in_person"
+    )
+    ce_approvals: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     lessons: Mapped[list[str]] = mapped_column(JSON, default=list)  # lesson slugs it covers
     instructor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # who teaches it
     # A short code students type at check-in; valid only while check-in is open.
@@ -127,3 +136,16 @@ class LiveAnswer(db.Model):
     correct: Mapped[bool]
     points: Mapped[int]
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class RosterReport(db.Model):
+    """A session's roster reported to one board (the list of rosters due leaves it out)."""
+
+    __tablename__ = "roster_reports"
+    __table_args__ = (UniqueConstraint("session_id", "jurisdiction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id", ondelete="CASCADE"))
+    jurisdiction: Mapped[str] = mapped_column(String(60))
+    reported_at: Mapped[datetime] = mapped_column(default=now_utc)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

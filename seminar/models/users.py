@@ -1,3 +1,5 @@
+"""Accounts: who a person is (name, licence, role) and how they log in."""
+
 from __future__ import annotations
 
 import enum
@@ -28,7 +30,10 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120))  # as shown on pages and printed on records
+    # As on the licence, for boards and CE trackers (rosters key on them separately).
+    first_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    last_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )

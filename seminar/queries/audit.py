@@ -21,6 +21,7 @@ ACTIONS = {
     "attendance.present": "Marked present",
     "attendance.correct": "Attendance corrected",
     "attendance.close": "Session closed",
+    "roster.report": "Roster reported",
     "user.role": "Role changed",
     "enrolment.add": "Enrolled",
     "enrolment.remove": "Unenrolled",

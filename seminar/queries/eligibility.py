@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from seminar.core import record_wording as wording
 from seminar.core.certification import State
 from seminar.core.content.programs import Program as ProgramSpec
 from seminar.core.errors import RecordError
@@ -24,10 +25,12 @@ from seminar.models import (
     AttendanceCredit,
     Cohort,
     Quiz,
+    QuizVersion,
     Record,
     RecordKind,
     SeminarSession,
 )
+from seminar.queries import ce, evaluations
 from seminar.queries.cohorts import instructors as cohort_instructors
 from seminar.queries.records import RecordStatus, local_today, local_zone, status_of
 from seminar.queries.sessions import sessions_of
@@ -124,6 +127,11 @@ def candidates(
     if kind == RecordKind.COMPLETION:
         passed_on = _quiz_dates(program, ids)
         credited = _credited_hours(cohort, ids)
+        titles = _quiz_titles(program)
+    else:
+        terms = ce.terms([session] if session is not None else sessions_of(cohort))
+        # A program may ask for the course evaluation before its CE certificates.
+        evaluated = evaluations.submitted(cohort, ids) if program.evaluation else None
     instructors = [u.name for u in cohort_instructors(cohort)]
     today = local_today()
     out = []
@@ -140,12 +148,15 @@ def candidates(
                 if r.state is not State.DONE
             ]
             evidence = _completion_evidence(
-                cohort, program, status, sessions, passed_on.get(status.user_id, {})
+                cohort, program, status, sessions, passed_on.get(status.user_id, {}), titles
             )
         else:
-            eligible = hours > 0
-            missing = [] if eligible else ["No attended hours"]
-            evidence = {"sessions": sessions}
+            requirements = wording.attendance_requirements(
+                hours, None if evaluated is None else status.user_id in evaluated
+            )
+            eligible = all(r["met"] for r in requirements)
+            missing = [r["public"] for r in requirements if not r["met"]]
+            evidence = {"sessions": sessions, "requirements": requirements, "ce": terms}
         evidence.update(
             cohort={"slug": cohort.slug, "title": cohort.title},
             hours=hours,
@@ -183,7 +194,13 @@ def _attendance(
     cohort: Cohort, ids: list[int], session: SeminarSession | None
 ) -> dict[int, list[dict[str, Any]]]:
     query = (
-        select(Attendance.user_id, SeminarSession.title, SeminarSession.starts_at, Attendance.hours)
+        select(
+            Attendance.user_id,
+            SeminarSession.title,
+            SeminarSession.starts_at,
+            Attendance.hours,
+            SeminarSession.ce_hours,
+        )
         .join(SeminarSession, Attendance.session_id == SeminarSession.id)
         .where(
             SeminarSession.cohort_id == cohort.id,
@@ -195,9 +212,11 @@ def _attendance(
     if session is not None:
         query = query.where(SeminarSession.id == session.id)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for user_id, title, starts_at, hours in db.session.execute(query):
+    for user_id, title, starts_at, hours, offered in db.session.execute(query):
         day = starts_at.astimezone(local_zone()).date()  # the date where the session was
-        out[user_id].append({"title": title, "date": day.isoformat(), "hours": float(hours)})
+        out[user_id].append(
+            {"title": title, "date": day.isoformat(), "hours": float(hours), "offered": offered}
+        )
     return out
 
 
@@ -210,6 +229,18 @@ def _credited_hours(cohort: Cohort, ids: list[int]) -> dict[int, float]:
             .group_by(AttendanceCredit.user_id)
         )
     }
+
+
+def _quiz_titles(program: ProgramSpec) -> dict[str, str]:
+    """The program's quizzes by slug, with their current titles (what a record names)."""
+    slugs = [q.slug for q in program.quizzes]
+    return dict(
+        db.session.execute(
+            select(Quiz.slug, QuizVersion.title)
+            .join(QuizVersion, Quiz.current_version_id == QuizVersion.id)
+            .where(Quiz.slug.in_(slugs))
+        ).all()
+    )
 
 
 def _quiz_dates(program: ProgramSpec, ids: list[int]) -> dict[int, dict[str, date]]:
@@ -240,6 +271,7 @@ def _completion_evidence(
     status: StudentStatus,
     sessions: list[dict[str, Any]],
     passed_on: Mapping[str, date],
+    titles: Mapping[str, str],
 ) -> dict[str, Any]:
     version = cohort.program_version
     quizzes = []
@@ -252,7 +284,7 @@ def _completion_evidence(
             quizzes.append(
                 {
                     "slug": requirement.key,
-                    "title": requirement.label.removeprefix("Quiz: "),
+                    "title": titles.get(requirement.key) or requirement.key,
                     "score": round(fact.result, 1),
                     "passed_on": when.isoformat(),
                 }
@@ -266,9 +298,10 @@ def _completion_evidence(
             "version": version.number,
         },
         "requirements": [
-            {"label": r.label, "detail": r.detail, "met": r.state is State.DONE}
+            wording.requirement_evidence(r, program, titles)
             for r in status.eligibility.requirements
         ],
+        "reading": {"seconds": status.reading_seconds},
         "quizzes": quizzes,
         "sessions": sessions,
         "practical": {

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from seminar.core.errors import NotAllowed, SeminarError
+from seminar.core.names import split_name
 from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, now_utc
 from seminar.models import Role, User
@@ -47,18 +48,31 @@ def create_user(
     password: str,
     licence_number: str | None = None,
     licence_state: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> User:
+    """A new account; first and last name (as boards key on them) are split from the full
+    name unless given."""
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError(f"'{email}' is not an email address.", field="email")
     if not name.strip():
         raise AccountError("A name is required.", field="name")
-    refuse_unsafe_lines(name=name, licence_number=licence_number, licence_state=licence_state)
+    refuse_unsafe_lines(
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        licence_number=licence_number,
+        licence_state=licence_state,
+    )
     if find_user(email) is not None:
         raise AccountError(f"An account for {email} already exists.", field="email")
+    first, last = _names(name, first_name, last_name)
     user = User(
         email=email,
         name=name.strip(),
+        first_name=first,
+        last_name=last,
         role=Role(role),
         licence_number=licence_number or None,
         licence_state=licence_state or None,
@@ -90,13 +104,38 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def _names(name: str, first: str | None, last: str | None) -> tuple[str, str]:
+    """The first and last name as given, else split from the full name."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if not first and not last:
+        return split_name(name)
+    return first, last
+
+
 def update_profile(
-    user: User, *, name: str, licence_number: str | None, licence_state: str | None
+    user: User,
+    *,
+    name: str,
+    licence_number: str | None,
+    licence_state: str | None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> None:
+    """Name as shown, first and last name as on the licence (left empty: split from the name
+    again), licence."""
     if not name.strip():
         raise AccountError("A name is required.", field="name")
-    refuse_unsafe_lines(name=name, licence_number=licence_number, licence_state=licence_state)
+    refuse_unsafe_lines(
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        licence_number=licence_number,
+        licence_state=licence_state,
+    )
+    if (first_name or "").strip() and not (last_name or "").strip():
+        raise AccountError("Give your last name as on your licence.", field="last_name")
     user.name = name.strip()
+    user.first_name, user.last_name = _names(name, first_name, last_name)
     user.licence_number = (licence_number or "").strip() or None
     user.licence_state = (licence_state or "").strip() or None
     standing.mark_student(user.id)  # dashboards show the name

@@ -217,7 +217,7 @@ def join_with_new_account(
 
 # --- CSV enrolment -----------------------------------------------------------------------------
 
-CSV_COLUMNS = ("email", "name", "licence_number", "licence_state")
+CSV_COLUMNS = ("email", "name", "licence_number", "licence_state", "first_name", "last_name")
 
 
 @dataclass
@@ -227,6 +227,8 @@ class CsvRow:
     name: str
     licence_number: str
     licence_state: str
+    first_name: str = ""  # as on the licence; empty: split from the name
+    last_name: str = ""
     action: str = ""  # "enrol", "create and enrol", "already enrolled"
     error: str = ""
 
@@ -246,7 +248,8 @@ class CsvPlan:
 
 
 def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
-    """Read a CSV of students (email,name[,licence_number,licence_state]) without writing."""
+    """Read a CSV of students (email,name[,licence_number,licence_state,first_name,last_name])
+    without writing."""
     plan = CsvPlan()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -268,6 +271,8 @@ def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
             name=(record.get("name") or "").strip(),
             licence_number=(record.get("licence_number") or "").strip(),
             licence_state=(record.get("licence_state") or "").strip(),
+            first_name=(record.get("first_name") or "").strip(),
+            last_name=(record.get("last_name") or "").strip(),
         )
         user = existing.get(row.email)
         if len(row.email) > _EMAIL_MAX or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", row.email):
@@ -276,10 +281,16 @@ def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
             row.error = "this email appears twice in the file"
         elif user is None and not row.name:
             row.error = "a new person needs a name"
-        elif user is None and (problem := one_line_problem(row.name)):
+        elif user is None and (
+            problem := one_line_problem(" ".join((row.name, row.first_name, row.last_name)))
+        ):
             row.error = problem[0].lower() + problem[1:].rstrip(".")
-        elif user is None and len(row.name) > _NAME_MAX:
-            row.error = f"the name is longer than {_NAME_MAX} characters"
+        elif user is None and max(len(row.name), len(row.first_name), len(row.last_name)) > (
+            _NAME_MAX
+        ):
+            row.error = f"a name is longer than {_NAME_MAX} characters"
+        elif user is None and row.first_name and not row.last_name:
+            row.error = "a first name needs its last name"
         elif user is None and max(len(row.licence_number), len(row.licence_state)) > _LICENCE_MAX:
             row.error = f"the licence number and state take at most {_LICENCE_MAX} characters each"
         elif user is not None and user.id in members:
@@ -316,6 +327,8 @@ def apply_csv(cohort: Cohort, plan: CsvPlan) -> CsvOutcome:
                 password=password,
                 licence_number=row.licence_number or None,
                 licence_state=row.licence_state or None,
+                first_name=row.first_name,
+                last_name=row.last_name,
             )
             created.append((row.email, password))
         enrolled += enroll(cohort, user)

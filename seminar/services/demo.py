@@ -142,19 +142,23 @@ def add_synthetic_students(
     shared_hash = password_hash or generate_password_hash(
         secrets.token_urlsafe(32), method="scrypt"
     )
-    people = [
-        {
-            "email": f"student{first + i:06d}@synthetic.seminar",
-            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            "role": Role.STUDENT,
-            "password_hash": shared_hash,
-            "licence_number": f"DC-{rng.randint(10000, 99999)}",
-            "licence_state": rng.choice(STATES),
-            "active": True,
-            "created_at": now - timedelta(days=70),
-        }
-        for i in range(count)
-    ]
+    people = []
+    for i in range(count):  # the draws in the order they always were: the demo is reproducible
+        given, family = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        people.append(
+            {
+                "email": f"student{first + i:06d}@synthetic.seminar",
+                "name": f"{given} {family}",
+                "first_name": given,
+                "last_name": family,
+                "role": Role.STUDENT,
+                "password_hash": shared_hash,
+                "licence_number": f"DC-{rng.randint(10000, 99999)}",
+                "licence_state": rng.choice(STATES),
+                "active": True,
+                "created_at": now - timedelta(days=70),
+            }
+        )
     db.session.execute(insert(User), people)
     ids = db.session.scalars(
         select(User.id).where(User.email.in_([p["email"] for p in people])).order_by(User.id)

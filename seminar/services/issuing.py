@@ -27,7 +27,7 @@ from seminar.queries import issuer
 from seminar.queries.eligibility import Candidate, candidates, scope_key
 from seminar.queries.records import local_today
 from seminar.queries.standing import program_of
-from seminar.services import audit, record_mail
+from seminar.services import audit, keys, record_mail
 
 MAX_REASON = 500
 # Passes at issuing before a race is reported: each lost race means another admin's record
@@ -110,6 +110,8 @@ def _issue(
     }
     taken = taken_status_indexes()
     who = audit.acting_user(actor)
+    today = today or local_today()
+    issued_by = issuer.issuer().name
     out: list[Issued] = []
     for candidate in chosen:
         if candidate.existing is not None:
@@ -126,7 +128,7 @@ def _issue(
                 .where(Record.id == candidate.renews.id, Record.active_key == key)
                 .values(active_key=None)
             )
-        completed_on = candidate.completed_on or today or local_today()
+        completed_on = candidate.completed_on or today
         record = new_record(
             user,
             who=who,
@@ -140,10 +142,19 @@ def _issue(
                 credential=program.credential,
                 place=session.title if session else cohort.title,
             ),
-            hours=candidate.hours,
+            # A Certificate of Completion states requirements met, never CE hours: those are
+            # a CE attendance certificate's, credited from attendance.
+            hours=candidate.hours if kind == RecordKind.ATTENDANCE else 0.0,
             completed_on=completed_on,
             override_reason=overrides.get(user.id) if candidate.needs_reason else None,
-            evidence={**candidate.evidence, "eligible": candidate.eligible},
+            evidence={
+                **candidate.evidence,
+                "eligible": candidate.eligible,
+                # Who decided, and when, as an exception is worded publicly (frozen: a later
+                # change of the issuer's name does not rewrite what was issued).
+                "issuer": issued_by,
+                "issued_on": today.isoformat(),
+            },
         )
         if kind == RecordKind.COMPLETION:
             if program.validity_months:
@@ -190,22 +201,31 @@ def add_signed(record: Record, holder: User, program: ProgramSpec | None) -> Non
     """Sign the record's credential (once: its status is published apart, in the status list)
     and add it; a duplicate current record or status index fails here, on the unique keys."""
     iss = issuer.issuer()
+    key = issuer.signing_key()
+    keys.remember(key)  # published for good, even if the key file is later replaced by hand
+    account = wording.public_account(record, issuer_name=iss.name)
     award = credentials.Award(
         id=issuer.verify_url(record.public_id),
         subject_id=issuer.holder_urn(holder.id),
         holder_name=record.holder_name,
         holder_email=holder.email,
         email_salt=secrets.token_hex(8),
-        achievement=wording.achievement(record, iss, program),
+        achievement=wording.achievement(
+            record, iss, program, image=issuer.badge_image_url(record.kind.value)
+        ),
         hours=record.hours,
         issued_at=record.issued_at,
         expires_on=record.expires_on,
-        evidence=wording.narrative(record),
+        evidence=wording.narrative(record, issuer_name=iss.name),
         status_list_url=issuer.status_list_url(),
         status_index=record.status_index,
+        summary=account.summary,
+        achievement_type=(
+            "CertificateOfCompletion" if record.kind == RecordKind.COMPLETION else "Achievement"
+        ),
     )
     record.credential_jwt = credentials.sign_credential(
-        credentials.open_badge(award, iss), issuer.signing_key()
+        credentials.open_badge(award, iss), key, kid=issuer.key_id(key.thumbprint())
     )
     db.session.add(record)
     db.session.flush()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from seminar.core import ce
 from seminar.core.certification import credited_hours
 from seminar.core.content.programs import program_from_dict
 from seminar.core.errors import SeminarError
@@ -43,7 +44,11 @@ def create_session(
     ce_hours: float,
     lessons: list[str],
     instructor_ids: list[int] | None = None,
+    delivery: str | None = None,
+    approvals: str = "",
 ) -> SeminarSession:
+    """A session of the cohort. `delivery` (default: the program's) and `approvals` (the
+    session form's lines, over the program's approvals) are what its CE records state."""
     if not title.strip():
         raise SessionError("A session needs a title.", field="title")
     refuse_unsafe_lines(title=title, location=location)
@@ -72,9 +77,29 @@ def create_session(
         ce_hours=ce_hours,
         lessons=lessons,
     )
+    program = program_from_dict(cohort.program_version.data)
+    _set_ce(session, delivery or program.delivery.value, approvals)
     db.session.add(session)
     db.session.flush()
     return session
+
+
+def set_ce_details(session: SeminarSession, *, delivery: str, approvals: str) -> None:
+    """How the session is delivered and the course approvals it holds itself; CE certificates
+    issued from now on state them (those issued keep what they froze)."""
+    _set_ce(session, delivery, approvals)
+    db.session.flush()
+
+
+def _set_ce(session: SeminarSession, delivery: str, approvals: str) -> None:
+    if delivery not in ce.Delivery._value2member_map_:
+        raise SessionError("Choose how the session is delivered.", field="delivery")
+    try:
+        parsed = ce.parse_approvals(approvals)
+    except ce.ApprovalError as exc:
+        raise SessionError(str(exc), field="approvals") from None
+    session.delivery = delivery
+    session.ce_approvals = [a.to_dict() for a in parsed]
 
 
 def open_checkin(session: SeminarSession) -> str:

@@ -21,8 +21,10 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         calendar,
+        ce,
         checkin,
         cohorts,
+        evaluations,
         health,
         join,
         lessons,
@@ -55,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         live,
         records,
+        ce,
+        evaluations,
         verify,
     ):
         app.register_blueprint(module.bp)

@@ -33,6 +33,8 @@ def profile() -> str | Response:
                 name=form.name.data or "",
                 licence_number=form.licence_number.data,
                 licence_state=form.licence_state.data,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
             )
         if not outcome.failed:
             flash("Your profile is saved.", "success")

@@ -10,7 +10,9 @@ from flask import Flask, current_app, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from seminar.core import ce
 from seminar.core.questions import question_type
+from seminar.core.record_wording import PublicAccount, is_exception, public_account
 from seminar.queries import links
 
 
@@ -83,3 +85,17 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("date")
     def format_date(value: datetime | None) -> str:
         return value.strftime("%d %b %Y") if value else ""
+
+    @app.template_filter("approval")
+    def approval_words(approval: ce.Approval) -> str:
+        return ce.describe(approval)
+
+    @app.template_test("issued_by_exception")
+    def issued_by_exception(record: object) -> bool:
+        return is_exception(record)  # type: ignore[arg-type]
+
+    @app.template_filter("public_account")
+    def record_account(record: object, issuer_name: str) -> PublicAccount:
+        """What a record says publicly (for the holder's e-mails, which the mail service
+        renders with this environment)."""
+        return public_account(record, issuer_name=issuer_name)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -36,7 +37,9 @@ from wtforms.validators import (
     Optional,
 )
 
+from seminar.core.ce import Delivery
 from seminar.core.errors import SeminarError
+from seminar.core.evaluation import MAX_TEXT, QUESTIONS, SCALE
 from seminar.db import db, now_utc
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
@@ -101,7 +104,21 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Full name",
+        validators=[DataRequired(), Length(max=120)],
+        description="As pages show it and records print it.",
+    )
+    first_name = StringField(
+        "First name(s), as on your licence",
+        validators=[Optional(), Length(max=120)],
+        description="CE rosters give boards your first and last name apart.",
+    )
+    last_name = StringField(
+        "Last name, as on your licence",
+        validators=[Optional(), Length(max=120)],
+        description="Leave both empty to have them taken from your full name.",
+    )
     licence_number = StringField(
         "Licence number",
         validators=[Optional(), Length(max=60)],
@@ -206,7 +223,9 @@ class CsvImportForm(FlaskForm):
     file = FileField("CSV file")
     text = TextAreaField(
         "Or paste the CSV",
-        description="First line: email,name,licence_number,licence_state (the last two optional).",
+        description="First line: email,name,licence_number,licence_state,first_name,last_name "
+        "(all but email and name optional; first and last name are split from the name when "
+        "left out).",
     )
     preview = SubmitField("Preview")
     confirm = SubmitField("Enrol these students")
@@ -249,6 +268,14 @@ def practical_form() -> PracticalForm:
     return form
 
 
+DELIVERY_CHOICES = [SelectChoice(d.value, d.label) for d in Delivery]
+APPROVALS_HELP = (
+    "One per line: the jurisdiction, the course number, then optionally the hours approved by "
+    "subject, e.g. 'FL 20-123456: General 2, Laws and rules 1'. A line here replaces the "
+    "program's approval for that jurisdiction."
+)
+
+
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
@@ -268,7 +295,23 @@ class SessionForm(FlaskForm):
         validate_choice=False,
         description="Leave empty for all of the cohort's instructors.",
     )
+    delivery = SelectField("Delivery", choices=DELIVERY_CHOICES, validate_choice=False)
+    approvals = TextAreaField(
+        "Course approvals for this session (optional)",
+        validators=[Optional(), Length(max=3000)],
+        description=APPROVALS_HELP,
+    )
     submit = SubmitField("Save session")
+
+
+class SessionCeForm(FlaskForm):
+    delivery = SelectField("Delivery", choices=DELIVERY_CHOICES, validate_choice=False)
+    approvals = TextAreaField(
+        "Course approvals for this session",
+        validators=[Optional(), Length(max=3000)],
+        description=APPROVALS_HELP,
+    )
+    submit = SubmitField("Save CE details")
 
 
 class CheckinForm(FlaskForm):
@@ -331,3 +374,22 @@ class AuditFilterForm(FlaskForm):
     person = StringField("Concerning", validators=[Optional(), Length(max=120)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+def evaluation_form() -> FlaskForm:
+    """The course evaluation's questions as a form: a statement rated on the five-point scale
+    (the service says which is missing), or an optional text."""
+
+    class EvaluationForm(FlaskForm):
+        submit = SubmitField("Send my evaluation")
+
+    for question in QUESTIONS:
+        if question.kind == "scale":
+            choices = [SelectChoice(str(n), label) for n, label in enumerate(SCALE, start=1)]
+            field = RadioField(question.text, choices=choices, validate_choice=False)
+        else:
+            field = TextAreaField(
+                f"{question.text} (optional)", validators=[Optional(), Length(max=MAX_TEXT)]
+            )
+        setattr(EvaluationForm, question.key, field)
+    return EvaluationForm()

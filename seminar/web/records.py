@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from seminar.core import pdf as certificate_pdf
 from seminar.core import record_wording
 from seminar.core.text import small_int
-from seminar.models import Cohort, Record
+from seminar.models import Cohort, Record, RecordKind
 from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
 from seminar.queries.cohorts import get_cohort
@@ -126,6 +126,7 @@ def _show_page(
     return render_template(
         "records/show.html",
         record=record,
+        account=record_wording.public_account(record, issuer_name=issuer.issuer().name),
         status=status_of(record),
         verify_url=issuer.verify_url(record.public_id),
         revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
@@ -234,7 +235,8 @@ def pdf_name(record: Record) -> str:
 
 
 def certificate_for(record: Record) -> certificate_pdf.Certificate:
-    words = record_wording.certificate_words(record)
+    issued_by = issuer.issuer()
+    words = record_wording.certificate_words(record, issuer_name=issued_by.name)
     status = status_of(record)
     void = ""
     if status == RecordStatus.REVOKED:
@@ -248,11 +250,16 @@ def certificate_for(record: Record) -> certificate_pdf.Certificate:
         title=record.title,
         statement=words.statement,
         completed_on=record.completed_on,
-        hours=record.hours,
-        issuer=issuer.issuer().name,
+        # CE hours are a CE certificate's; a completion record issued before this rule
+        # carried them, and its PDF no longer prints them.
+        hours=record.hours if record.kind == RecordKind.ATTENDANCE else 0.0,
+        issuer=issued_by.name,
         instructors=list(record.evidence.get("instructors", [])),
         display_id=record.display_id,
         verify_url=issuer.verify_url(record.public_id),
         expires_on=record.expires_on,
         void_notice=void,
+        notice=words.notice,
+        lines=words.lines,
+        date_label="Dated" if words.notice else "Completed",
     )

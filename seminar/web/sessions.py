@@ -8,13 +8,16 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from seminar.core import ce
+from seminar.core.rosters import GENERIC_HEADER, cebroker_row, generic_row
 from seminar.db import db
 from seminar.models import Attendance, Cohort, SeminarSession
 from seminar.queries import sessions as session_queries
-from seminar.queries.attendance import CeRow, ce_rows
+from seminar.queries.ce import approvals_of, own_approvals, provider
 from seminar.queries.cohorts import instructors
 from seminar.queries.quiz_results import available_quizzes
-from seminar.queries.standing import live_lesson_slugs
+from seminar.queries.rosters import roster_lines
+from seminar.queries.standing import live_lesson_slugs, program_of
 from seminar.services import sessions as session_service
 from seminar.web.access import (
     cohort_for_member,
@@ -25,7 +28,7 @@ from seminar.web.access import (
 )
 from seminar.web.csv_export import csv_response
 from seminar.web.filters import absolute_url, from_local, to_local
-from seminar.web.forms import CorrectionForm, EmptyForm, SessionForm, errors_on
+from seminar.web.forms import CorrectionForm, EmptyForm, SessionCeForm, SessionForm, errors_on
 
 bp = Blueprint("sessions", __name__)
 
@@ -68,6 +71,8 @@ def _session_form(cohort: Cohort) -> SessionForm:
     form = SessionForm()
     form.lessons.choices = [SelectChoice(slug, slug) for _, slug in live_lesson_slugs()]
     form.instructors.choices = [SelectChoice(u.id, u.name) for u in instructors(cohort)]
+    if not form.is_submitted():
+        form.delivery.data = program_of(cohort).delivery.value
     return form
 
 
@@ -87,11 +92,36 @@ def create(slug: str) -> str | WerkzeugResponse:
                 ce_hours=float(form.ce_hours.data or 0),
                 lessons=list(form.lessons.data or []),
                 instructor_ids=list(form.instructors.data or []),
+                delivery=form.delivery.data or None,
+                approvals=form.approvals.data or "",
             )
         if not outcome.failed:
             flash(f"Session {session.title} scheduled.", "success")
             return redirect(url_for("sessions.show", session_id=session.id))
     return render_template("sessions/form.html", cohort=cohort, form=form)
+
+
+@bp.route("/sessions/<int:session_id>/ce", methods=["GET", "POST"])
+@staff_required
+def ce_details(session_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    """How the session is delivered and the course approvals it holds (often known only
+    after it was scheduled)."""
+    session = session_for_staff(session_id)
+    form = SessionCeForm(
+        data={"delivery": session.delivery, "approvals": ce.approval_lines(own_approvals(session))}
+    )
+    if form.validate_on_submit():
+        with errors_on(form) as outcome:
+            session_service.set_ce_details(
+                session, delivery=form.delivery.data or "", approvals=form.approvals.data or ""
+            )
+        if not outcome.failed:
+            flash("CE details saved; certificates issued from now on state them.", "success")
+            return redirect(url_for("sessions.show", session_id=session.id))
+    page = render_template(
+        "sessions/ce.html", session=session, form=form, program=program_of(session.cohort)
+    )
+    return (page, 400) if form.is_submitted() else page
 
 
 def _correction_form(attendance: Attendance) -> CorrectionForm:
@@ -120,6 +150,8 @@ def _show_page(session: SeminarSession, refused: dict[int, CorrectionForm] | Non
         forms=forms,
         lives=session_queries.live_quizzes(session),
         quizzes=available_quizzes(),
+        approvals=approvals_of(session),
+        delivery=ce.Delivery(session.delivery).label,
     )
 
 
@@ -184,37 +216,33 @@ def correct(session_id: int, attendance_id: int) -> str | WerkzeugResponse | tup
     return _show_page(session, {attendance.id: form}), 400
 
 
-CE_HEADER = ["name", "email", "licence number", "licence state", "course", "session", "date",
-             "checked in", "checked out", "hours credited", "verified by", "corrected",
-             "instructors"]  # fmt: skip
-
-
-def _ce_csv(filename: str, sessions: list[SeminarSession], course: str) -> Response:
-    def clock(value: object) -> str:
-        return to_local(value).strftime("%H:%M") if value else ""  # type: ignore[arg-type]
-
-    def row(r: CeRow) -> list[object]:
-        return [
-            r.user.name, r.user.email, r.user.licence_number or "", r.user.licence_state or "",
-            course, r.session.title, to_local(r.session.starts_at).date().isoformat(),
-            clock(r.checked_in_at), clock(r.checked_out_at), f"{r.hours:g}", r.method,
-            "yes" if r.corrected else "no", r.instructors,
-        ]  # fmt: skip
-
-    return csv_response(filename, CE_HEADER, (row(r) for r in ce_rows(sessions)))
+def _roster(filename: str, sessions: list[SeminarSession]) -> Response:
+    """Every column a board asks for (rosters.GENERIC_HEADER), one line per attendance."""
+    profile = provider()
+    lines = roster_lines(sessions)
+    return csv_response(filename, GENERIC_HEADER, (generic_row(x, profile) for x in lines))
 
 
 @bp.get("/sessions/<int:session_id>/roster.csv")
 @staff_required
 def roster_csv(session_id: int) -> Response:
     session = session_for_staff(session_id)
-    title = session.cohort.program_version.title
-    return _ce_csv(f"session-{session.id}-roster.csv", [session], title)
+    return _roster(f"session-{session.id}-roster.csv", [session])
+
+
+@bp.get("/sessions/<int:session_id>/cebroker.csv")
+@staff_required
+def cebroker_csv(session_id: int) -> Response:
+    """The licensees of boards on CE Broker, in its roster upload's columns (A to J, no
+    header row); save it as .xls in Excel for the upload."""
+    session = session_for_staff(session_id)
+    profile = provider()
+    rows = [cebroker_row(x, profile) for x in roster_lines([session])]
+    return csv_response(f"session-{session.id}-cebroker.csv", None, filter(None, rows))
 
 
 @bp.get("/cohorts/<slug>/attendance.csv")
 @staff_required
 def attendance_csv(slug: str) -> Response:
     cohort = cohort_for_staff(slug)
-    sessions = session_queries.sessions_of(cohort)
-    return _ce_csv(f"{cohort.slug}-attendance.csv", sessions, cohort.program_version.title)
+    return _roster(f"{cohort.slug}-attendance.csv", session_queries.sessions_of(cohort))

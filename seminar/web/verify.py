@@ -1,8 +1,10 @@
 """Public verification: anyone, without an account, can check a record by its identifier.
 
 The page shows only what a verifier needs (status, holder's name, what was completed, when,
-hours, issuer). The signed credential, the issuer's keys and profile, and the revocation status
-list are here too, for wallets and automated verifiers. Rate-limited per address.
+what was met, or that it was issued by exception, CE hours and approvals, issuer). The signed
+credential, the issuer's keys (current and retired) and profile, the achievement pictures and
+the status lists (revocation; supersession) are here too, for wallets and automated verifiers.
+Rate-limited per address.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from seminar.core import record_ids
-from seminar.core.credentials import jwks
+from seminar.core.record_wording import public_account
 from seminar.extensions import limiter
 from seminar.models import Record
 from seminar.queries import issuer as record_issuer
@@ -93,11 +95,13 @@ def _page(record: Record) -> str:
     pages: dict[tuple[object, ...], str] = current_app.extensions.setdefault("verify_pages", {})
     if shared and (page := pages.get(key)) is not None:
         return page
+    issuer = record_issuer.issuer()
     page = render_template(
         "verify/show.html",
         record=record,
         status=status,
-        issuer=record_issuer.issuer(),
+        issuer=issuer,
+        account=public_account(record, issuer_name=issuer.name),
         superseded_by=record.superseded_by,
     )
     if shared:
@@ -122,7 +126,9 @@ def credential(rid: str) -> Response:
 @bp.get("/.well-known/jwks.json")
 @limiter.limit(_verify_limit)
 def keys() -> Response:
-    return _json(jwks([record_issuer.signing_key()]), "application/jwk-set+json")
+    """Every key records were signed with, retired ones too: a credential's `kid` names its
+    key here, whenever it was issued."""
+    return _json(record_issuer.key_set(), "application/jwk-set+json")
 
 
 @bp.get("/issuer")
@@ -131,9 +137,29 @@ def issuer() -> Response:
     return _json(record_issuer.issuer().profile(), "application/ld+json")
 
 
-@bp.get("/status/1")
+@bp.get("/status/<int:number>")
 @limiter.limit(_verify_limit)
-def status_list() -> Response:
-    response = _public(record_issuer.status_list_jwt(), "application/jwt")
-    response.headers["Cache-Control"] = "no-store"  # revocation is visible at once
+def status_list(number: int) -> Response:
+    """1: the revocation list; 2: the records superseded by a reissue (purpose "message")."""
+    if number not in record_issuer.STATUS_LISTS:
+        abort(404)
+    response = _public(record_issuer.status_list_jwt(number), "application/jwt")
+    response.headers["Cache-Control"] = "no-store"  # a change is visible at once
     return response
+
+
+@bp.get("/badges/<kind>.svg")
+@limiter.limit(_verify_limit)
+def badge_image(kind: str) -> Response:
+    """The picture of an achievement (its address is in every credential of that kind)."""
+    if kind not in BADGES:
+        abort(404)
+    svg = render_template("verify/badge.svg", label=BADGES[kind], issuer=record_issuer.issuer())
+    response = _public(svg, "image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    # An SVG opened on its own runs no script and loads nothing: it is a picture.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+BADGES = {"completion": "Completion", "attendance": "CE attendance"}

@@ -155,7 +155,12 @@ def serious_violations(page: Any) -> list[str]:
 
 def check_page(page: Any, url: str) -> None:
     page.goto(url)
+    check_current(page)
+
+
+def check_current(page: Any) -> None:
+    """The page as it stands (a refused form, say): axe-clean, and no sideways scroll."""
     problems = serious_violations(page)
-    assert problems == [], f"{url}: {problems}"
+    assert problems == [], f"{page.url}: {problems}"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"

@@ -65,7 +65,7 @@ def test_student_joins_and_instructor_sees_the_dashboard_change(
     assert teacher.get_by_text("1 student ·").first.is_visible()
     with teacher.expect_download() as download:
         teacher.get_by_role("link", name="Download this view as CSV").click()
-    text = download.value.path().read_text()
+    text = download.value.path().read_text(encoding="utf-8-sig")  # with Excel's BOM
     (record,) = list(csv.DictReader(io.StringIO(text)))
     assert record["name"] == "Dr. Jo Newcomer" and record["email"] == "jo@example.org"
     assert record["Lessons (lessons)"].startswith("in progress: 1 of 27")

@@ -15,17 +15,18 @@ from typing import Any
 
 import yaml
 
+from seminar.core.ce import Approval, Delivery
 from seminar.core.content.problems import ContentError, Problem
+from seminar.core.content.program_ce import parse_ce
+from seminar.core.content.program_requires import QuizRequirement, parse_requires
 from seminar.core.content.yaml_tree import (
     BOOL,
     NULL,
     Entry,
     Reader,
     compose,
-    construct,
     entries_of,
     line_of,
-    number_of,
     slug_of,
     whole_number,
 )
@@ -35,25 +36,20 @@ PROGRAM_KEYS = (
     "title",
     "credential",
     "ce_hours",
+    "ce",
     "validity_months",
     "recertify_months",
     "attendance_rounding",
     "requires",
 )
-REQUIRES_KEYS = ("lessons", "quizzes", "attendance_hours", "practical")
 # Months are added to issue dates downstream; a cap keeps that arithmetic in range.
 MAX_MONTHS = 1200
 
 # A completion record is a Certificate of Completion of this platform's program, never a
-# certification by an outside body (see the header of lessons/program.yml), so the credential
-# printed on it must not call its holder "Certified".
-_CERTIFIED = re.compile(r"\bcertified\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class QuizRequirement:
-    slug: str
-    pass_mark: float | None = None  # None: the quiz's own pass mark applies
+# certification by an outside body (see the header of lessons/program.yml), so neither the
+# program's title nor the credential printed on it may speak of certifying ("Certified",
+# "Certification"); "Certificate" is the document, and stays.
+CERTIFYING = re.compile(r"\bcertif(?!icate)\w*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,6 @@ class Program:
     slug: str
     title: str
     credential: str  # name printed on the Certificate of Completion
-    ce_hours: float = 0
     lessons: tuple[str, ...] | None = None  # None means "all" (every live lesson)
     quizzes: tuple[QuizRequirement, ...] = ()
     attendance_hours: float = 0
@@ -69,6 +64,9 @@ class Program:
     validity_months: int | None = None  # a record expires this many months after issue
     recertify_months: int | None = None  # recertification due this many months after issue
     attendance_rounding: int = 15  # minutes: time present is credited in whole steps of this
+    delivery: Delivery = Delivery.IN_PERSON  # how its sessions are given, unless one differs
+    evaluation: bool = False  # its CE certificates need the student's course evaluation
+    approvals: tuple[Approval, ...] = ()  # course approvals, one per jurisdiction
 
 
 @dataclass(frozen=True)
@@ -165,25 +163,31 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
     slug = _program_slug(reader, node, entries)
     title = _required_text(reader, node, entries, "title")
     credential = _required_text(reader, node, entries, "credential")
-    if _CERTIFIED.search(credential):
+    for key, text in (("title", title), ("credential", credential)):
+        if match := CERTIFYING.search(text):
+            reader.error(
+                entries[key][0],
+                f"'{key}' must not say '{match.group()}': a completion record is a Certificate "
+                "of Completion of this platform's program, not a certification",
+            )
+    if "ce_hours" in entries:
         reader.error(
-            entries["credential"][0],
-            "'credential' must not contain the word 'Certified': a completion record is a "
-            "Certificate of Completion of this platform's program, not a certification",
+            entries["ce_hours"][0],
+            "'ce_hours' is no longer used: CE hours are credited from attendance; put course "
+            "approvals and their hours by subject under 'ce: approvals:'",
         )
     # Every field is read before giving up on a bad slug, so all their problems are reported.
-    ce_hours = _hours(reader, entries, "ce_hours")
+    ce = parse_ce(reader, entries.get("ce"))
     validity_months = _months(reader, entries, "validity_months")
     recertify_months = _months(reader, entries, "recertify_months")
     rounding = _rounding(reader, entries)
-    requires = _requires(reader, entries.get("requires"))
+    requires = parse_requires(reader, entries.get("requires"))
     if slug is None:
         return None
     program = Program(
         slug=slug,
         title=title,
         credential=credential,
-        ce_hours=ce_hours,
         lessons=requires.lessons,
         quizzes=requires.quizzes,
         attendance_hours=requires.attendance_hours,
@@ -191,6 +195,9 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
         validity_months=validity_months,
         recertify_months=recertify_months,
         attendance_rounding=rounding,
+        delivery=ce.delivery,
+        evaluation=ce.evaluation,
+        approvals=ce.approvals,
     )
     return program, line_of(entries["slug"][0])
 
@@ -222,17 +229,6 @@ def _required_text(reader: Reader, node: yaml.Node, entries: dict[str, Entry], k
     return text
 
 
-def _hours(reader: Reader, entries: dict[str, Entry], key: str) -> float:
-    if key not in entries:
-        return 0.0
-    key_node, value = entries[key]
-    hours = number_of(value)
-    if hours is None or hours < 0:
-        reader.error(key_node, f"'{key}' must be a number of 0 or more")
-        return 0.0
-    return hours
-
-
 def _rounding(reader: Reader, entries: dict[str, Entry]) -> int:
     """Attendance is credited in whole steps of this many minutes (15: quarter-hours)."""
     if "attendance_rounding" not in entries:
@@ -256,126 +252,30 @@ def _months(reader: Reader, entries: dict[str, Entry], key: str) -> int | None:
     return months
 
 
-@dataclass(frozen=True)
-class _Requires:
-    lessons: tuple[str, ...] | None = None
-    quizzes: tuple[QuizRequirement, ...] = ()
-    attendance_hours: float = 0
-    practical: bool = False
-
-
-def _requires(reader: Reader, entry: Entry | None) -> _Requires:
-    """The `requires:` mapping; absent, it means what Program's defaults mean."""
-    if entry is None:
-        return _Requires()
-    key_node, value = entry
-    if not isinstance(value, yaml.MappingNode):
-        reader.error(key_node, "'requires' must be a mapping of requirements")
-        return _Requires()
-    entries = entries_of(reader, value, REQUIRES_KEYS, "'requires'")
-    return _Requires(
-        lessons=_lessons(reader, entries.get("lessons")),
-        quizzes=_quizzes(reader, entries.get("quizzes")),
-        attendance_hours=_hours(reader, entries, "attendance_hours"),
-        practical=_practical(reader, entries.get("practical")),
-    )
-
-
-def _lessons(reader: Reader, entry: Entry | None) -> tuple[str, ...] | None:
-    # Absent means "all", as in Program: a program that forgets the key cannot be
-    # completed with fewer lessons than intended. `lessons: []` asks for none.
-    if entry is None:
-        return None
-    key_node, value = entry
-    if isinstance(value, yaml.ScalarNode) and value.tag != NULL and value.value == "all":
-        return None
-    if not isinstance(value, yaml.SequenceNode):
-        reader.error(key_node, "'lessons' must be 'all' or a list of lesson slugs")
-        return None
-    slugs: dict[str, int] = {}
-    for item in value.value:
-        slug = slug_of(item)
-        if slug is None:
-            reader.error(item, "each lesson must be a lesson slug like 'sacrum-and-occiput'")
-        elif slug in slugs:
-            reader.error(item, f"lesson '{slug}' is listed twice (first at line {slugs[slug]})")
-        else:
-            slugs[slug] = line_of(item)
-    return tuple(slugs)
-
-
-def _quizzes(reader: Reader, entry: Entry | None) -> tuple[QuizRequirement, ...]:
-    if entry is None:
-        return ()
-    key_node, value = entry
-    if not isinstance(value, yaml.SequenceNode):
-        reader.error(key_node, "'quizzes' must be a list of quiz slugs")
-        return ()
-    quizzes: dict[str, QuizRequirement] = {}
-    first_lines: dict[str, int] = {}
-    for item in value.value:
-        quiz = _quiz(reader, item)
-        if quiz is None:
-            continue
-        if quiz.slug in quizzes:
-            first = first_lines[quiz.slug]
-            reader.error(item, f"quiz '{quiz.slug}' is listed twice (first at line {first})")
-            continue
-        quizzes[quiz.slug] = quiz
-        first_lines[quiz.slug] = line_of(item)
-    return tuple(quizzes.values())
-
-
-def _quiz(reader: Reader, item: yaml.Node) -> QuizRequirement | None:
-    """`- slug` or `- slug: pass_mark`."""
-    if isinstance(item, yaml.ScalarNode):
-        slug = slug_of(item)
-        if slug is None:
-            reader.error(item, "each quiz must be a quiz slug like 'category-system'")
-            return None
-        return QuizRequirement(slug)
-    if not (isinstance(item, yaml.MappingNode) and len(item.value) == 1):
-        reader.error(item, "a quiz with its own pass mark is written '- category-system: 85'")
-        return None
-    key_node, value = item.value[0]
-    slug = slug_of(key_node)
-    if slug is None:
-        reader.error(key_node, "each quiz must be a quiz slug like 'category-system'")
-        return None
-    pass_mark = number_of(value)
-    if pass_mark is None or not 0 < pass_mark <= 100:
-        reader.error(
-            key_node, f"the pass mark of quiz '{slug}' must be a number above 0, up to 100"
-        )
-        return None
-    return QuizRequirement(slug, pass_mark)
-
-
-def _practical(reader: Reader, entry: Entry | None) -> bool:
-    if entry is None:
-        return False
-    key_node, value = entry
-    if not (isinstance(value, yaml.ScalarNode) and value.tag == BOOL):
-        reader.error(key_node, "'practical' must be true or false")
-        return False
-    return bool(construct(value))
-
-
 # --- the JSON form stored with each program version ---------------------------------------
 
 
 def program_to_dict(program: Program) -> dict[str, Any]:
     data = dataclasses.asdict(program)
     data["lessons"] = list(program.lessons) if program.lessons is not None else None
+    data["delivery"] = program.delivery.value
+    data["approvals"] = [a.to_dict() for a in program.approvals]
     return data
 
 
+_FIELDS = {f.name for f in dataclasses.fields(Program)}
+
+
 def program_from_dict(data: dict[str, Any]) -> Program:
+    """A stored program version; keys it no longer has (an older version's `ce_hours`) are
+    left out."""
     lessons = data.get("lessons")
     return Program(
         **{
-            **data,
+            **{k: v for k, v in data.items() if k in _FIELDS},
             "lessons": tuple(lessons) if lessons is not None else None,
             "quizzes": tuple(QuizRequirement(**q) for q in data.get("quizzes", [])),
+            "delivery": Delivery(data.get("delivery") or Delivery.IN_PERSON),
+            "approvals": tuple(Approval.from_dict(a) for a in data.get("approvals", [])),
         }
     )
