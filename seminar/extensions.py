@@ -48,12 +48,22 @@ def configured_limit(key: str) -> Callable[[], str]:
 
 
 def warn_if_limits_per_worker(app: Flask) -> None:
+    """Say so in the server's log when it starts serving (not on every `flask` command)."""
     if limits_shared(app) or app.testing:
         return
     workers = int(app.config.get("WORKERS") or 1)
-    app.logger.warning(
-        "Rate limits (logins, check-in codes, verification) are counted by each worker on its "
-        "own (SEMINAR_RATELIMIT_STORAGE_URL=memory://)%s. Set SEMINAR_RATELIMIT_STORAGE_URL="
-        "redis://... to share them between workers and hosts.",
-        f"; each of the {workers} workers allows 1/{workers} of each limit" if workers > 1 else "",
-    )
+    said: list[bool] = []
+
+    @app.before_request
+    def warn_once() -> None:
+        if said:
+            return
+        said.append(True)
+        app.logger.warning(
+            "Rate limits (logins, check-in codes, verification) are counted by each worker on "
+            "its own (SEMINAR_RATELIMIT_STORAGE_URL=memory://)%s. Set "
+            "SEMINAR_RATELIMIT_STORAGE_URL=redis://... to share them between workers and hosts.",
+            f"; each of the {workers} workers allows 1/{workers} of each limit"
+            if workers > 1
+            else "",
+        )
