@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from seminar.core import record_ids
 from seminar.core.errors import RecordError
 from seminar.core.record_wording import add_months
-from seminar.db import db
+from seminar.db import db, now_utc
 from seminar.models import AuditEntry, Cohort, OutboxMessage, Record, RecordKind, Role, User
 from seminar.queries import eligibility
 from seminar.queries.records import RecordStatus, status_of
@@ -918,10 +918,18 @@ def test_a_mail_server_that_is_down_never_fails_issuing(
     message = failed()
     assert message.sent_at is None and "ConnectionRefusedError" in message.last_error
     assert message.tries == 1
-    result = notifications.deliver_pending()  # what the Send button and cron do: try again
+    first_wait = message.next_attempt_at - message.created_at
+    assert timedelta(seconds=50) < first_wait < timedelta(seconds=70)  # MAIL_RETRY_SECONDS
+    result = notifications.deliver_pending()  # what the Send button and cron do
+    assert (result.sent, result.failed) == (0, 0)  # not due again yet: the wait holds
+    message.next_attempt_at = now_utc() - timedelta(seconds=1)
+    db.session.commit()
+    result = notifications.deliver_pending()  # due: tried again
     assert (result.sent, result.failed) == (0, 1)
     db.session.expire_all()
-    assert db.session.scalar(select(OutboxMessage.tries)) == 2
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.tries == 2
+    assert message.next_attempt_at - now_utc() > timedelta(seconds=100)  # the wait doubled
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Typed models, split by domain. Import from here."""
 
+from seminar.models.accounts import ImportJob, Invitation, LoginSession, PasswordReset
 from seminar.models.cohorts import (
+    Announcement,
     AttendanceCredit,
     Cohort,
     CohortMember,
@@ -34,12 +36,14 @@ from seminar.models.sessions import (
     LiveQuestion,
     LiveQuiz,
     SeminarSession,
+    SessionReminder,
 )
 from seminar.models.users import Role, User
 
 __all__ = [
     "ANSWER_GRACE",
     "Accommodation",
+    "Announcement",
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
@@ -51,6 +55,8 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "ContentRevision",
+    "ImportJob",
+    "Invitation",
     "Lesson",
     "LessonCompletion",
     "LessonReading",
@@ -59,10 +65,12 @@ __all__ = [
     "LiveParticipant",
     "LiveQuestion",
     "LiveQuiz",
+    "LoginSession",
     "MemberRole",
     "Module",
     "ModuleVersion",
     "OutboxMessage",
+    "PasswordReset",
     "PracticalSignoff",
     "Program",
     "ProgramVersion",
@@ -74,6 +82,7 @@ __all__ = [
     "RecordKind",
     "Role",
     "SeminarSession",
+    "SessionReminder",
     "StudentProgress",
     "User",
 ]

@@ -101,7 +101,7 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField(
         "New password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password.",
     )
     confirm = PasswordField(
         "Repeat the new password",
@@ -174,15 +174,6 @@ class CohortForm(FlaskForm):
     submit = SubmitField("Save cohort")
 
 
-class EnrollForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    role = SelectField(
-        "As",
-        choices=[SelectChoice("student", "Student"), SelectChoice("instructor", "Instructor")],
-    )
-    submit = SubmitField("Enrol")
-
-
 class CsvImportForm(FlaskForm):
     file = FileField("CSV file")
     text = TextAreaField(
@@ -190,7 +181,6 @@ class CsvImportForm(FlaskForm):
         description="First line: email,name,licence_number,licence_state (the last two optional).",
     )
     preview = SubmitField("Preview")
-    confirm = SubmitField("Enrol these students")
 
 
 class JoinForm(FlaskForm):
@@ -199,7 +189,7 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password.",
     )
     licence_number = StringField(
         "Licence number (optional)", validators=[Optional(), Length(max=60)]
@@ -278,7 +268,7 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(
         "Reason (shown publicly)",
         validators=[DataRequired(message="Give a reason."), Length(max=1000)],
-        description="The verification page shows it with the date; the holder is emailed.",
+        description="The verification page shows it with the date; the holder is e-mailed.",
     )
 
 
