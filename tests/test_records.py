@@ -7,10 +7,8 @@ import base64
 import gzip
 import io
 import json
-import socket
-import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +32,8 @@ from seminar.services import audit, issuing, notifications, revocation
 from seminar.services.cohorts import enroll
 from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import login
+from tests.mailserver import wait_for
+from tests.pgserver import free_port
 from tests.records_world import a_session, attend, make_eligible
 
 
@@ -847,41 +847,6 @@ def test_each_email_says_what_it_said_before(
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.subject, m.body) for m in messages] == expected
     assert [m.to_email for m in messages] == [ada.email] * 4 + [bob.email] * 2
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, list[Any]]]:
-    from aiosmtpd.controller import Controller
-
-    received: list[Any] = []
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(envelope)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_with_smtp_the_holder_is_emailed_in_the_background(

@@ -89,7 +89,7 @@ def _show_page(
         members=cohorts.members(cohort),
         invite=absolute_url("join.join", code=cohort.invite_code) if cohort.invite_code else None,
         enroll_form=enroll_form or EnrolPersonForm(formdata=None),
-        announce_form=announce_form or AnnouncementForm(formdata=None),
+        announce_form=announce_form or AnnouncementForm(formdata=None, prefix="note"),
         newer_program=program.current if newer else None,
         pending=invitation_queries.pending(cohort),
         pending_total=invitation_queries.count_pending(cohort),
@@ -139,7 +139,7 @@ def _added(added: invitations.Added) -> str:
 @staff_required
 def announce(slug: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_staff(slug)
-    form = AnnouncementForm()
+    form = AnnouncementForm(prefix="note")
     if form.validate_on_submit():
         with errors_on(form) as outcome:
             sent = reminders.announce(

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from seminar.extensions import configured_limit, limiter
@@ -26,10 +36,10 @@ def _email_key() -> str:
     return "reset-email:" + normalise_email(request.form.get("email", ""))
 
 
-def _limited(_limit: object) -> tuple[str, int]:
+def _limited(_limit: object) -> Response:
     form = ResetRequestForm()
     form.form_errors.append("Too many reset requests. Wait an hour, then ask again.")
-    return render_template("reset/request.html", form=form), 429
+    return make_response(render_template("reset/request.html", form=form), 429)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
