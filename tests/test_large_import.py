@@ -41,7 +41,7 @@ def test_ten_thousand_rows_in_batches_resumable(
     page = client.get(job_url).get_data(as_text=True)
     assert "<strong>9997</strong> new people to invite" in page
     assert "<strong>3</strong> with an account, to enrol" in page
-    assert "the first 200 of 10000" in page
+    assert "the first 50 of 10000" in page
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0  # not yet
 
     client.post(f"{job_url}/start")
