@@ -284,15 +284,9 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {},
     ),
-    "invitations.resend": (
+    "invitations.manage": (
         "POST",
-        lambda w: f"/invitations/{w.invitation_id}/resend",
-        OWNER | {"instructor": OK, "admin": OK, "student": 404},
-        {},
-    ),
-    "invitations.withdraw": (
-        "POST",
-        lambda w: f"/invitations/{w.invitation_id}/withdraw",
+        lambda w: f"/invitations/{w.invitation_id}/withdraw",  # and /resend
         OWNER | {"instructor": OK, "admin": OK, "student": 404},
         {},
     ),

@@ -47,29 +47,23 @@ def _back() -> Response:
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
-@bp.post("/invitations/<int:invitation_id>/resend")
+@bp.post("/invitations/<int:invitation_id>/<any(resend, withdraw):action>")
 @login_required
-def resend(invitation_id: int) -> Response:
+def manage(invitation_id: int, action: str) -> Response:
+    """Resend (a new link; the old one stops working) or withdraw a pending invitation."""
     invitation = invitation_for_staff(invitation_id)
     if EmptyForm().validate_on_submit():
         with errors_on() as outcome:
-            invitations.resend(invitation, by=current_user)
-        if not outcome.failed:
+            if action == "resend":
+                invitations.resend(invitation, by=current_user)
+            else:
+                invitations.withdraw(invitation, by=current_user)
+        if not outcome.failed and action == "resend":
             flash(
                 f"A new link for {invitation.email} was {notifications.delivery_words()}; "
                 "the previous link no longer works.",
                 "success",
             )
-    return _back()
-
-
-@bp.post("/invitations/<int:invitation_id>/withdraw")
-@login_required
-def withdraw(invitation_id: int) -> Response:
-    invitation = invitation_for_staff(invitation_id)
-    if EmptyForm().validate_on_submit():
-        with errors_on() as outcome:
-            invitations.withdraw(invitation, by=current_user)
-        if not outcome.failed:
+        elif not outcome.failed:
             flash(f"The invitation to {invitation.email} is withdrawn.", "success")
     return _back()
