@@ -22,6 +22,9 @@ ACTIONS = {
     "attendance.correct": "Attendance corrected",
     "attendance.close": "Session closed",
     "user.role": "Role changed",
+    "user.invite": "Invited",
+    "invitation.withdraw": "Invitation withdrawn",
+    "user.erase": "Person erased",
     "enrolment.add": "Enrolled",
     "enrolment.remove": "Unenrolled",
 }

@@ -3,7 +3,7 @@ or withdraw a pending one (admins any, instructors those to the cohorts they tea
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -47,11 +47,13 @@ def _back() -> Response:
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
-@bp.post("/invitations/<int:invitation_id>/<any(resend, withdraw):action>")
+@bp.post("/invitations/<int:invitation_id>/<action>")
 @login_required
 def manage(invitation_id: int, action: str) -> Response:
     """Resend (a new link; the old one stops working) or withdraw a pending invitation."""
     invitation = invitation_for_staff(invitation_id)
+    if action not in ("resend", "withdraw"):
+        abort(404)
     if EmptyForm().validate_on_submit():
         with errors_on() as outcome:
             if action == "resend":
