@@ -22,7 +22,6 @@ def _page(profile: ProfileForm | None = None, password: PasswordChangeForm | Non
         profile=profile or ProfileForm(obj=current_user),
         password=password or PasswordChangeForm(),
         devices=login_queries.devices(current_user, logins.current_id(current_user)),
-        form=EmptyForm(),
     )
 
 

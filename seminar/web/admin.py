@@ -48,7 +48,6 @@ def _users_page(
         add_form=add_form or _add_form(),
         pending=invitation_queries.pending(),
         pending_total=invitation_queries.count_pending(),
-        form=EmptyForm(),
     )
 
 

@@ -94,7 +94,6 @@ def _show_page(
         pending=invitation_queries.pending(cohort),
         pending_total=invitation_queries.count_pending(cohort),
         announcements=announcement_queries.of_cohort(cohort),
-        form=EmptyForm(),
     )
 
 

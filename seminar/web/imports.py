@@ -54,7 +54,6 @@ def show(slug: str, job_id: int) -> str:
         "imports/job.html",
         cohort=cohort,
         job=job,
-        form=EmptyForm(),
         mail=notifications.delivery_words(max(job.invited, 2)),
     )
 

@@ -119,6 +119,16 @@ def test_an_invitation_to_a_first_login(browser: Any, live_server: LiveServer) -
             _checked(guest, "your-data")
             admin.goto(live_server.at("/cohorts/reading"))
             _checked(admin, "cohort")
+            admin.goto(live_server.at("/admin/outbox"))
+            assert "private link" in _main_text(admin) and url not in admin.content()
+            _checked(admin, "outbox")
+            with live_server.app.app_context():
+                newcomer = find_user(email).id
+                db.session.remove()
+            admin.goto(live_server.at(f"/admin/users/{newcomer}/erase"))
+            admin.get_by_role("button", name="Erase this person").click()
+            assert "Type the e-mail address to confirm" in _main_text(admin)
+            _checked(admin, "erase")
             admin.context.close()
             guest.context.close()
     finally:
