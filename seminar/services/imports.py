@@ -15,10 +15,10 @@ import io
 from dataclasses import asdict, dataclass, field
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from seminar.core.errors import SeminarError
-from seminar.db import db, now_utc
+from seminar.db import db, now_utc, update_if
 from seminar.models import Cohort, CohortMember, ImportJob, User
 from seminar.services.accounts import normalise_email
 from seminar.services.invitations import EMAIL, add_person
@@ -158,11 +158,13 @@ def step(job: ImportJob, *, by: User | None) -> ImportJob:
         return job
     old = job.done
     new = min(job.total, old + batch_size())
-    claimed = db.session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.done == old, ImportJob.state == "running")
-        .values(done=new)
-    ).rowcount
+    claimed = update_if(
+        ImportJob,
+        ImportJob.id == job.id,
+        ImportJob.done == old,
+        ImportJob.state == "running",
+        done=new,
+    )
     db.session.refresh(job)
     if not claimed:
         return job

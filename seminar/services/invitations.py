@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from seminar.core import tokens
 from seminar.core.errors import NotAllowed, SeminarError
-from seminar.db import db, insert_ignore, now_utc
+from seminar.db import db, insert_ignore, now_utc, update_if
 from seminar.models import Cohort, Invitation, MemberRole, Role, User
 from seminar.queries import links
 from seminar.services import audit, notifications
@@ -231,17 +231,15 @@ def accept(
     """Create the account with the person's own password and enrol it where every pending
     invitation to this e-mail asked. Single use: of two tabs submitting at once, one wins."""
     now = now_utc()
-    used = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(accepted_at=now, active_key=None)
-    ).rowcount
-    if not used:
+    if not update_if(
+        Invitation,
+        Invitation.id == invitation.id,
+        Invitation.accepted_at.is_(None),
+        Invitation.withdrawn_at.is_(None),
+        Invitation.expires_at > now,
+        accepted_at=now,
+        active_key=None,
+    ):
         raise InvitationError("This invitation link was already used, withdrawn or expired.")
     if find_user(invitation.email) is not None:
         raise InvitationError(

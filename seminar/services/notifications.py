@@ -21,9 +21,9 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select
 
-from seminar.db import db, now_utc
+from seminar.db import db, now_utc, update_if
 from seminar.models import OutboxMessage
 from seminar.services.unit_of_work import after_commit
 
@@ -226,17 +226,16 @@ def deliver_pending(limit: int = 500, budget_seconds: float = 120) -> Delivery:
 def _claim(message_id: int, tries: int, retry_at: datetime) -> bool:
     """Count the try and set when the next one may be, before sending: a crash mid-send
     never causes a burst of retries, and two hosts never send the same message."""
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.tries == tries,
-            OutboxMessage.sent_at.is_(None),
-        )
-        .values(tries=tries + 1, next_attempt_at=retry_at)
-    ).rowcount
+    claimed = update_if(
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.tries == tries,
+        OutboxMessage.sent_at.is_(None),
+        tries=tries + 1,
+        next_attempt_at=retry_at,
+    )
     db.session.commit()
-    return bool(claimed)
+    return claimed
 
 
 def _send(message: OutboxMessage) -> None:

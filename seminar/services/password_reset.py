@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
 from seminar.core import tokens
 from seminar.core.errors import SeminarError
-from seminar.db import db, now_utc
+from seminar.db import db, now_utc, update_if
 from seminar.models import PasswordReset, User
 from seminar.queries import links
 from seminar.services import logins, notifications
@@ -59,24 +57,22 @@ def complete(reset: PasswordReset, new_password: str) -> User:
     """Set the new password; the link (and any other open one) is spent, every device logged
     out. Of two tabs submitting at once, one wins."""
     now = now_utc()
-    spent = db.session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.id == reset.id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.expires_at > now,
-        )
-        .values(used_at=now)
-    ).rowcount
-    if not spent:
+    if not update_if(
+        PasswordReset,
+        PasswordReset.id == reset.id,
+        PasswordReset.used_at.is_(None),
+        PasswordReset.expires_at > now,
+        used_at=now,
+    ):
         raise ResetError("This link was already used or has expired. Ask for a new one.")
     user = db.session.get(User, reset.user_id)
     assert user is not None
     set_password(user, new_password, field="password")
-    db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
+    update_if(
+        PasswordReset,
+        PasswordReset.user_id == user.id,
+        PasswordReset.used_at.is_(None),
+        used_at=now,
+    )  # every other open link of the account is spent too
     logins.end_all(user)
     return user
