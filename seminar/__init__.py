@@ -61,6 +61,15 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         VERIFY_RATE_LIMIT="60 per minute",  # per address, on the public verification pages
         MAIL_SERVER="",  # SMTP host; empty keeps email in the admins' outbox
         MAIL_PORT=25,
+        MAIL_RETRY_SECONDS=60,  # the wait after a failed send, doubled each time (6 h at most)
+        INVITATION_DAYS=14,  # an invitation link works this long
+        # Password reset requests: per address, and per e-mail typed (known or not alike).
+        RESET_ADDRESS_LIMIT="30 per hour",
+        RESET_ACCOUNT_LIMIT="3 per hour;10 per day",
+        # A reset request's answer takes at least this long, known address or not, so its
+        # timing tells nothing about which addresses have accounts.
+        RESET_RESPONSE_SECONDS=0.25,
+        IMPORT_BATCH=500,  # CSV rows enrolled per request of an import
         PROXY_COUNT=0,  # reverse proxies in front (1 behind nginx): trust their X-Forwarded-*
     )
     if test_config is None:
@@ -114,7 +123,7 @@ def _register_extensions(app: Flask) -> None:
     from seminar.extensions import csrf, limiter, login_manager, warn_if_limits_per_worker
     from seminar.queries import content_cache
     from seminar.services import audit, standing, unit_of_work
-    from seminar.web.auth import load_user
+    from seminar.web.signin import load_user
 
     db.init_app(app)
     for listeners in (content_cache, audit, standing, unit_of_work):

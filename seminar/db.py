@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event, func, select
+from sqlalchemy import DateTime, MetaData, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -105,6 +105,13 @@ def upsert(
             index_elements=keys, set_={name: statement.excluded[name] for name in update}
         )
         db.session.execute(statement)
+
+
+def update_if(model: Any, *conditions: Any, **values: Any) -> bool:
+    """A conditional UPDATE: True if a row still met the conditions and was changed. Of two
+    requests spending the same link or claiming the same batch, the database lets one win."""
+    statement = update(model).where(*conditions).values(**values)
+    return bool(db.session.execute(statement).rowcount)
 
 
 def on_session(name: str, listener: Callable[..., Any]) -> None:

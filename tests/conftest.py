@@ -27,6 +27,7 @@ from seminar.db import db
 from seminar.extensions import limiter
 from seminar.models import Role, User
 from seminar.services.accounts import create_user
+from tests.mailserver import MailServer
 from tests.pgserver import PgCluster, find_bindir
 from tests.redisserver import RedisServer, find_redis
 
@@ -223,6 +224,27 @@ def redis_server() -> Iterator[RedisServer]:
     if executable is None:
         skip_or_fail("these tests need redis-server (Debian: apt-get install redis-server)")
     server = RedisServer(executable)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[Any]]]:
+    """A real SMTP server on loopback: its port, and every envelope it received."""
+    server = MailServer().start()
+    try:
+        yield server.port, server.received
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_server(app: Flask) -> Iterator[MailServer]:
+    """A real SMTP server the app delivers to."""
+    server = MailServer().start()
+    app.config.update(server.config())
     try:
         yield server
     finally:

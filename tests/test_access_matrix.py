@@ -54,6 +54,11 @@ class World:
     aq_id: int
     invite: str
     record_id: str  # the student's completion record (issued by override)
+    invitation_id: int  # a pending invitation into the cohort
+    invitation_token: str  # the link's secret, as e-mailed
+    reset_token: str  # a password reset link of the student's, as e-mailed
+    import_id: int  # a previewed CSV import into the cohort
+    device_id: int  # another login session (device) of the student's
 
 
 # endpoint -> (method, url builder, expectations, form data)
@@ -66,6 +71,11 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "account.show": ("GET", lambda w: "/account/", USER, {}),
     "account.profile": ("POST", lambda w: "/account/profile", USER, {}),
     "account.password": ("POST", lambda w: "/account/password", USER, {}),
+    "account.data": ("GET", lambda w: "/account/data", USER, {}),
+    "account.data_json": ("GET", lambda w: "/account/data.json", USER, {}),
+    "reset.request_reset": ("GET", lambda w: "/reset-password", ANYONE, {}),
+    "reset.choose": ("GET", lambda w: f"/reset-password/{w.reset_token}", ANYONE, {}),
+    "invitations.accept": ("GET", lambda w: f"/invite/{w.invitation_token}", ANYONE, {}),
     "lessons.catalogue": ("GET", lambda w: "/lessons/", USER, {}),
     "lessons.show": ("GET", lambda w: "/lessons/first-lesson", USER, {}),
     "lessons.asset": ("GET", lambda w: "/lessons/assets/01-basics/img/diagram.svg", USER, {}),
@@ -144,12 +154,25 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "cohorts.show": ("GET", lambda w: f"/cohorts/{w.slug}", COHORT_STAFF, {}),
     "cohorts.create": ("GET", lambda w: "/cohorts/new", ADMIN, {}),
     "cohorts.edit": ("GET", lambda w: f"/cohorts/{w.slug}/edit", COHORT_ADMIN, {}),
-    "cohorts.import_csv": ("GET", lambda w: f"/cohorts/{w.slug}/import", COHORT_ADMIN, {}),
+    "imports.upload": ("GET", lambda w: f"/cohorts/{w.slug}/import", COHORT_STAFF, {}),
+    "imports.show": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/imports/{w.import_id}",
+        COHORT_STAFF,
+        {},
+    ),
     "cohorts.enroll": (
         "POST",
         lambda w: f"/cohorts/{w.slug}/enroll",
-        COHORT_ADMIN | {"admin": 400},  # allowed, and refused: no such account (shown by email)
+        # allowed, and refused: no account, so an invitation, which needs a name
+        COHORT_STAFF | {"instructor": 400, "admin": 400},
         {"email": "nobody@example.org"},
+    ),
+    "cohorts.announce": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/announcements",
+        COHORT_STAFF | {"instructor": 400, "admin": 400},  # allowed; refused: nothing written
+        {},
     ),
     "cohorts.upgrade_program": (
         "POST",
@@ -238,6 +261,8 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "live.answers_csv": ("GET", lambda w: f"/live/{w.live_id}/answers.csv", COHORT_STAFF, {}),
     "live.control": ("POST", lambda w: f"/live/{w.live_id}/finish", COHORT_STAFF, {}),
     "admin.users": ("GET", lambda w: "/admin/users", ADMIN, {}),
+    "admin.invite": ("POST", lambda w: "/admin/users/invite", ADMIN | {"admin": 400}, {}),
+    "admin.erase": ("GET", lambda w: f"/admin/users/{w.student_id}/erase", ADMIN, {}),
     "admin.audit_log": ("GET", lambda w: "/admin/audit?action=record.issue", ADMIN, {}),
     "admin.outbox": ("GET", lambda w: "/admin/outbox", ADMIN, {}),
     "admin.send_outbox": ("POST", lambda w: "/admin/outbox/send", ADMIN, {}),
@@ -259,7 +284,38 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         ADMIN,
         {"role": "student"},
     ),
-    # Last: these change a record, who belongs where, or end the session.
+    # Last: these change a record, who belongs where, an import or invitation, or end sessions.
+    "imports.step": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/imports/{w.import_id}/step",
+        COHORT_STAFF,
+        {},
+    ),
+    "imports.start": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/imports/{w.import_id}/start",
+        COHORT_STAFF,
+        {},
+    ),
+    "imports.cancel": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/imports/{w.import_id}/cancel",
+        COHORT_STAFF,
+        {},
+    ),
+    "invitations.manage": (
+        "POST",
+        lambda w: f"/invitations/{w.invitation_id}/withdraw",  # and /resend
+        OWNER | {"instructor": OK, "admin": OK, "student": 404},
+        {},
+    ),
+    "account.end_device": (
+        "POST",
+        lambda w: f"/account/devices/{w.device_id}/end",
+        OWNER,
+        {},
+    ),
+    "account.end_other_devices": ("POST", lambda w: "/account/devices/others/end", USER, {}),
     "records.reissue": (
         "POST",
         lambda w: f"/records/{w.record_id}/reissue",
@@ -355,6 +411,25 @@ def build_world(
     )
     cohort_token = world.calendar_token
     personal_token = people["student"].calendar_token
+    from seminar.models import ImportJob, LoginSession, OutboxMessage
+    from seminar.services import imports, invitations, password_reset
+
+    invitation = invitations.add_person(
+        "newcomer@example.org", name="New Comer", cohort=world, by=people["admin"]
+    ).invitation
+    password_reset.request_reset(people["student"].email)
+    mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    invitation_link = next(m.body for m in mails if m.kind == "invitation")
+    reset_link = next(m.body for m in mails if m.kind == "password_reset")
+    job = imports.create_job(
+        world, imports.plan_csv(world, "email,name\nrow@example.org,Row One\n"), by=None
+    )
+    second = app.test_client()  # the student on another device
+    assert login(second, people["student"]).status_code == 302
+    device = db.session.scalars(
+        select(LoginSession.id).where(LoginSession.user_id == people["student"].id)
+    ).all()[-1]
+    assert isinstance(job, ImportJob)
     return (
         World(
             slug=world.slug,
@@ -369,6 +444,11 @@ def build_world(
             aq_id=essay.id,
             invite=world.invite_code or "",
             record_id=issued.record.display_id,
+            invitation_id=invitation.id,
+            invitation_token=re.search(r"/invite/(\S+)", invitation_link).group(1),
+            reset_token=re.search(r"/reset-password/(\S+)", reset_link).group(1),
+            import_id=job.id,
+            device_id=device,
         ),
         clients,
     )

@@ -23,9 +23,17 @@ from sqlalchemy.engine import make_url
 
 from seminar import create_app
 from seminar.db import UTCDateTime, db, now_utc
-from seminar.models import Lesson, MemberRole, Quiz, RecordKind, Role, User
+from seminar.models import Lesson, MemberRole, Quiz, RecordKind, Role, SessionReminder, User
 from seminar.queries import live as live_queries
-from seminar.services import backup, issuing, revocation
+from seminar.services import (
+    backup,
+    imports,
+    issuing,
+    logins,
+    password_reset,
+    reminders,
+    revocation,
+)
 from seminar.services import cohorts as cohort_service
 from seminar.services import live as live_service
 from seminar.services import sessions as session_service
@@ -172,6 +180,18 @@ def populate(app: Flask) -> dict[str, Any]:
         cohort, RecordKind.ATTENDANCE, [first.id], actor=admin, session=seminar
     )
     revocation.reissue(issued.record, reason="Name corrected", actor=admin)
+
+    # Accounts: a device logged in, people invited by a CSV import, a reset link, an
+    # announcement and a session reminder.
+    logins.start(first, remember=True, user_agent="Firefox/140.0", ip_address="127.0.0.1")
+    job = imports.create_job(
+        cohort, imports.plan_csv(cohort, "email,name\nnew@example.org,New One\n"), by=admin
+    )
+    imports.start(job)
+    imports.step(job, by=admin)
+    password_reset.request_reset(first.email)
+    reminders.announce(cohort, subject="Bring a towel", body="For the table work.", by=teacher)
+    db.session.add(SessionReminder(session_id=seminar.id, user_id=first.id))
     db.session.commit()  # the end of this unit of work, as a request's or command's end
     return {"admin": admin.id, "cohort": cohort.id}
 
@@ -357,8 +377,8 @@ def test_a_failed_restore_changes_nothing(app: Flask, full: dict[str, Any]) -> N
     assert current_contents(app) == before
 
     # A value of the wrong type is refused, even where SQLite would have stored it.
-    wrong = _broken(document, "users", "session_version", "two")
-    with pytest.raises(backup.BackupError, match=r"users, row \d+, session_version: expected int"):
+    wrong = _broken(document, "outbox", "tries", "two")
+    with pytest.raises(backup.BackupError, match=r"outbox, row \d+, tries: expected int"):
         restore(db.session, wrong, force=True)
     assert current_contents(app) == before
 

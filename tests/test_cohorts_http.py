@@ -16,7 +16,9 @@ from seminar.db import db, now_utc
 from seminar.models import (
     Cohort,
     CohortMember,
+    Invitation,
     LessonReading,
+    OutboxMessage,
     Program,
     StudentProgress,
     User,
@@ -172,18 +174,27 @@ def test_csv_enrolment_previews_then_enrols(client: FlaskClient, world: Cohort, 
             "fresh@example.org,Twice,,\n"
             "nameless@example.org,,,\n")  # fmt: skip
     preview = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "preview": "1"})
-    html = preview.get_data(as_text=True)
-    assert "Enrol" in html and "Create and enrol" in html
+    job_url = preview.headers["Location"]
+    html = client.get(job_url).get_data(as_text=True)
+    assert "new person to invite by e-mail" in html and "with an account, to enrol" in html
     assert "not an email address" in html and "appears twice" in html and "needs a name" in html
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0  # nothing yet
-    done = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "confirm": "1"})
-    page = done.get_data(as_text=True)
-    assert "2 student(s) enrolled" in page and "3 row(s) skipped" in page
-    assert "fresh@example.org" in page  # with the generated password shown once
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+    client.post(f"{job_url}/start")
+    step = client.post(f"{job_url}/step", headers={"Accept": "application/json"}).get_json()
+    assert step["state"] == "done" and (step["enrolled"], step["invited"]) == (1, 1)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "Import done" in page and "Rows skipped (3)" in page
     members = set(
         db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == world.id))
     )
-    assert existing.id in members and len(members) == 2
+    assert members == {existing.id}  # the new person joins when they accept
+    invitation = db.session.scalars(select(Invitation)).one()
+    assert (invitation.email, invitation.cohort_id) == ("fresh@example.org", world.id)
+    assert invitation.licence_number == "DC-9" and invitation.pending
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    assert mail.private and mail.to_email == "fresh@example.org"
+    assert "password:" not in page.lower()  # no password is made, let alone shown
     header = client.post(
         f"/cohorts/{world.slug}/import", data={"text": "mail,who\nx,y\n", "preview": "1"}
     )

@@ -21,7 +21,7 @@ from seminar.core.content.problems import ContentError
 from seminar.core.content.programs import parse_programs
 from seminar.db import db
 from seminar.extensions import limiter
-from seminar.models import User
+from seminar.models import Invitation, User
 from seminar.services.accounts import create_user
 from tests.conftest import PASSWORD, login
 
@@ -306,34 +306,27 @@ def _csv_of(size: int, *, valid: str = "") -> str:
     return head + row * max(0, (size - len(head)) // len(row))
 
 
-def test_csv_file_too_large_to_confirm_is_refused_on_the_form(
+def test_a_csv_file_larger_than_a_form_field_is_previewed_and_imported(
     app: Flask, client: FlaskClient, make_user, world: Any
 ) -> None:
-    """A file the preview could not send back in its text box is refused before the preview."""
+    """The preview keeps the rows on the server (an import job), not in the page: a file
+    larger than a form field may carry is previewed and imported; pasted text over that
+    limit is refused with it."""
     _staff_client(client, make_user)
     url, limit = f"/cohorts/{world.slug}/import", app.config["MAX_FORM_MEMORY_SIZE"]
-    over = _csv_of(limit + 1000)
+    over = _csv_of(limit + 1000, valid="fits@example.org,Fits Person\n")
     response = _multipart(client, url, file=(io.BytesIO(over.encode()), "big.csv"), preview="1")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert f"larger than {limit // 1000} kB" in page and 'id="plan-heading"' not in page
-    # Under the limit with its own line ends, over it once a browser sends them as CRLF.
-    crlf = _csv_of(limit - 1000)
-    assert len(crlf.encode()) < limit < len(crlf.replace("\n", "\r\n").encode())
-    response = _multipart(client, url, file=(io.BytesIO(crlf.encode()), "crlf.csv"), preview="1")
-    assert f"larger than {limit // 1000} kB" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    job = response.headers["Location"]
+    assert "<strong>1</strong> new person to invite" in client.get(job).get_data(as_text=True)
+    client.post(f"{job}/start")
+    client.post(f"{job}/step")
+    page = client.get(job).get_data(as_text=True)
+    assert "Import done" in page and "The first 500 are shown" in page
     # Pasted text over the limit never reaches the view: a clear refusal naming the limit.
     response = _multipart(client, url, text=over, preview="1")
     assert response.status_code == 413
     assert f"at most {limit // 1000} kB of text" in response.get_data(as_text=True)
-    # Just under the limit (as a browser sends it back): previewed, then confirmed.
-    fits = _csv_of(limit // 2 - 1000, valid="fits@example.org,Fits Person\n")
-    assert len(fits.replace("\n", "\r\n").encode()) < limit
-    preview = _multipart(client, url, file=(io.BytesIO(fits.encode()), "fits.csv"), preview="1")
-    assert 'id="plan-heading"' in preview.get_data(as_text=True)
-    done = _multipart(client, url, text=fits.replace("\n", "\r\n"), confirm="1")
-    assert done.status_code == 200
-    assert "1 student(s) enrolled" in done.get_data(as_text=True)
 
 
 def test_quiz_file_too_large_to_save_is_refused_on_the_form(
@@ -366,10 +359,12 @@ def test_csv_values_longer_than_an_account_holds_are_row_errors(
         "ok@example.org,Ok Person,DC-1,NY\n"
     )
     preview = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "preview": "1"})
-    page = preview.get_data(as_text=True)
-    assert "a name is longer than 120 characters" in page
+    job = preview.headers["Location"]
+    page = client.get(job).get_data(as_text=True)
+    assert "the name is longer than 120 characters" in page
     assert "at most 60 characters each" in page and "not an email address" in page
-    done = client.post(f"/cohorts/{world.slug}/import", data={"text": text, "confirm": "1"})
-    assert done.status_code == 200
-    assert "1 student(s) enrolled" in done.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(User)) == 2  # admin and ok@
+    client.post(f"{job}/start")
+    done = client.post(f"{job}/step", headers={"Accept": "application/json"}).get_json()
+    assert (done["state"], done["invited"], done["skipped"]) == ("done", 1, 3)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1  # the admin alone
+    assert db.session.scalar(select(Invitation.email)) == "ok@example.org"  # no account yet

@@ -7,10 +7,8 @@ import base64
 import gzip
 import io
 import json
-import socket
-import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +24,7 @@ from sqlalchemy import func, select
 from seminar.core import record_ids
 from seminar.core.errors import RecordError
 from seminar.core.record_wording import add_months
-from seminar.db import db
+from seminar.db import db, now_utc
 from seminar.models import AuditEntry, Cohort, OutboxMessage, Record, RecordKind, Role, User
 from seminar.queries import eligibility
 from seminar.queries.records import RecordStatus, status_of
@@ -34,6 +32,8 @@ from seminar.services import audit, issuing, notifications, revocation
 from seminar.services.cohorts import enroll
 from seminar.services.unit_of_work import unit_of_work
 from tests.conftest import login
+from tests.mailserver import wait_for
+from tests.pgserver import free_port
 from tests.records_world import a_session, attend, make_eligible
 
 
@@ -608,6 +608,8 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     assert done.status_code == 302
     listing = staff.get(done.headers["Location"]).get_data(as_text=True)
     assert "Issued 2 records" in listing and "Ada Lovelace" in listing and "override" in listing
+    # No mail server: the page says the e-mail waits, never that holders were notified.
+    assert "no mail server is configured" in listing and "notified" not in listing
     again = staff.post(
         f"/cohorts/{world.slug}/records", data={"scope": "completion", "student": [ada.id]}
     )
@@ -825,7 +827,7 @@ def test_without_smtp_messages_wait_in_the_outbox(
     staff = app.test_client()
     login(staff, admin)
     page = staff.get("/admin/outbox").get_data(as_text=True)
-    assert "kept in the outbox" in page and "Issued in error" in page
+    assert "queued, not sent: no mail server" in page and "Issued in error" in page
 
 
 def test_each_email_says_what_it_said_before(
@@ -908,41 +910,6 @@ def test_each_email_says_what_it_said_before(
     assert [m.to_email for m in messages] == [ada.email] * 4 + [bob.email] * 2
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, list[Any]]]:
-    from aiosmtpd.controller import Controller
-
-    received: list[Any] = []
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(envelope)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_with_smtp_the_holder_is_emailed_in_the_background(
     app: Flask, world: Cohort, ada: User, admin: User, smtp_server: tuple[int, list[Any]]
 ) -> None:
@@ -977,10 +944,18 @@ def test_a_mail_server_that_is_down_never_fails_issuing(
     message = failed()
     assert message.sent_at is None and "ConnectionRefusedError" in message.last_error
     assert message.tries == 1
-    result = notifications.deliver_pending()  # what the Send button and cron do: try again
+    first_wait = message.next_attempt_at - message.created_at
+    assert timedelta(seconds=50) < first_wait < timedelta(seconds=70)  # MAIL_RETRY_SECONDS
+    result = notifications.deliver_pending()  # what the Send button and cron do
+    assert (result.sent, result.failed) == (0, 0)  # not due again yet: the wait holds
+    message.next_attempt_at = now_utc() - timedelta(seconds=1)
+    db.session.commit()
+    result = notifications.deliver_pending()  # due: tried again
     assert (result.sent, result.failed) == (0, 1)
     db.session.expire_all()
-    assert db.session.scalar(select(OutboxMessage.tries)) == 2
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.tries == 2
+    assert message.next_attempt_at - now_utc() > timedelta(seconds=100)  # the wait doubled
 
 
 # --- the command line ----------------------------------------------------------------------

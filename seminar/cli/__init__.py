@@ -15,7 +15,7 @@ from seminar.cli.records import keys_cli, outbox_cli, records_cli
 from seminar.core.content.problems import display_path
 from seminar.core.errors import SeminarError
 from seminar.models import Role
-from seminar.services import accounts, attempts, standing
+from seminar.services import accounts, attempts, reminders, standing
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students, ensure_demo_cohort, seed_demo_accounts
 
@@ -177,6 +177,13 @@ def sweep_command() -> None:
     """Submit every quiz attempt whose time ran out (run it from cron, e.g. each minute)."""
     count = attempts.submit_expired()
     click.echo(f"submitted {count} attempt(s) whose time was up")
+
+
+@seminar_cli.command("remind")
+def remind_command() -> None:
+    """E-mail tomorrow's sessions to everyone enrolled (cron, e.g. hourly); never twice."""
+    count = reminders.queue_reminders()
+    click.echo(f"queued {count} session reminder(s)")
 
 
 @seminar_cli.command("refresh-standing")

@@ -1,6 +1,8 @@
 """Typed models, split by domain. Import from here."""
 
+from seminar.models.accounts import ImportJob, Invitation, LoginSession, PasswordReset
 from seminar.models.cohorts import (
+    Announcement,
     AttendanceCredit,
     Cohort,
     CohortMember,
@@ -37,12 +39,14 @@ from seminar.models.sessions import (
     LiveQuiz,
     RosterReport,
     SeminarSession,
+    SessionReminder,
 )
 from seminar.models.users import Role, User
 
 __all__ = [
     "ANSWER_GRACE",
     "Accommodation",
+    "Announcement",
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
@@ -56,6 +60,8 @@ __all__ = [
     "ContentRevision",
     "EvaluationResponse",
     "EvaluationSubmission",
+    "ImportJob",
+    "Invitation",
     "IssuerKey",
     "Lesson",
     "LessonCompletion",
@@ -65,10 +71,12 @@ __all__ = [
     "LiveParticipant",
     "LiveQuestion",
     "LiveQuiz",
+    "LoginSession",
     "MemberRole",
     "Module",
     "ModuleVersion",
     "OutboxMessage",
+    "PasswordReset",
     "PracticalSignoff",
     "Program",
     "ProgramVersion",
@@ -82,6 +90,7 @@ __all__ = [
     "Role",
     "RosterReport",
     "SeminarSession",
+    "SessionReminder",
     "StudentProgress",
     "User",
 ]

@@ -69,6 +69,23 @@ class Cohort(db.Model):
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
 
 
+class Announcement(db.Model):
+    """An instructor's message to a cohort: e-mailed to its students and shown on their pages."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    recipients: Mapped[int] = mapped_column(default=0)
+
+    cohort: Mapped[Cohort] = relationship()
+
+
 class CohortMember(db.Model):
     __tablename__ = "cohort_members"
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)

@@ -94,10 +94,19 @@ class OutboxMessage(db.Model):
     to_name: Mapped[str] = mapped_column(String(120), default="")
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text, default="", server_default="")  # the HTML part
+    kind: Mapped[str] = mapped_column(String(40), default="", server_default="")  # its template
+    # Holds a link that lets its reader in (invitation, reset): its text is not shown to admins.
+    private: Mapped[bool] = mapped_column(default=False, server_default="0")
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True
+    )
     sent_at: Mapped[datetime | None]
     tries: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # After a failure, no new try before this (the wait doubles with each failure).
+    next_attempt_at: Mapped[datetime | None]
 
 
 class IssuerKey(db.Model):

@@ -41,6 +41,18 @@ class SeminarSession(db.Model):
     cohort: Mapped[Any] = relationship("Cohort")
 
 
+class SessionReminder(db.Model):
+    """A reminder e-mailed to one person about one session: the unique key keeps it to once."""
+
+    __tablename__ = "session_reminders"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    queued_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
 class Attendance(db.Model):
     """One student's presence at one session: the evidence behind CE hours."""
 

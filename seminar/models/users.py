@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from seminar.core import passwords
 from seminar.db import db, now_utc
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 class Role(enum.StrEnum):
@@ -43,19 +45,24 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_login_at: Mapped[datetime | None]
-    # Part of the login cookie: changing the password bumps it, logging out every other device.
-    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The secret in this person's calendar feed address (calendar apps cannot log in).
     calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
 
+    # The login session this object was loaded for (or started with): "<session id>.<secret>".
+    # Not a column: it comes from the login cookie, and goes back into it.
+    login: ClassVar[str | None] = None  # set on the instance
+
     def set_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        """Hash a password that passes the rule (ValueError says why one does not)."""
+        why = passwords.problem(password, (self.email or "", self.name or ""))
+        if why:
+            raise ValueError(why)
         self.password_hash = generate_password_hash(password, method="scrypt")
-        self.session_version = (self.session_version or 0) + 1
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """What the login cookie carries: the account and its login session. An object with
+        no login session gives an identifier that never loads (see `web.auth.load_user`)."""
+        return f"{self.id}.{self.login or '-'}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -23,6 +23,9 @@ ACTIONS = {
     "attendance.close": "Session closed",
     "roster.report": "Roster reported",
     "user.role": "Role changed",
+    "user.invite": "Invited",
+    "invitation.withdraw": "Invitation withdrawn",
+    "user.erase": "Person erased",
     "enrolment.add": "Enrolled",
     "enrolment.remove": "Unenrolled",
 }

@@ -123,3 +123,8 @@ def member(cohort: Cohort, user_id: int) -> User | None:
         .join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     ).scalar_one_or_none()
+
+
+def all_cohorts() -> list[Cohort]:
+    """Every cohort, by title (the People page's choice of where to invite)."""
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.title)))

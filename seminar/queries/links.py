@@ -50,3 +50,8 @@ def on_lan(url: str) -> str | None:
     parts = urlsplit(url)
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{lan}{port}"
+
+
+def to(path: str) -> str:
+    """An absolute link to one of the app's paths (in e-mail, which has no request)."""
+    return base_url() + path

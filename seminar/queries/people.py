@@ -1,12 +1,9 @@
-"""Reads about people: the admin's list, and the account behind a login cookie."""
+"""Reads about people: the admin's list."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Select, func, or_, select
 
-from seminar.db import db
 from seminar.models import Role, User
 
 
@@ -19,11 +16,3 @@ def people(q: str = "", role: str = "") -> Select[tuple[User]]:
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
     return query
-
-
-def user_with(extra: Any, user_id: int) -> tuple[User, Any] | None:
-    """The user and one more scalar read in the same round trip (see `load_user`)."""
-    row = db.session.execute(
-        select(User, extra.scalar_subquery()).where(User.id == user_id)
-    ).first()
-    return None if row is None else (row[0], row[1])

@@ -7,12 +7,13 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from seminar.core import passwords
 from seminar.core.errors import NotAllowed, SeminarError
 from seminar.core.names import split_name
 from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, now_utc
 from seminar.models import Role, User
-from seminar.services import audit, standing
+from seminar.services import audit, logins, standing
 
 
 class AccountError(SeminarError):
@@ -148,12 +149,19 @@ def change_password(user: User, *, current: str, new: str) -> None:
     set_password(user, new)
 
 
-def set_password(user: User, new: str) -> None:
+def set_password(user: User, new: str, *, field: str = "new") -> None:
+    """A new password, which logs out every other device (this one stays logged in)."""
     try:
         user.set_password(new)
     except ValueError as exc:
-        raise AccountError(str(exc), field="new") from None
+        raise AccountError(str(exc), field=field) from None
+    logins.end_others(user)
     db.session.flush()
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why a password would be refused (checked before anything is written)."""
+    return passwords.problem(password, (email, name))
 
 
 def set_role(user: User, role: Role | str, *, by: User) -> None:

@@ -1,18 +1,16 @@
-"""Cohorts: create them, enrol people (one by one, from CSV, or by invite link), manage invites."""
+"""Cohorts: create them, enrol people (one by one or by invite link), manage invite links.
+CSV imports are in `imports.py`, invitations by e-mail in `invitations.py`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, select
 
 from seminar.core.errors import SeminarError
-from seminar.core.text import one_line_problem, refuse_unsafe_lines
+from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, insert_ignore, now_utc
 from seminar.models import (
     Cohort,
@@ -25,20 +23,9 @@ from seminar.models import (
 )
 from seminar.queries.cohorts import get_cohort
 from seminar.services import audit, standing
-from seminar.services.accounts import (
-    AccountError,
-    create_user,
-    find_user,
-    generate_password,
-    new_calendar_token,
-    normalise_email,
-)
+from seminar.services.accounts import AccountError, create_user, find_user, new_calendar_token
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# What the accounts table holds: a longer value in a CSV row is that row's error, not a crash.
-_EMAIL_MAX = User.__table__.c.email.type.length
-_NAME_MAX = User.__table__.c.name.type.length
-_LICENCE_MAX = User.__table__.c.licence_number.type.length
 
 
 class CohortError(SeminarError):
@@ -213,123 +200,3 @@ def join_with_new_account(
     )
     enroll(cohort, user, actor=user)  # they joined themselves, through the invite link
     return user
-
-
-# --- CSV enrolment -----------------------------------------------------------------------------
-
-CSV_COLUMNS = ("email", "name", "licence_number", "licence_state", "first_name", "last_name")
-
-
-@dataclass
-class CsvRow:
-    line: int
-    email: str
-    name: str
-    licence_number: str
-    licence_state: str
-    first_name: str = ""  # as on the licence; empty: split from the name
-    last_name: str = ""
-    action: str = ""  # "enrol", "create and enrol", "already enrolled"
-    error: str = ""
-
-
-@dataclass
-class CsvPlan:
-    rows: list[CsvRow] = field(default_factory=list)
-    error: str = ""  # a problem with the file as a whole
-
-    @property
-    def valid(self) -> list[CsvRow]:
-        return [r for r in self.rows if not r.error]
-
-    @property
-    def errors(self) -> list[CsvRow]:
-        return [r for r in self.rows if r.error]
-
-
-def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
-    """Read a CSV of students (email,name[,licence_number,licence_state,first_name,last_name])
-    without writing."""
-    plan = CsvPlan()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "email" not in headers or "name" not in headers:
-        plan.error = "The first line must name the columns, with at least: email,name"
-        return plan
-    reader.fieldnames = headers
-    records = [(reader.line_num, r) for r in reader]
-    emails = [normalise_email(r.get("email") or "") for _, r in records]
-    existing = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-    members = set(
-        db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
-    )
-    seen: set[str] = set()
-    for (line, record), email in zip(records, emails, strict=True):
-        row = CsvRow(
-            line=line,
-            email=email,
-            name=(record.get("name") or "").strip(),
-            licence_number=(record.get("licence_number") or "").strip(),
-            licence_state=(record.get("licence_state") or "").strip(),
-            first_name=(record.get("first_name") or "").strip(),
-            last_name=(record.get("last_name") or "").strip(),
-        )
-        user = existing.get(row.email)
-        if len(row.email) > _EMAIL_MAX or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", row.email):
-            row.error = "not an email address"
-        elif row.email in seen:
-            row.error = "this email appears twice in the file"
-        elif user is None and not row.name:
-            row.error = "a new person needs a name"
-        elif user is None and (
-            problem := one_line_problem(" ".join((row.name, row.first_name, row.last_name)))
-        ):
-            row.error = problem[0].lower() + problem[1:].rstrip(".")
-        elif user is None and max(len(row.name), len(row.first_name), len(row.last_name)) > (
-            _NAME_MAX
-        ):
-            row.error = f"a name is longer than {_NAME_MAX} characters"
-        elif user is None and row.first_name and not row.last_name:
-            row.error = "a first name needs its last name"
-        elif user is None and max(len(row.licence_number), len(row.licence_state)) > _LICENCE_MAX:
-            row.error = f"the licence number and state take at most {_LICENCE_MAX} characters each"
-        elif user is not None and user.id in members:
-            row.action = "already enrolled"
-        elif user is not None:
-            row.action = "enrol"
-        else:
-            row.action = "create and enrol"
-        seen.add(row.email)
-        plan.rows.append(row)
-    if not plan.rows:
-        plan.error = "The file has no rows after the header."
-    return plan
-
-
-@dataclass(frozen=True)
-class CsvOutcome:
-    enrolled: int
-    created: list[tuple[str, str]]  # (email, generated password) for new accounts
-
-
-def apply_csv(cohort: Cohort, plan: CsvPlan) -> CsvOutcome:
-    """Enrol every valid row; new accounts get a generated password the admin hands over."""
-    enrolled, created = 0, []
-    for row in plan.valid:
-        if row.action == "already enrolled":
-            continue
-        user = find_user(row.email)
-        if user is None:
-            password = generate_password()
-            user = create_user(
-                row.email,
-                name=row.name,
-                password=password,
-                licence_number=row.licence_number or None,
-                licence_state=row.licence_state or None,
-                first_name=row.first_name,
-                last_name=row.last_name,
-            )
-            created.append((row.email, password))
-        enrolled += enroll(cohort, user)
-    return CsvOutcome(enrolled=enrolled, created=created)

@@ -23,6 +23,8 @@ from seminar.models import (
     AttemptQuestion,
     Cohort,
     CohortMember,
+    ImportJob,
+    Invitation,
     LiveQuiz,
     MemberRole,
     Record,
@@ -161,6 +163,26 @@ def live_for_room(live_id: int) -> LiveQuiz:
     return live
 
 
+def invitation_for_staff(invitation_id: int) -> Invitation:
+    """An invitation, for admins, and for the instructors of the cohort it invites to."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not is_staff(current_user):
+        abort(404)
+    if not is_admin(current_user) and (
+        invitation.cohort is None or not teaches(invitation.cohort, current_user)
+    ):
+        abort(404)
+    return invitation
+
+
+def import_for_staff(cohort: Cohort, job_id: int) -> ImportJob:
+    """A CSV import into a cohort the viewer teaches (the caller loaded the cohort so)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.cohort_id != cohort.id:
+        abort(404)
+    return job
+
+
 def record_for_viewer(rid: str) -> Record:
     """The record, for its holder and admins; existence is private."""
     record = records.find(rid)
@@ -204,6 +226,14 @@ class Permissions:
 
     @property
     def manage_cohorts(self) -> bool:
+        return is_admin(self._user)
+
+    def invite_as(self, role: str) -> bool:
+        """Invite someone with this account role: admins any, instructors students."""
+        return is_admin(self._user) or (is_staff(self._user) and role == Role.STUDENT.value)
+
+    @property
+    def erase_people(self) -> bool:
         return is_admin(self._user)
 
     @property

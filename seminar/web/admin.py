@@ -1,4 +1,4 @@
-"""Admin pages: people and their roles, the audit log, the email outbox."""
+"""Admin pages: people (invited, their roles, erased), the audit log, the email outbox."""
 
 from __future__ import annotations
 
@@ -10,17 +10,31 @@ from wtforms import SelectChoice
 
 from seminar.db import db
 from seminar.models import OutboxMessage, Role, User
-from seminar.queries import audit, people
-from seminar.services import accounts, notifications
+from seminar.queries import audit, cohorts, people
+from seminar.queries import invitations as invitation_queries
+from seminar.queries.cohorts import get_cohort
+from seminar.services import accounts, erasure, invitations, notifications
 from seminar.web.access import admin_required
 from seminar.web.forms import AuditFilterForm, EmptyForm, RoleForm, errors_on
 from seminar.web.paging import paginate
+from seminar.web.people_forms import AddPersonForm, EraseForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 
 
-def _users_page(refused: dict[int, RoleForm] | None = None) -> str:
+def _add_form() -> AddPersonForm:
+    form = AddPersonForm()
+    form.cohort.choices = [
+        SelectChoice("", "No cohort"),
+        *(SelectChoice(c.slug, c.title) for c in cohorts.all_cohorts()),
+    ]
+    return form
+
+
+def _users_page(
+    refused: dict[int, RoleForm] | None = None, add_form: AddPersonForm | None = None
+) -> str:
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
     page = paginate(people.people(q, role), per_page=PER_PAGE)
@@ -32,6 +46,9 @@ def _users_page(refused: dict[int, RoleForm] | None = None) -> str:
         roles=list(Role),
         role_form=RoleForm,
         refused=refused or {},
+        add_form=add_form or _add_form(),
+        pending=invitation_queries.pending(),
+        pending_total=invitation_queries.count_pending(),
     )
 
 
@@ -39,6 +56,50 @@ def _users_page(refused: dict[int, RoleForm] | None = None) -> str:
 @admin_required
 def users() -> str:
     return _users_page()
+
+
+@bp.post("/users/invite")
+@admin_required
+def invite() -> str | Response | tuple[str, int]:
+    form = _add_form()
+    if form.validate_on_submit():
+        cohort = get_cohort(form.cohort.data) if form.cohort.data else None
+        with errors_on(form) as outcome:
+            added = invitations.add_person(
+                form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data or Role.STUDENT,
+                cohort=cohort,
+                by=current_user,
+            )
+        if not outcome.failed:
+            flash(_added_message(added), "success")
+            return redirect(url_for("admin.users"))
+    return _users_page(add_form=form), 400
+
+
+def _added_message(added: invitations.Added) -> str:
+    if added.invitation is None:
+        return f"{added.user.name} already has an account and is now in the cohort."  # type: ignore[union-attr]
+    return (
+        f"Invitation to {added.invitation.email} {notifications.delivery_words()}. "
+        "They choose their own password from the link."
+    )
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase(user_id: int) -> str | Response | tuple[str, int]:
+    user = db.session.get(User, user_id) or abort(404)
+    form = EraseForm()
+    if form.validate_on_submit():
+        with errors_on(form) as outcome:
+            erasure.erase(user, by=current_user, confirm=form.confirm.data or "")
+        if not outcome.failed:
+            flash(f"The person is erased; what CE rules keep now reads {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    page = render_template("admin/erase.html", person=user, form=form)
+    return (page, 400) if form.is_submitted() else page
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -9,15 +9,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_limiter import RequestLimit
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from seminar.core.text import small_int
 from seminar.extensions import configured_limit, limiter
-from seminar.models import User
-from seminar.queries import content_cache, people
+from seminar.services import logins
 from seminar.services.accounts import authenticate, normalise_email
 from seminar.web.forms import EmptyForm, LoginForm
+from seminar.web.signin import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -37,21 +36,6 @@ def safe_next(target: str | None, default: str) -> str:
     ):
         return default
     return target
-
-
-def load_user(login_id: str) -> User | None:
-    """A login cookie names the user and their session version; an old version is logged out."""
-    user_part, _, version_part = login_id.partition(".")
-    user_id, version = small_int(user_part), small_int(version_part)
-    if user_id is None or version is None:
-        return None
-    # The content token comes in the same round trip: lesson pages need it (content_cache).
-    found = people.user_with(content_cache.token_query(), user_id)
-    if found is None:
-        return None
-    user, token = found
-    content_cache.remember_token(token)
-    return user if user.session_version == version else None
 
 
 def _email_key() -> str:
@@ -100,7 +84,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=bool(form.remember.data))
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(form.next.data, default))
         form.password.errors = ["The email or the password is not right."]
@@ -110,6 +94,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            logins.end(current_user)  # the cookies copied before this no longer work
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,4 +1,5 @@
-"""Cohort pages: list, create and edit (admins), members, invites, CSV enrolment."""
+"""Cohort pages: list, create and edit (admins), members, adding people, invite links and
+announcements. CSV imports are in `imports.py`."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from seminar.models import Cohort, MemberRole
+from seminar.models import Cohort, MemberRole, Role
+from seminar.queries import announcements as announcement_queries
 from seminar.queries import cohorts
+from seminar.queries import invitations as invitation_queries
 from seminar.services import cohorts as cohort_service
-from seminar.services.accounts import find_user
+from seminar.services import invitations, notifications, reminders
 from seminar.web.access import admin_required, cohort_for_staff, staff_required
 from seminar.web.filters import absolute_url
-from seminar.web.forms import CohortForm, CsvImportForm, EmptyForm, EnrollForm, errors_on
-from seminar.web.uploads import text_from
+from seminar.web.forms import CohortForm, EmptyForm, errors_on
+from seminar.web.people_forms import AnnouncementForm, EnrolPersonForm
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
@@ -73,7 +76,11 @@ def edit(slug: str) -> str | Response:
     return render_template("cohorts/form.html", form=form, cohort=cohort)
 
 
-def _show_page(cohort: Cohort, enroll_form: EnrollForm | None = None) -> str:
+def _show_page(
+    cohort: Cohort,
+    enroll_form: EnrolPersonForm | None = None,
+    announce_form: AnnouncementForm | None = None,
+) -> str:
     program = cohort.program_version.program
     newer = program.current_version_id != cohort.program_version_id
     return render_template(
@@ -81,8 +88,12 @@ def _show_page(cohort: Cohort, enroll_form: EnrollForm | None = None) -> str:
         cohort=cohort,
         members=cohorts.members(cohort),
         invite=absolute_url("join.join", code=cohort.invite_code) if cohort.invite_code else None,
-        enroll_form=enroll_form or EnrollForm(formdata=None),
+        enroll_form=enroll_form or EnrolPersonForm(formdata=None),
+        announce_form=announce_form or AnnouncementForm(formdata=None, prefix="note"),
         newer_program=program.current if newer else None,
+        pending=invitation_queries.pending(cohort),
+        pending_total=invitation_queries.count_pending(cohort),
+        announcements=announcement_queries.of_cohort(cohort),
     )
 
 
@@ -93,23 +104,55 @@ def show(slug: str) -> str:
 
 
 @bp.post("/<slug>/enroll")
-@admin_required
+@staff_required
 def enroll(slug: str) -> str | Response | tuple[str, int]:
     cohort = cohort_for_staff(slug)
-    form = EnrollForm()
+    form = EnrolPersonForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data or "")
-        if user is None:
-            form.email.errors = [
-                f"No account for {form.email.data}. Use the invite link or a CSV import."
-            ]
-        else:
-            with errors_on(form) as outcome:
-                added = cohort_service.enroll(cohort, user, MemberRole(form.role.data))
-            if not outcome.failed:
-                flash(f"{user.name} {'enrolled' if added else 'was already enrolled'}.", "success")
-                return redirect(url_for("cohorts.show", slug=slug))
+        with errors_on(form) as outcome:
+            added = invitations.add_person(
+                form.email.data or "",
+                name=form.name.data or "",
+                cohort=cohort,
+                member_role=form.role.data or MemberRole.STUDENT,
+                role=Role.INSTRUCTOR if form.role.data == "instructor" else Role.STUDENT,
+                by=current_user,
+            )
+        if not outcome.failed:
+            flash(_added(added), "success")
+            return redirect(url_for("cohorts.show", slug=slug))
     return _show_page(cohort, form), 400
+
+
+def _added(added: invitations.Added) -> str:
+    if added.user is not None:
+        return f"{added.user.name} {'enrolled' if added.enrolled else 'was already enrolled'}."
+    assert added.invitation is not None
+    return (
+        f"No account for {added.invitation.email} yet: an invitation to join was "
+        f"{notifications.delivery_words()}."
+    )
+
+
+@bp.post("/<slug>/announcements")
+@staff_required
+def announce(slug: str) -> str | Response | tuple[str, int]:
+    cohort = cohort_for_staff(slug)
+    form = AnnouncementForm(prefix="note")
+    if form.validate_on_submit():
+        with errors_on(form) as outcome:
+            sent = reminders.announce(
+                cohort, subject=form.subject.data or "", body=form.body.data or "", by=current_user
+            )
+        if not outcome.failed:
+            flash(
+                f"Announcement posted on the students' pages; e-mail to {sent.recipients} "
+                f"student{'s' if sent.recipients != 1 else ''} "
+                f"{notifications.delivery_words(sent.recipients)}.",
+                "success",
+            )
+            return redirect(url_for("cohorts.show", slug=slug))
+    return _show_page(cohort, announce_form=form), 400
 
 
 @bp.post("/<slug>/members/<int:user_id>/remove")
@@ -145,23 +188,3 @@ def upgrade_program(slug: str) -> Response:
     if EmptyForm().validate_on_submit() and cohort_service.move_to_current_program(cohort):
         flash("The cohort now follows the program's newest requirements.", "success")
     return redirect(url_for("cohorts.show", slug=slug))
-
-
-@bp.route("/<slug>/import", methods=["GET", "POST"])
-@admin_required
-def import_csv(slug: str) -> str | Response:
-    cohort = cohort_for_staff(slug)
-    form = CsvImportForm()
-    plan = None
-    if form.validate_on_submit():
-        with errors_on(form) as outcome:
-            text = text_from(form.file, form.text, what="a CSV file", save_as="CSV UTF-8")
-        if not outcome.failed:
-            plan = cohort_service.plan_csv(cohort, text)
-            form.text.data = text  # Confirm re-sends exactly what was previewed
-            if form.confirm.data and not plan.error:
-                outcome = cohort_service.apply_csv(cohort, plan)
-                return render_template(
-                    "cohorts/imported.html", cohort=cohort, outcome=outcome, plan=plan
-                )
-    return render_template("cohorts/import.html", cohort=cohort, form=form, plan=plan)

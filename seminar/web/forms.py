@@ -137,7 +137,7 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField(
         "New password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password.",
     )
     confirm = PasswordField(
         "Repeat the new password",
@@ -210,15 +210,6 @@ class CohortForm(FlaskForm):
     submit = SubmitField("Save cohort")
 
 
-class EnrollForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    role = SelectField(
-        "As",
-        choices=[SelectChoice("student", "Student"), SelectChoice("instructor", "Instructor")],
-    )
-    submit = SubmitField("Enrol")
-
-
 class CsvImportForm(FlaskForm):
     file = FileField("CSV file")
     text = TextAreaField(
@@ -228,7 +219,6 @@ class CsvImportForm(FlaskForm):
         "left out).",
     )
     preview = SubmitField("Preview")
-    confirm = SubmitField("Enrol these students")
 
 
 class JoinForm(FlaskForm):
@@ -237,7 +227,7 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password.",
     )
     licence_number = StringField(
         "Licence number (optional)", validators=[Optional(), Length(max=60)]
@@ -340,7 +330,7 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(
         "Reason (shown publicly)",
         validators=[DataRequired(message="Give a reason."), Length(max=1000)],
-        description="The verification page shows it with the date; the holder is emailed.",
+        description="The verification page shows it with the date; the holder is e-mailed.",
     )
 
 

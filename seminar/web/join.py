@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from seminar.extensions import configured_limit, limiter
@@ -11,6 +11,7 @@ from seminar.models import MemberRole
 from seminar.queries.cohorts import cohort_for_invite
 from seminar.services import cohorts as cohort_service
 from seminar.web.forms import EmptyForm, JoinForm, errors_on
+from seminar.web.signin import start_session
 
 bp = Blueprint("join", __name__)
 
@@ -46,7 +47,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
                 licence_state=form.licence_state.data,
             )
         if not outcome.failed:
-            login_user(user)
+            start_session(user)
             flash(f"Welcome, {user.name}. You are enrolled in {cohort.title}.", "success")
             return redirect(url_for("progress.path"))
     return render_template("join/signup.html", cohort=cohort, form=form, code=code)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from seminar.core.certification import RequirementStatus, State, next_step
 from seminar.db import now_utc
 from seminar.models import Cohort, User
-from seminar.queries import standing
+from seminar.queries import announcements, standing
 from seminar.queries.cohorts import cohorts_of_student
 from seminar.queries.dashboard import AT_RISK_AFTER, FILTERS, SORTS, DashboardQuery, overview
 from seminar.services.evidence import record_practical
@@ -161,4 +161,5 @@ def path() -> str:
         paths.append(
             (cohort, standing.program_of(cohort), status, step, step_link(step) if step else None)
         )
-    return render_template("progress/path.html", paths=paths, State=State)
+    notices = announcements.for_student(current_user.id)
+    return render_template("progress/path.html", paths=paths, State=State, notices=notices)

@@ -28,7 +28,7 @@ from seminar.queries import eligibility, issuer
 from seminar.queries import records as record_queries
 from seminar.queries.cohorts import get_cohort
 from seminar.queries.records import RecordStatus, status_of
-from seminar.services import issuing, revocation
+from seminar.services import issuing, notifications, revocation
 from seminar.services.issuing import OverrideNeeded
 from seminar.web.access import admin_required, cohort_for_staff, is_admin, record_for_viewer
 from seminar.web.forms import EmptyForm, ReissueForm, RevokeForm, errors_on
@@ -94,7 +94,9 @@ def revoke(rid: str) -> Response | tuple[str, int]:
             revocation.revoke(record, reason=form.reason.data or "")
         if not outcome.failed:
             flash(
-                f"Record {record.display_id} is revoked; its verification page says so.", "success"
+                f"Record {record.display_id} is revoked; its verification page says so. E-mail "
+                f"to the holder is {notifications.delivery_words()}.",
+                "success",
             )
             return redirect(url_for(".show", rid=record.display_id))
     return _show_page(record, revoke_form=form), 400
@@ -110,7 +112,8 @@ def reissue(rid: str) -> Response | tuple[str, int]:
             new = revocation.reissue(record, reason=form.reason.data or "")
         if not outcome.failed:
             flash(
-                f"Reissued as {new.display_id}; {record.display_id} now shows as superseded.",
+                f"Reissued as {new.display_id}; {record.display_id} now shows as superseded. "
+                f"E-mail to the holder is {notifications.delivery_words()}.",
                 "success",
             )
             return redirect(url_for(".show", rid=new.display_id))
@@ -185,7 +188,8 @@ def _ticked() -> tuple[set[int], dict[int, str]]:
 def _issued_message(issued: list[issuing.Issued]) -> str:
     new = sum(i.created for i in issued)
     held = f"; {len(issued) - new} already held theirs" if len(issued) > new else ""
-    return f"Issued {new} record{'s' if new != 1 else ''}{held}. Holders are notified by email."
+    told = f" E-mail to the holders is {notifications.delivery_words(new)}." if new else ""
+    return f"Issued {new} record{'s' if new != 1 else ''}{held}.{told}"
 
 
 def _issue_page(

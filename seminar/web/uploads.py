@@ -15,12 +15,18 @@ class UploadTooLarge(SeminarError):
     pass
 
 
-def text_from(file: Field, pasted: Field, *, what: str, save_as: str) -> str:
+def text_from(
+    file: Field, pasted: Field, *, what: str, save_as: str, round_trip: bool = True
+) -> str:
     """The text of the uploaded file, else what was pasted; refused (naming the field) when
-    there is neither, or the file is not UTF-8 text or too large to preview."""
+    there is neither, or the file is not UTF-8 text or too large to preview. `round_trip`:
+    the preview sends the text back through a form field (else only the request's size
+    limit, MAX_CONTENT_LENGTH, applies)."""
     upload = file.data
     if upload and upload.filename:
         try:
+            if not round_trip:
+                return str(upload.read().decode("utf-8"))
             return read_text_upload(upload)
         except UnicodeDecodeError:
             raise SeminarError(

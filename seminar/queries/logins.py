@@ -1,0 +1,82 @@
+"""Reads about login sessions: the one behind a cookie, and a person's devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from seminar.core import tokens
+from seminar.db import db, now_utc
+from seminar.models import LoginSession, User
+
+
+def user_for_cookie(extra: Any, login_id: str) -> tuple[User, Any] | None:
+    """The user of a live login session named by a cookie ("<user>.<session>.<secret>"), and
+    one more scalar read in the same round trip (see `web.auth.load_user`); None for a session
+    that ended, expired or never was, or a secret that does not match."""
+    user_id, _, login = login_id.partition(".")
+    sid, _, verifier = login.partition(".")
+    if not (user_id.isdigit() and sid.isdigit() and verifier):
+        return None
+    row = db.session.execute(
+        select(User, LoginSession.verifier_hash, LoginSession.expires_at, extra.scalar_subquery())
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id == int(sid), User.id == int(user_id))
+    ).first()
+    if row is None or not tokens.matches(verifier, row[1]) or row[2] <= now_utc():
+        return None
+    user = row[0]
+    user.login = login
+    return user, row[3]
+
+
+@dataclass(frozen=True)
+class Device:
+    id: int
+    label: str  # the browser and system, as far as its user agent tells
+    ip_address: str
+    created_at: Any
+    remember: bool
+    current: bool
+
+
+def devices(user: User, current_id: int | None) -> list[Device]:
+    rows = db.session.scalars(
+        select(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.expires_at > now_utc())
+        .order_by(LoginSession.created_at.desc())
+    )
+    return [
+        Device(
+            s.id, describe(s.user_agent), s.ip_address, s.created_at, s.remember, s.id == current_id
+        )
+        for s in rows
+    ]
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe(user_agent: str) -> str:
+    """'Firefox on Windows', from a user agent string; 'Unknown device' when it says nothing."""
+    browser = next((name for key, name in _BROWSERS if key in user_agent), "")
+    system = next((name for key, name in _SYSTEMS if key in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or (user_agent[:60] if user_agent else "Unknown device")
