@@ -41,6 +41,10 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # As on the licence, when the inviter knew them (a CSV with the columns); else split from
+    # the name when the account is made.
+    first_name: Mapped[str | None] = mapped_column(String(120))
+    last_name: Mapped[str | None] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20))  # the account's role
     licence_number: Mapped[str | None] = mapped_column(String(60))
     licence_state: Mapped[str | None] = mapped_column(String(60))

@@ -24,7 +24,7 @@ from seminar.models import Cohort, CohortMember, ImportJob, User
 from seminar.services.accounts import normalise_email
 from seminar.services.invitations import EMAIL, add_person
 
-CSV_COLUMNS = ("email", "name", "licence_number", "licence_state")
+CSV_COLUMNS = ("email", "name", "licence_number", "licence_state", "first_name", "last_name")
 # What the accounts table holds: a longer value in a CSV row is that row's error, not a crash.
 _EMAIL_MAX = User.__table__.c.email.type.length
 _NAME_MAX = User.__table__.c.name.type.length
@@ -42,6 +42,8 @@ class CsvRow:
     name: str
     licence_number: str
     licence_state: str
+    first_name: str = ""  # as on the licence; empty: split from the name
+    last_name: str = ""
     action: str = ""  # "enrol", "invite", "already enrolled"
     error: str = ""
 
@@ -64,7 +66,8 @@ class CsvPlan:
 
 
 def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
-    """Read a CSV of students (email,name[,licence_number,licence_state]) without writing."""
+    """Read a CSV of students (email,name[,licence_number,licence_state,first_name,last_name])
+    without writing."""
     plan = CsvPlan()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
@@ -91,6 +94,8 @@ def plan_csv(cohort: Cohort, text: str) -> CsvPlan:
             name=(record.get("name") or "").strip(),
             licence_number=(record.get("licence_number") or "").strip(),
             licence_state=(record.get("licence_state") or "").strip(),
+            first_name=(record.get("first_name") or "").strip(),
+            last_name=(record.get("last_name") or "").strip(),
         )
         user = existing.get(row.email)
         row.error = _row_error(row, user, seen)
@@ -112,10 +117,14 @@ def _row_error(row: CsvRow, user: User | None, seen: set[str]) -> str:
         return "this email appears twice in the file"
     if user is None and not row.name:
         return "a new person needs a name"
-    if user is None and len(row.name) > _NAME_MAX:
+    if user is None and max(len(row.name), len(row.first_name), len(row.last_name)) > _NAME_MAX:
         return f"the name is longer than {_NAME_MAX} characters"
-    if user is None and (problem := one_line_problem(row.name)):
+    if user is None and (
+        problem := one_line_problem(" ".join((row.name, row.first_name, row.last_name)))
+    ):
         return problem[0].lower() + problem[1:].rstrip(".")
+    if user is None and row.first_name and not row.last_name:
+        return "a first name needs its last name"
     if user is None and max(len(row.licence_number), len(row.licence_state)) > _LICENCE_MAX:
         return f"the licence number and state take at most {_LICENCE_MAX} characters each"
     return ""
@@ -185,6 +194,8 @@ def step(job: ImportJob, *, by: User | None) -> ImportJob:
                 cohort=cohort,
                 licence_number=row["licence_number"] or None,
                 licence_state=row["licence_state"] or None,
+                first_name=row.get("first_name") or None,
+                last_name=row.get("last_name") or None,
                 by=by,
                 import_id=job.id,
             )

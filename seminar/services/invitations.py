@@ -87,6 +87,8 @@ def add_person(
     member_role: MemberRole | str = MemberRole.STUDENT,
     licence_number: str | None = None,
     licence_state: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
     by: User | None = None,
     import_id: int | None = None,
 ) -> Added:
@@ -108,6 +110,8 @@ def add_person(
             member_role=member_role,
             licence_number=licence_number,
             licence_state=licence_state,
+            first_name=first_name,
+            last_name=last_name,
             by=by,
             import_id=import_id,
         ),
@@ -130,6 +134,8 @@ def invite(
     licence_state: str | None,
     by: User | None,
     import_id: int | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> Invitation:
     """A pending invitation and its e-mail; inviting again to the same place sends a new link
     on the pending invitation (two admins at once: the unique key keeps one)."""
@@ -143,6 +149,8 @@ def invite(
             "role": role.value,
             "licence_number": licence_number or None,
             "licence_state": licence_state or None,
+            "first_name": first_name or None,
+            "last_name": last_name or None,
             "cohort_id": cohort.id if cohort else None,
             "member_role": member_role.value,
             "selector": tokens.new_secret().selector,
@@ -247,6 +255,8 @@ def accept(
         raise InvitationError(
             "An account with this e-mail address exists: log in, or reset its password."
         )
+    # The inviter's first and last name stand unless the person changed their name.
+    same_name = not name or name.strip() == invitation.name
     user = create_user(
         invitation.email,
         name=name or invitation.name,
@@ -254,6 +264,8 @@ def accept(
         password=password,
         licence_number=licence_number or invitation.licence_number,
         licence_state=licence_state or invitation.licence_state,
+        first_name=invitation.first_name if same_name else None,
+        last_name=invitation.last_name if same_name else None,
     )
     others = db.session.scalars(
         select(Invitation).where(
