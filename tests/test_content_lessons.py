@@ -306,3 +306,21 @@ def test_every_patient_group_has_red_flags_and_a_referral_path() -> None:
         assert "refer" in caution.split("</div>", 1)[0].lower(), slug
         assert 'class="admonition note"' in lesson.html and "Instructor:" in lesson.html, slug
         assert "gives no procedures" in " ".join(lesson.html.split()), slug
+
+
+def test_shipped_content_mentions_gentle_only_in_quotation_marks() -> None:
+    """Blocking is a moderate-force procedure and most S.O.T. adjusting uses some force
+    (Hochman, 1996), so no model patient wording promises "gentle" care: the word appears only
+    when the course discusses it, in quotation marks."""
+    import re
+
+    files = [*sorted((REPO / "lessons").rglob("*.md")), *sorted((REPO / "quizzes").iterdir())]
+    unquoted = [
+        f"{path.relative_to(REPO)}: ...{text[max(0, m.start() - 30) : m.end() + 10]}..."
+        for path in files
+        if path.suffix in {".md", ".gift"}
+        for text in [path.read_text(encoding="utf-8")]
+        for m in re.finditer(r"gentle", text, re.IGNORECASE)
+        if text[m.start() - 1 : m.start()] != '"' or text[m.end() : m.end() + 1] != '"'
+    ]
+    assert unquoted == []
