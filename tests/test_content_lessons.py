@@ -308,6 +308,16 @@ def test_every_patient_group_has_red_flags_and_a_referral_path() -> None:
         assert "gives no procedures" in " ".join(lesson.html.split()), slug
 
 
+def test_the_safety_module_is_required_by_both_programs() -> None:
+    from seminar.core.content.programs import parse_programs
+
+    text = (REPO / "lessons" / "program.yml").read_text(encoding="utf-8")
+    programs = {p.slug: p for p in parse_programs(text, path="lessons/program.yml")}
+    assert programs["sot-basic"].lessons is None  # every lesson, the safety module included
+    assert set(PATIENT_GROUPS) <= set(programs["sot-advanced"].lessons or ())
+    assert "patient-groups-and-safety" in {q.slug for q in programs["sot-advanced"].quizzes}
+
+
 def test_shipped_content_mentions_gentle_only_in_quotation_marks() -> None:
     """Blocking is a moderate-force procedure and most S.O.T. adjusting uses some force
     (Hochman, 1996), so no model patient wording promises "gentle" care: the word appears only
