@@ -195,10 +195,15 @@ def test_safe_markdown_features_survive_sanitising() -> None:
         "<dl>",
         '<abbr title="Sacro-Occipital Technique">SOT</abbr>',
         '<div class="admonition caution">',
-        "<pre><code>",
+        '<pre role="region" aria-label="Preformatted text" tabindex="0"><code>',
         'class="footnote"',
     ):
         assert fragment in html
+
+
+def test_a_pasted_pre_gets_the_keyboard_region_once() -> None:
+    html = render_markdown('<pre tabindex="-1" onclick="x()">text</pre>').html
+    assert html == '<pre role="region" aria-label="Preformatted text" tabindex="0">text</pre>'
 
 
 def test_links_to_lesson_files_become_lesson_urls() -> None:
