@@ -212,10 +212,22 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {"stem": "Which?", "choices": "A\nB", "correct": "1"},
     ),
+    "live.new": ("GET", lambda w: f"/sessions/{w.session_id}/live", COHORT_STAFF, {}),
+    "sessions.confirm_close": (
+        "GET",
+        lambda w: f"/sessions/{w.session_id}/close",
+        COHORT_STAFF,
+        {},
+    ),
     "live.host": ("GET", lambda w: f"/live/{w.live_id}/host", COHORT_STAFF, {}),
     "live.state": ("GET", lambda w: f"/live/{w.live_id}/state.json", OWNER_OR_TEACHER, {}),
     "live.play": ("GET", lambda w: f"/live/{w.live_id}", MEMBER, {}),
-    "live.join": ("POST", lambda w: f"/live/{w.live_id}/join", MEMBER, {}),
+    "live.join": (
+        "POST",
+        lambda w: f"/live/{w.live_id}/join",
+        MEMBER | {"instructor": 400, "admin": 400},  # allowed; refused: staff take no seat
+        {},
+    ),
     "live.answer": ("POST", lambda w: f"/live/{w.live_id}/answer", MEMBER, {}),
     "live.answers_csv": ("GET", lambda w: f"/live/{w.live_id}/answers.csv", COHORT_STAFF, {}),
     "live.control": ("POST", lambda w: f"/live/{w.live_id}/finish", COHORT_STAFF, {}),

@@ -31,6 +31,7 @@ from seminar.models import (
     User,
 )
 from seminar.queries import catalogue, cohorts, records
+from seminar.queries import live as live_queries
 
 # --- predicates ----------------------------------------------------------------------------
 
@@ -159,6 +160,17 @@ def live_for_room(live_id: int) -> LiveQuiz:
     ):
         abort(404)
     return live
+
+
+def live_for_screen(live_id: int) -> tuple[LiveQuiz, bool]:
+    """The live quiz for a screen that polls it: its hosts (True) or a seated student
+    (False); nobody else learns anything of it."""
+    live = _live(live_id)
+    if teaches(live.session.cohort, current_user):
+        return live, True
+    if live_queries.seat_of(live, current_user) is None:
+        abort(404)
+    return live, False
 
 
 def record_for_viewer(rid: str) -> Record:
