@@ -67,6 +67,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "account.profile": ("POST", lambda w: "/account/profile", USER, {}),
     "account.password": ("POST", lambda w: "/account/password", USER, {}),
     "lessons.catalogue": ("GET", lambda w: "/lessons/", USER, {}),
+    "lessons.service_worker": ("GET", lambda w: "/lessons/sw.js", ANYONE, {}),
     "lessons.show": ("GET", lambda w: "/lessons/first-lesson", USER, {}),
     "lessons.asset": ("GET", lambda w: "/lessons/assets/01-basics/img/diagram.svg", USER, {}),
     "lessons.complete": ("POST", lambda w: "/lessons/second-lesson/complete", USER, {}),

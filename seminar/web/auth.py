@@ -107,7 +107,12 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    if EmptyForm().validate_on_submit():
-        logout_user()
-        flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.login"))
+    logout_user()
+    flash("You are logged out.", "info")
+    response = redirect(url_for("auth.login"))
+    # Nothing of this person stays in the browser for the next: lessons kept for reading
+    # offline (and the service worker keeping them), answers waiting to be saved.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
