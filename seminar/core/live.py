@@ -10,6 +10,7 @@ A poll has no right answer and gives no points.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,7 +97,8 @@ def picked_choices(kind: str, values: Sequence[object], size: int) -> list[int]:
 def places(scores: Sequence[int]) -> list[int]:
     """Competition places for scores in any order: ties share a place, and the next place
     skips as many (100, 90, 90, 80 are places 1, 2, 2, 4; two players on 0 are both 1st)."""
-    return [1 + sum(1 for other in scores if other > score) for score in scores]
+    ascending = sorted(scores)
+    return [1 + len(ascending) - bisect_right(ascending, score) for score in scores]
 
 
 # --- a question typed by the host ------------------------------------------------------------

@@ -32,10 +32,32 @@ def current_question(live: LiveQuiz) -> LiveQuestion | None:
 
 
 def seconds_left(live: LiveQuiz, now: datetime | None = None) -> int:
-    if live.status != "open" or live.opened_at is None:
+    return _left(live.status, live.opened_at, live.seconds, now)
+
+
+def _left(status: str, opened_at: datetime | None, seconds: int, now: datetime | None) -> int:
+    if status != "open" or opened_at is None:
         return 0
-    ends = live.opened_at + timedelta(seconds=live.seconds)
+    ends = opened_at + timedelta(seconds=seconds)
     return max(0, math.ceil((ends - (now or now_utc())).total_seconds()))
+
+
+def seated_pulse(live_id: int, user_id: int) -> dict[str, Any] | None:
+    """A seated student's `pulse`, in one statement and no objects: every phone in the room
+    asks for it about once a second. None when this person has no seat in that quiz."""
+    row = db.session.execute(
+        select(LiveQuiz.status, LiveQuiz.current, LiveQuiz.opened_at, LiveQuiz.seconds)
+        .join(LiveParticipant, LiveParticipant.live_quiz_id == LiveQuiz.id)
+        .where(LiveQuiz.id == live_id, LiveParticipant.user_id == user_id)
+    ).first()
+    if row is None:
+        return None
+    status, current, opened_at, seconds = row
+    return {
+        "status": status,
+        "index": current + 1,
+        "seconds_left": _left(status, opened_at, seconds, None),
+    }
 
 
 def choice_counts(question: LiveQuestion) -> list[int]:
@@ -59,21 +81,29 @@ def answer_count(question: LiveQuestion) -> int:
     )
 
 
-def joined(live: LiveQuiz) -> tuple[int, list[str]]:
-    """How many took a seat, and the names of the newest (for the lobby screen)."""
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(LiveParticipant)
-        .where(LiveParticipant.live_quiz_id == live.id)
+def joined_count(live: LiveQuiz) -> int:
+    """How many took a seat."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(LiveParticipant)
+            .where(LiveParticipant.live_quiz_id == live.id)
+        )
+        or 0
     )
-    names = db.session.scalars(
-        select(User.name)
-        .join(LiveParticipant, LiveParticipant.user_id == User.id)
-        .where(LiveParticipant.live_quiz_id == live.id)
-        .order_by(LiveParticipant.joined_at.desc(), LiveParticipant.id.desc())
-        .limit(LOBBY_NAMES)
-    ).all()
-    return int(count or 0), list(names)
+
+
+def joined_names(live: LiveQuiz) -> list[str]:
+    """The names of the newest to take a seat, for the lobby screen."""
+    return list(
+        db.session.scalars(
+            select(User.name)
+            .join(LiveParticipant, LiveParticipant.user_id == User.id)
+            .where(LiveParticipant.live_quiz_id == live.id)
+            .order_by(LiveParticipant.joined_at.desc(), LiveParticipant.id.desc())
+            .limit(LOBBY_NAMES)
+        )
+    )
 
 
 def standings(live: LiveQuiz) -> list[dict[str, Any]]:
@@ -127,8 +157,9 @@ def pulse(live: LiveQuiz, *, host: bool) -> dict[str, Any]:
     if not host:
         return state
     question = current_question(live)
+    state["joined"] = joined_count(live)
     if live.status == "lobby":
-        state["joined"], state["names"] = joined(live)
+        state["names"] = joined_names(live)
     elif question is not None and live.status in ("open", "closed"):
         state["answers"] = answer_count(question)
     return state
@@ -142,8 +173,6 @@ def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str,
         "seconds": live.seconds,
         "question": None,
     }
-    if live.status != "lobby" and "joined" not in view:
-        view["joined"] = joined(live)[0] if host else None
     revealed = live.status in ("results", "finished")
     if question is not None and live.status in ("open", "closed", "results"):
         view["question"] = {
@@ -153,7 +182,8 @@ def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str,
             "stem": question.stem,
             "choices": question.choices,
         }
-        view.setdefault("answers", answer_count(question))
+        if host:
+            view.setdefault("answers", answer_count(question))
         if live.status == "results":
             view["question"]["correct"] = question.correct
             view["counts"] = choice_counts(question)

@@ -138,7 +138,10 @@ def session_for_staff(session_id: int) -> SeminarSession:
 def _live(live_id: int) -> LiveQuiz:
     live = db.session.execute(
         select(LiveQuiz)
-        .options(joinedload(LiveQuiz.session), selectinload(LiveQuiz.questions))
+        .options(
+            joinedload(LiveQuiz.session).joinedload(SeminarSession.cohort),
+            selectinload(LiveQuiz.questions),
+        )
         .where(LiveQuiz.id == live_id)
     ).scalar_one_or_none()
     return live or abort(404)
@@ -162,15 +165,11 @@ def live_for_room(live_id: int) -> LiveQuiz:
     return live
 
 
-def live_for_screen(live_id: int) -> tuple[LiveQuiz, bool]:
-    """The live quiz for a screen that polls it: its hosts (True) or a seated student
-    (False); nobody else learns anything of it."""
-    live = _live(live_id)
-    if teaches(live.session.cohort, current_user):
-        return live, True
-    if live_queries.seat_of(live, current_user) is None:
-        abort(404)
-    return live, False
+def live_pulse_for_seat(live_id: int) -> dict[str, Any] | None:
+    """Where the quiz is, for a student seated in it (only the cohort's students take a
+    seat, so the seat is the access rule), in one query: every phone in the room polls this
+    about once a second. None for anyone without a seat there."""
+    return live_queries.seated_pulse(live_id, current_user.id)
 
 
 def record_for_viewer(rid: str) -> Record:

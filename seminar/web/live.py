@@ -28,7 +28,7 @@ from seminar.services import live as live_service
 from seminar.web.access import (
     live_for_host,
     live_for_room,
-    live_for_screen,
+    live_pulse_for_seat,
     session_for_staff,
     staff_required,
 )
@@ -118,9 +118,12 @@ def control(live_id: int, action: str) -> WerkzeugResponse | tuple[Response, int
 @bp.get("/live/<int:live_id>/state.json")
 @login_required
 def state(live_id: int) -> Response:
-    live, host = live_for_screen(live_id)
-    pulse = live_queries.pulse(live, host=host)
-    if host and live.status == "lobby":  # a rotating code changes the lobby's QR code
+    seated = live_pulse_for_seat(live_id)
+    if seated is not None:
+        return jsonify(seated)
+    live = live_for_host(live_id)  # not seated: the host's screen, or nothing at all
+    pulse = live_queries.pulse(live, host=True)
+    if live.status == "lobby":  # a rotating code changes the lobby's QR code
         invite = invitation(live.session, "live.play", live_id=live.id)
         pulse["invite"] = invite.as_json() if invite else None
     return jsonify(pulse)
