@@ -20,7 +20,9 @@ SECONDS = 30  # allowed per question
 THINK = (1.0, 8.0)  # seconds a student takes to answer
 PASSWORD = "bench password 1234"
 HOST_EMAIL = "host@bench.seminar"
-PHONE_POLL = (1.0, 1.3)  # seconds between a phone's polls (static/js/live_phone.js)
+# Seconds between a phone's polls, as static/js/live_phone.js waits: longer while a question
+# is open (nothing urgent then), about a second while waiting for the next one.
+PHONE_POLL = {"open": (2.0, 2.6), "waiting": (1.0, 1.3)}
 PROJECTOR_POLL = 0.5  # seconds between the projector's polls (static/js/live_host.js)
 MISTYPE = 10  # one phone in this many types a wrong check-in code first
 
@@ -92,7 +94,7 @@ async def phone_day(room: Room, number: int) -> None:
                 break
             if state["status"] == "open":
                 tasks.append(asyncio.create_task(answer(room, phone, rng, state["index"])))
-        await asyncio.sleep(rng.uniform(*PHONE_POLL))
+        await asyncio.sleep(rng.uniform(*PHONE_POLL["open" if seen[0] == "open" else "waiting"]))
     await asyncio.gather(*tasks)
 
 

@@ -462,3 +462,25 @@ def test_joining_after_checking_in_or_out_keeps_one_attendance(
     assert attendance is not None and attendance.user_id == student.id
     (attendance,) = db.session.scalars(select(Attendance)).all()
     assert attendance.method == "check-in code" and attendance.checked_out_at is not None
+
+
+def test_an_answer_racing_the_close_is_refused(
+    world: Cohort, seminar: SeminarSession, make_user, app: Flask
+) -> None:
+    """The phone's request saw the question open; the host closed it before the answer was
+    written: the answer is refused, so the results the host shows are final."""
+    live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
+    ((user, _),) = players(world, make_user, app, 1)
+    live_service.join(live, user)
+    live_service.open_next(live)
+    db.session.commit()
+    question_id = live.questions[0].id
+    with app.app_context():  # the host's request, elsewhere, closes the question meanwhile
+        other = db.session.get(LiveQuiz, live.id)
+        live_service.close_question(other)
+        db.session.commit()
+    assert live.status == "open"  # what the answering request had read
+    with pytest.raises(live_service.LiveError, match="closed"):
+        live_service.answer(live, user, question_id, [1])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 0

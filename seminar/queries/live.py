@@ -31,10 +31,6 @@ def current_question(live: LiveQuiz) -> LiveQuestion | None:
     return live.questions[live.current] if 0 <= live.current < len(live.questions) else None
 
 
-def seconds_left(live: LiveQuiz, now: datetime | None = None) -> int:
-    return _left(live.status, live.opened_at, live.seconds, now)
-
-
 def _left(status: str, opened_at: datetime | None, seconds: int, now: datetime | None) -> int:
     if status != "open" or opened_at is None:
         return 0
@@ -50,9 +46,11 @@ def seated_pulse(live_id: int, user_id: int) -> dict[str, Any] | None:
         .join(LiveParticipant, LiveParticipant.live_quiz_id == LiveQuiz.id)
         .where(LiveQuiz.id == live_id, LiveParticipant.user_id == user_id)
     ).first()
-    if row is None:
-        return None
-    status, current, opened_at, seconds = row
+    return None if row is None else _where(*row)
+
+
+def _where(status: str, current: int, opened_at: datetime | None, seconds: int) -> dict[str, Any]:
+    """Where a quiz is: a change of status or index reloads a screen; the time left."""
     return {
         "status": status,
         "index": current + 1,
@@ -149,11 +147,7 @@ def answer_of(question: LiveQuestion, user: User) -> LiveAnswer | None:
 def pulse(live: LiveQuiz, *, host: bool) -> dict[str, Any]:
     """What a screen polls for: where the quiz is (a change reloads the page), the time
     left, and for the host the count of answers or, in the lobby, who joined."""
-    state: dict[str, Any] = {
-        "status": live.status,
-        "index": live.current + 1,
-        "seconds_left": seconds_left(live),
-    }
+    state = _where(live.status, live.current, live.opened_at, live.seconds)
     if not host:
         return state
     question = current_question(live)

@@ -227,6 +227,20 @@ def join(
     return attendance
 
 
+def _still_open(live: LiveQuiz) -> None:
+    """Read the quiz again once the answer is written: the host may have closed the question
+    since this request looked. PostgreSQL's share lock makes a close wait for this answer, or
+    this answer see the close; SQLite holds its one writer lock here already. Either way no
+    answer is stored after its question closed, and the results, once shown, are final."""
+    now = db.session.execute(
+        select(LiveQuiz.status, LiveQuiz.current)
+        .where(LiveQuiz.id == live.id)
+        .with_for_update(read=True)
+    ).one()
+    if tuple(now) != ("open", live.current):
+        raise LiveError("Too late: this question is closed.")
+
+
 def _stored_answer(question_id: int, user: User) -> LiveAnswer | None:
     return db.session.execute(
         select(LiveAnswer).where(
@@ -278,7 +292,7 @@ def answer(
         live.seconds,
     )
     # Sent twice at the same moment (a retry on flaky Wi-Fi): the first counts.
-    insert_ignore(
+    inserted = insert_ignore(
         LiveAnswer,
         {
             "live_question_id": question.id,
@@ -290,6 +304,8 @@ def answer(
         },
         keys=("live_question_id", "user_id"),
     )
+    if inserted:
+        _still_open(live)
     stored = _stored_answer(question.id, user)
     assert stored is not None
     return stored

@@ -18,8 +18,13 @@
   var retries = 0;
   var retryTimer = null;
 
+  // Waiting for the next question, poll about once a second (jittered: 300 phones do not ask
+  // in step); while a question is open nothing is urgent (the countdown runs here, the results
+  // come when the host shows them), so every two seconds or so is enough.
   var poll = window.seminarPoll(panel.dataset.state, {
-    interval: function () { return 1000 + Math.random() * 300; },
+    interval: function () {
+      return status === "open" ? 2000 + Math.random() * 600 : 1000 + Math.random() * 300;
+    },
     onState: function (state) {
       if (state.status !== status || String(state.index) !== index) {
         window.location.reload();
