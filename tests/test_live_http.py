@@ -45,6 +45,18 @@ def players(world: Cohort, make_user, app: Flask, n: int) -> list[tuple[User, Fl
     return out
 
 
+def playing(
+    live: LiveQuiz, world: Cohort, make_user, app: Flask, n: int
+) -> list[tuple[User, FlaskClient]]:
+    """n players seated, and the first question open."""
+    phones = players(world, make_user, app, n)
+    for user, _ in phones:
+        live_service.join(live, user)
+    live_service.open_next(live)
+    db.session.commit()
+    return phones
+
+
 def live_of(seminar: SeminarSession, *drafts: live_service.Draft, seconds: int = 20) -> LiveQuiz:
     live = live_service.create_live_quiz(
         seminar, title="Q", drafts=list(drafts), seconds=seconds, leaderboard=True
@@ -214,12 +226,7 @@ def test_a_multiple_question_scores_right_minus_wrong(
     """Select several, then submit: one right choice of five no longer scores 908."""
     draft = live_service.Draft("Which?", ["a", "b", "c", "d", "e"], [1, 3], "multiple")
     live = live_of(seminar, draft)
-    phones = players(world, make_user, app, 4)
-    for user, _ in phones:
-        live_service.join(live, user)
-    start = now_utc()
-    live_service.open_next(live, now=start)
-    db.session.commit()
+    phones = playing(live, world, make_user, app, 4)
     question_id = live.questions[0].id
     picks = {0: ["1"], 1: ["1", "3"], 2: ["0", "1", "2", "3", "4"], 3: ["1", "3", "4"]}
     for i, (_, phone) in enumerate(phones[:3]):
@@ -285,11 +292,7 @@ def test_a_poll_gives_a_chart_and_no_points(
     live = db.session.scalars(select(LiveQuiz)).one()
     assert made.headers["Location"] == f"/live/{live.id}/host" and live.title == "Quick poll"
     assert live.questions[0].kind == "poll" and live.questions[0].correct == []
-    phones = players(world, make_user, app, 3)
-    for user, _ in phones:
-        live_service.join(live, user)
-    live_service.open_next(live)
-    db.session.commit()
+    phones = playing(live, world, make_user, app, 3)
     question_id = live.questions[0].id
     for (_, phone), choice in zip(phones, [0, 0, 2], strict=True):
         phone.post(f"/live/{live.id}/answer", json={"question": question_id, "choices": [choice]})
@@ -313,11 +316,7 @@ def test_players_tied_on_points_share_a_place(
 ) -> None:
     """Two players on 0 points were shown places 1 and 2."""
     live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
-    phones = players(world, make_user, app, 3)
-    for user, _ in phones:
-        live_service.join(live, user)
-    live_service.open_next(live)
-    db.session.commit()
+    phones = playing(live, world, make_user, app, 3)
     question_id = live.questions[0].id
     phones[0][1].post(f"/live/{live.id}/answer", json={"question": question_id, "choices": [1]})
     login(client, teacher)
@@ -338,10 +337,7 @@ def test_nobody_scoring_all_share_first_place(
     world: Cohort, seminar: SeminarSession, make_user, app: Flask
 ) -> None:
     live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
-    phones = players(world, make_user, app, 2)
-    for user, _ in phones:
-        live_service.join(live, user)
-    live_service.open_next(live)
+    phones = playing(live, world, make_user, app, 2)
     live_service.show_results(live)
     db.session.commit()
     for _, phone in phones:

@@ -206,13 +206,11 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
         _log_attendance(
             "attendance.close", attendance, before, "checked out when the session was closed"
         )
-    audit.log(
+    _log_session(
         "session.close",
-        target_type="session",
-        target_id=session.id,
-        target_label=f"{session.title} ({session.cohort.title})",
-        before={"closed_at": None},
-        after={"closed_at": now, "checked_out": len(still_in)},
+        session,
+        {"closed_at": None},
+        {"closed_at": now, "checked_out": len(still_in)},
     )
     db.session.flush()
     return len(still_in)
@@ -240,20 +238,36 @@ def reopen_checkin(
         attendance.out_at_close = False
         _credit(attendance)
         _log_attendance("attendance.reopen", attendance, before, "check-in reopened")
-    audit.log(
+    _log_session(
         "session.reopen",
-        target_type="session",
-        target_id=session.id,
-        target_label=f"{session.title} ({session.cohort.title})",
-        before={"closed_at": closed_at},
-        after={"closed_at": None, "present_again": len(back)},
+        session,
+        {"closed_at": closed_at},
+        {"closed_at": None, "present_again": len(back)},
     )
     db.session.flush()
     return len(back)
 
 
+def _log_session(
+    action: str, session: SeminarSession, before: dict[str, object], after: dict[str, object]
+) -> None:
+    audit.log(
+        action,
+        target_type="session",
+        target_id=session.id,
+        target_label=f"{session.title} ({session.cohort.title})",
+        before=before,
+        after=after,
+    )
+
+
 def _log_attendance(
-    action: str, attendance: Attendance, before: dict[str, object], why: str
+    action: str,
+    attendance: Attendance,
+    before: dict[str, object],
+    why: str,
+    *,
+    by: User | None = None,
 ) -> None:
     audit.log(
         action,
@@ -264,6 +278,7 @@ def _log_attendance(
         before=before,
         after=_snapshot(attendance),
         reason=why,
+        actor=by,
     )
 
 
@@ -285,17 +300,7 @@ def correct_attendance(
     attendance.checked_out_at = checked_out_at
     attendance.out_at_close = False  # an instructor's times stand, whatever closes or reopens
     _credit(attendance)
-    audit.log(
-        "attendance.correct",
-        target_type="attendance",
-        target_id=attendance.id,
-        target_label=f"{attendance.user.name} at {attendance.session.title}",
-        subject=attendance.user_id,
-        before=before,
-        after=_snapshot(attendance),
-        reason=reason.strip(),
-        actor=by,
-    )
+    _log_attendance("attendance.correct", attendance, before, reason.strip(), by=by)
     db.session.add(
         AttendanceChange(
             attendance_id=attendance.id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -12,7 +10,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from seminar.extensions import configured_limit, limiter
+from seminar.extensions import configured_limit, limiter, retry_in
 from seminar.models import User
 from seminar.queries import content_cache, people
 from seminar.services.accounts import authenticate, normalise_email
@@ -65,11 +63,8 @@ def _failed(response: Response) -> bool:
 def _refused(why: str) -> Callable[[RequestLimit], Response]:
     def page(limit: RequestLimit) -> Response:
         form = LoginForm()
-        # reset_at is rounded up to the next whole second by the limiter: take that back.
-        wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
         form.form_errors.append(
-            f"Too many failed logins {why}. Try again in {wait} minute{'s' if wait > 1 else ''}"
-            ", or reset your password."
+            f"Too many failed logins {why}. Try again in {retry_in(limit)}, or reset your password."
         )
         return make_response(render_template("auth/login.html", form=form), 429)
 

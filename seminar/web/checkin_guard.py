@@ -8,8 +8,6 @@ A limited person sees the check-in form again, saying when to retry.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +16,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from seminar.extensions import configured_limit, limiter
+from seminar.extensions import configured_limit, limiter, retry_in
 from seminar.queries import sessions as session_queries
 from seminar.services.sessions import WrongCode
 from seminar.web.forms import CheckinForm, Outcome
@@ -49,10 +47,8 @@ def checkin_page(form: CheckinForm, status: int = 200) -> Response:
 
 def _refused(limit: RequestLimit) -> Response:
     form = CheckinForm()
-    wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
     form.form_errors.append(
-        f"Too many wrong check-in codes. Try again in {wait} minute{'s' if wait > 1 else ''}, "
-        "or ask your instructor."
+        f"Too many wrong check-in codes. Try again in {retry_in(limit)}, or ask your instructor."
     )
     return checkin_page(form, 429)
 
