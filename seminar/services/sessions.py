@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -193,27 +194,18 @@ def close_session(session: SeminarSession, *, now: datetime | None = None) -> in
         raise SessionError("This session is closed already.")
     close_checkin(session)
     session.closed_at = now
-    still_in = db.session.scalars(
-        select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.checked_out_at.is_(None)
-        )
-    ).all()
-    for attendance in still_in:
-        before = _snapshot(attendance)
-        attendance.checked_out_at = min(now, session.ends_at)
-        attendance.out_at_close = True
-        _credit(attendance)
-        _log_attendance(
-            "attendance.close", attendance, before, "checked out when the session was closed"
-        )
-    _log_session(
-        "session.close",
+    count = _check_out_all(
         session,
-        {"closed_at": None},
-        {"closed_at": now, "checked_out": len(still_in)},
+        Attendance.checked_out_at.is_(None),
+        at=min(now, session.ends_at),
+        action="attendance.close",
+        why="checked out when the session was closed",
+    )
+    _log_session(
+        "session.close", session, {"closed_at": None}, {"closed_at": now, "checked_out": count}
     )
     db.session.flush()
-    return len(still_in)
+    return count
 
 
 def reopen_checkin(
@@ -227,25 +219,38 @@ def reopen_checkin(
     closed_at = session.closed_at
     session.closed_at = None
     open_checkin(session, rotate=rotate, now=now)
-    back = db.session.scalars(
-        select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.out_at_close.is_(True)
-        )
-    ).all()
-    for attendance in back:
-        before = _snapshot(attendance)
-        attendance.checked_out_at = None
-        attendance.out_at_close = False
-        _credit(attendance)
-        _log_attendance("attendance.reopen", attendance, before, "check-in reopened")
+    back = _check_out_all(
+        session,
+        Attendance.out_at_close.is_(True),
+        at=None,
+        action="attendance.reopen",
+        why="check-in reopened",
+    )
     _log_session(
         "session.reopen",
         session,
         {"closed_at": closed_at},
-        {"closed_at": None, "present_again": len(back)},
+        {"closed_at": None, "present_again": back},
     )
     db.session.flush()
-    return len(back)
+    return back
+
+
+def _check_out_all(
+    session: SeminarSession, which: Any, *, at: datetime | None, action: str, why: str
+) -> int:
+    """Check out (at `at`), or back in (None), every attendance of the session that `which`
+    selects; the close marks whom it checked out, so that reopening takes back only them."""
+    rows = db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id, which)
+    ).all()
+    for attendance in rows:
+        before = _snapshot(attendance)
+        attendance.checked_out_at = at
+        attendance.out_at_close = at is not None
+        _credit(attendance)
+        _log_attendance(action, attendance, before, why)
+    return len(rows)
 
 
 def _log_session(
