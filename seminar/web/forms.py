@@ -284,7 +284,7 @@ class OpenCheckinForm(FlaskForm):
 class LiveQuizForm(FlaskForm):
     """A live quiz from a quiz's questions, or one question typed on the spot."""
 
-    quiz = SelectField("From a quiz", choices=[], validate_choice=False)
+    quiz = SelectField("Quiz", choices=[], validate_choice=False)
     poll = BooleanField("Ask the quiz's questions as polls (no right answers, no points)")
     kind = SelectField(
         "Kind of question",
