@@ -206,9 +206,9 @@ def test_statistics_options(question, options, response, fraction, chosen, label
 @pytest.mark.parametrize(
     ("question", "draft"),
     [
-        (SINGLE, LiveDraft("?", ["I", "II", "III"], [1, 2])),
-        (MULTIPLE, LiveDraft("?", ["a", "b", "c"], [0, 1])),
-        (TF, LiveDraft("?", ["True", "False"], [1])),
+        (SINGLE, LiveDraft("?", ["I", "II", "III"], [1, 2], "single")),
+        (MULTIPLE, LiveDraft("?", ["a", "b", "c"], [0, 1], "multiple")),  # select, then submit
+        (TF, LiveDraft("?", ["True", "False"], [1], "true_false")),
         (SHORT, None),
         (NUMERIC, None),
         (MATCHING, None),
@@ -219,6 +219,11 @@ def test_statistics_options(question, options, response, fraction, chosen, label
 )
 def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
     assert question_type(question).to_live(question) == draft
+    as_poll = question_type(question).to_live(question, poll=True)
+    if draft is None:
+        assert as_poll is None
+    else:  # the same choices, no right answer
+        assert as_poll == LiveDraft(draft.stem, draft.choices, [], "poll")
 
 
 @pytest.mark.parametrize(

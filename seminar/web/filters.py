@@ -82,6 +82,18 @@ def register_template_helpers(app: Flask) -> None:
             return ""
         return value.astimezone(ZoneInfo(app.config["TIMEZONE"])).strftime(fmt)
 
+    @app.template_filter("ordinal")
+    def ordinal(place: int) -> str:
+        """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+        suffix = (
+            "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+        )
+        return f"{place}{suffix}"
+
+    @app.template_filter("choice_text")
+    def choice_text(index: int, choices: list[str]) -> str:
+        return choices[index] if 0 <= index < len(choices) else ""
+
     @app.template_filter("date")
     def format_date(value: datetime | None) -> str:
         return value.strftime("%d %b %Y") if value else ""

@@ -43,13 +43,20 @@ class Grade:
         return self.fraction is None
 
 
+# How the live quiz asks a question: one tap (single, true/false), several taps and a submit
+# (multiple), or one tap with no right answer and no points (poll).
+LIVE_KINDS = ("single", "multiple", "true_false", "poll")
+
+
 @dataclass(frozen=True)
 class LiveDraft:
-    """A question as the live quiz asks it: choices, of which those at `correct` are right."""
+    """A question as the live quiz asks it: choices, of which those at `correct` are right
+    (none in a poll), and how it is answered and scored (`kind`, one of LIVE_KINDS)."""
 
     stem: str
     choices: list[str]
     correct: list[int]
+    kind: str = "single"
 
 
 @dataclass(frozen=True)
@@ -176,8 +183,9 @@ class QuestionType:
 
     # --- the live quiz --------------------------------------------------------------------
 
-    def to_live(self, q: Question) -> LiveDraft | None:
-        """The question as a live question, or None when the live quiz cannot ask it."""
+    def to_live(self, q: Question, *, poll: bool = False) -> LiveDraft | None:
+        """The question as a live question, or None when the live quiz cannot ask it. As a
+        poll (a warm-up or an evaluation) it keeps its choices and has no right answer."""
         return None
 
     # --- statistics -----------------------------------------------------------------------

@@ -91,9 +91,14 @@ class ChoiceType(QuestionType):
             for c in q.choices
         ]
 
-    def to_live(self, q: Question) -> LiveDraft | None:
-        correct = [i for i, c in enumerate(q.choices) if c.weight > 0]
-        return LiveDraft(q.stem, [c.text for c in q.choices], correct)
+    def to_live(self, q: Question, *, poll: bool = False) -> LiveDraft | None:
+        texts = [c.text for c in q.choices]
+        if poll:
+            return LiveDraft(q.stem, texts, [], "poll")
+        # Asked as it is graded: several right choices are picked together, then submitted.
+        return LiveDraft(
+            q.stem, texts, [i for i, c in enumerate(q.choices) if c.weight > 0], self.name
+        )
 
     def options(self, q: Question) -> list[str]:
         return [str(i) for i in range(len(q.choices))] + [BLANK]

@@ -88,8 +88,10 @@ class TrueFalse(QuestionType):
     def outline(self, q: Question) -> list[str]:
         return [f"Answer: {q.answer}"]
 
-    def to_live(self, q: Question) -> LiveDraft | None:
-        return LiveDraft(q.stem, ["True", "False"], [0 if q.answer else 1])
+    def to_live(self, q: Question, *, poll: bool = False) -> LiveDraft | None:
+        if poll:
+            return LiveDraft(q.stem, ["True", "False"], [], "poll")
+        return LiveDraft(q.stem, ["True", "False"], [0 if q.answer else 1], self.name)
 
     def options(self, q: Question) -> list[str]:
         return ["true", "false", BLANK]
