@@ -237,7 +237,7 @@ def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
 )
 def test_rendered_texts_and_their_feedback(question: Question, keys: set[str]) -> None:
     kind = question_type(question)
-    rendered = kind.rendered(question, lambda t: f"<p>{t}</p>", lambda t: f"<i>{t}</i>")
+    rendered = kind.rendered(question, lambda t, fmt: f"<p>{t}</p>", lambda t, fmt: f"<i>{t}</i>")
     assert set(rendered) == {"stem", "feedback"} | keys
     # Every feedback text that grading can return has its HTML.
     for response in (
