@@ -38,17 +38,21 @@ from seminar.core.content.problems import ContentError
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
 from seminar.core.content.quizzes import parse_quiz_file
 from seminar.core.questions import question_type
+from tests.test_gift import only, q
 
-
-def only(text: str) -> Question:
-    questions = parse_gift_quiz(textwrap.dedent(text), path="bank.txt", slug="bank").quiz.questions
-    assert len(questions) == 1
-    return questions[0]
-
-
-def q(kind: str, stem: str, **fields: object) -> Question:
-    return Question(id=str(fields.pop("id")), type=kind, stem=stem, **fields)  # type: ignore[arg-type]
-
+BONE = """
+// question: 12  name: Bone
+::Bone::Which bone sits between the hips?{{
+    =sacrum#Right!
+    =%50%coccyx#Close: that one is below it.
+    =%0%*#Not that one.{general}
+}}
+"""
+BONES = (
+    Answer(text="sacrum", weight=100, feedback="Right!"),
+    Answer(text="coccyx", weight=50, feedback="Close: that one is below it."),
+    Answer(text="*", weight=0, feedback="Not that one."),
+)
 
 CASES = [
     pytest.param(
@@ -178,37 +182,12 @@ CASES = [
         id="import_numerical",
     ),
     pytest.param(
-        """
-        // question: 12  name: Bone
-        ::Bone::Which bone sits between the hips?{
-            =sacrum#Right!
-            =%50%coccyx#Close: that one is below it.
-            =%0%*#Not that one.
-        }
-        """,
-        q(
-            "short",
-            "Which bone sits between the hips?",
-            id="bone",
-            title="Bone",
-            answers=(
-                Answer(text="sacrum", weight=100, feedback="Right!"),
-                Answer(text="coccyx", weight=50, feedback="Close: that one is below it."),
-                Answer(text="*", weight=0, feedback="Not that one."),
-            ),
-        ),
+        BONE.format(general=""),
+        q("short", "Which bone sits between the hips?", id="bone", title="Bone", answers=BONES),
         id="import_shortanswer",
     ),
     pytest.param(
-        """
-        // question: 12  name: Bone
-        ::Bone::Which bone sits between the hips?{
-            =sacrum#Right!
-            =%50%coccyx#Close: that one is below it.
-            =%0%*#Not that one.
-            ####[html]It is the <b>sacrum</b>.
-        }
-        """,
+        BONE.format(general="\n    ####[html]It is the <b>sacrum</b>."),
         q(
             "short",
             "Which bone sits between the hips?",
@@ -216,11 +195,7 @@ CASES = [
             title="Bone",
             feedback="It is the <b>sacrum</b>.",
             formats=(("feedback", "html"),),
-            answers=(
-                Answer(text="sacrum", weight=100, feedback="Right!"),
-                Answer(text="coccyx", weight=50, feedback="Close: that one is below it."),
-                Answer(text="*", weight=0, feedback="Not that one."),
-            ),
+            answers=BONES,
         ),
         id="import_shortanswer_with_general_feedback",
     ),
@@ -345,57 +320,27 @@ def test_our_id_comment_and_an_id_number_must_agree() -> None:
 # A file like Moodle's Behat fixture `questions.gift.txt`: nine questions of every kind, two
 # of them after stray text that follows their braces (Moodle keeps it, with a blank), and
 # two with the same name.
-BEHAT_LIKE = """\
-// a written answer
-::W1:: Describe how you screen a new patient. {}
+def _case(name: str) -> str:
+    text = next(str(case.values[0]) for case in CASES if case.id == name)
+    return textwrap.dedent(text).strip("\n")
 
-// question: 7  name: Regions
-::Regions::[html]Match the <b>bone</b> to its region.{
-    =[html]The bone at the base of the skull. -> Head
-    =[moodle]The bone at the base of the spine. -> Pelvis
-    =[plain]The first cervical vertebra. -> Neck
-    =[markdown]The *shoulder blade*. -> Back
-    = -> Foot
-}
 
-// one right answer
-::C2:: Which category is the weight-bearing one?
-{
-    =Category II # right; well done!
-    ~Category I # [html]no, <i>that</i> is the pelvic one
-    ~[plain]Category III # no, it is Category II
-}
-
-// several right answers
-::indicators:: Which are Category I indicators?
-{
-    ~%50%a short leg that changes # yes
-    ~%-100%a fixed short leg # [html]no
-    ~%50%pelvic torsion # yes
-    ~%-100%[plain]a rib fixation # no
-}
-
-// a range
-::N5:: Name a number of sacral segments from 3 to 7. {#5:2~#Count again}";
-
-// question: 12  name: Bone
-::Bone::Which bone sits between the hips?{
-    =sacrum#Right!
-    =%50%coccyx#Close: that one is below it.
-    =%0%*#Not that one.
-}
-
-// true or false, general feedback
-::T1:: The sacrum pumps cerebrospinal fluid, as measured.{
-FALSE#No measurement shows it.#Right: it is a model, not a finding.
-####Imaging shows CSF moved by the heartbeat and breathing.}";
-
-// name 3-1
-::3-1 OCC::The occiput is a skull bone.{T}
-
-// name 3-1
-::3-1 OCC::The occiput is a skull bone.{TRUE}
-"""
+BEHAT_LIKE = "\n\n".join(
+    [
+        _case("import_essay"),
+        _case("import_match"),
+        _case("import_multichoice"),
+        _case("import_multichoice_multi"),
+        _case("import_numerical") + '";',
+        _case("import_shortanswer"),
+        _case("import_truefalse").replace(
+            "finding.}", "finding.\n####Imaging shows CSF moved by the heartbeat and breathing.}"
+        )
+        + '";',
+        _case("import_truefalse_true_answer1"),
+        _case("import_truefalse_true_answer2"),
+    ]
+)
 
 
 def test_a_file_like_moodles_behat_fixture_imports_whole(tmp_path: Path) -> None:

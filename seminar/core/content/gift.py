@@ -29,13 +29,11 @@ from seminar.core.content.quiz_common import (
     PendingId,
     QuizParse,
     Report,
-    finish_quiz,
+    finish_question,
     label_of,
-    settled,
-    title_from_slug,
 )
 from seminar.core.content.quiz_model import Question
-from seminar.core.content.quiz_settings import SettingLines, read_settings
+from seminar.core.content.quiz_settings import SettingLines, finish_with_setting_lines
 from seminar.core.questions.model import MARKDOWN
 from seminar.core.questions.syntax import clean, normalize_newlines
 
@@ -118,11 +116,12 @@ def _question(
 
     pending = pending_id(comments, title, stem, line, report)
     more = extras(comments, fields["type"] if fields else None, line, report)
-    if fields is None or len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    question = Question(
-        id="",
+    return finish_question(
+        fields,
+        pending,
+        line=line,
+        errors=errors,
+        report=report,
         stem=stem,
         title=title,
         feedback=general,
@@ -130,13 +129,7 @@ def _question(
         format=fmt,
         formats=tuple(texts.formats.items()),
         **more,
-        **fields,
     )
-    question = settled(question, line, report)
-    if len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    return question, pending
 
 
 # --- the file -----------------------------------------------------------------------------
@@ -193,16 +186,6 @@ def parse_gift_quiz(text: str, *, path: str, slug: str, partial: bool = False) -
         built.append(_question(content, comments, category, report))
     report.owner = None
 
-    quiz_settings = read_settings(
-        settings.data, settings.lines, report, fallback_line=1, default_title=title_from_slug(slug)
-    )
     if not built and not swallowed:
         report.error(1, "the quiz has no questions")
-    return finish_quiz(
-        built,
-        quiz_settings,
-        report,
-        slug=slug,
-        draw_line=settings.lines.get("draw", 1),
-        partial=partial,
-    )
+    return finish_with_setting_lines(built, settings, report, slug=slug, partial=partial)

@@ -100,20 +100,23 @@ def pending_id(comments: Comments, title: str, stem: str, line: int, report: Rep
         value, at = given
         if not ID_RE.match(value):
             report.error(at, f"question id '{value}' may only use {ID_HELP}")
-            return PendingId(None, line, slugify(title or stem), label=label)
+            return PendingId(None, line, slugify(title or stem), label=label, start=line)
         if idnumber and idnumber != value:
             report.error(at, f"'// id: {value}' and the ID number [id:{idnumber}] disagree")
-        return PendingId(value, at, label=label)
+        return PendingId(value, at, label=label, start=line)
     if idnumber and ID_RE.match(idnumber):
-        return PendingId(idnumber, at, label=label)
+        return PendingId(idnumber, at, label=label, start=line)
     if idnumber:
         why = f"(from the ID number '{idnumber}', which may only use {ID_HELP})"
-        return PendingId(
-            None, at, slugify(idnumber) or slugify(title or stem), True, why, label=label
-        )
+        base = slugify(idnumber) or slugify(title or stem)
+        return PendingId(None, at, base, True, why, label=label, start=line)
     if title and slugify(title):
-        return PendingId(None, line, slugify(title), False, "(from the title)", label=label)
-    return PendingId(None, line, slugify(stem), True, "(from the question text)", label=label)
+        return PendingId(
+            None, line, slugify(title), False, "(from the title)", label=label, start=line
+        )
+    return PendingId(
+        None, line, slugify(stem), True, "(from the question text)", label=label, start=line
+    )
 
 
 def extras(comments: Comments, kind: str | None, line: int, report: Report) -> dict[str, Any]:

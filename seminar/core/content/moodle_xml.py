@@ -30,15 +30,17 @@ from seminar.core.content.quiz_common import (
     QuestionReport,
     QuizParse,
     Report,
-    finish_quiz,
+    finish_question,
     label_of,
     read_tags,
-    settled,
     slugify,
-    title_from_slug,
 )
 from seminar.core.content.quiz_model import Question
-from seminar.core.content.quiz_settings import SettingLines, read_setting_line, read_settings
+from seminar.core.content.quiz_settings import (
+    SettingLines,
+    finish_with_setting_lines,
+    read_setting_line,
+)
 from seminar.core.questions import TYPES, question_type
 from seminar.core.questions.model import MARKDOWN
 from seminar.core.questions.moodle_xml import LinedElement, XmlRead, child_text, comments, line_of
@@ -170,15 +172,18 @@ def _pending(x: XmlRead, title: str, stem: str) -> PendingId:
     idnumber = x.value("idnumber")
     at = line_of(x.el.find("idnumber"), x.line)
     if idnumber and ID_RE.match(idnumber):
-        return PendingId(idnumber, at, label=label)
+        return PendingId(idnumber, at, label=label, start=x.line)
     if idnumber:
         why = f"(from the ID number '{idnumber}', which may only use {ID_HELP})"
-        return PendingId(
-            None, at, slugify(idnumber) or slugify(title or stem), True, why, label=label
-        )
+        base = slugify(idnumber) or slugify(title or stem)
+        return PendingId(None, at, base, True, why, label=label, start=x.line)
     if title and slugify(title):
-        return PendingId(None, x.line, slugify(title), False, "(from the name)", label=label)
-    return PendingId(None, x.line, slugify(stem), True, "(from the question text)", label=label)
+        return PendingId(
+            None, x.line, slugify(title), False, "(from the name)", label=label, start=x.line
+        )
+    return PendingId(
+        None, x.line, slugify(stem), True, "(from the question text)", label=label, start=x.line
+    )
 
 
 def _common(x: XmlRead, kind: str) -> dict[str, Any]:
@@ -226,16 +231,16 @@ def _left_out(x: XmlRead, texts: list[str]) -> None:
             "the feedback for a right, partly right or wrong response as a whole is left out: "
             "put it in the general feedback or in each answer's",
         )
-    pictures = [f.get("name", "") for f in x.el.iter("file")]
-    pictures += [m.group(1) for text in texts for m in PLUGINFILE_RE.finditer(text)]
+    files = [f.get("name", "") for f in x.el.iter("file")]
+    files += [m.group(1) for text in texts for m in PLUGINFILE_RE.finditer(text)]
     if x.el.find("image") is not None or x.el.find("image_base64") is not None:
-        pictures.append(x.value("image") or "image")
-    if pictures:
-        names = ", ".join(dict.fromkeys(p for p in pictures if p))
+        files.append(x.value("image") or "image")
+    if files:
+        names = ", ".join(dict.fromkeys(f.rsplit("/", 1)[-1] for f in files if f))
         x.warn(
             x.el,
-            f"the pictures stored in the file ({names}) are left out: a question here shows "
-            "pictures from lessons/, linked by their path",
+            f"the files stored inside the question ({names}) are left out: pictures here come "
+            "from lessons/, linked by their path",
         )
 
 
@@ -255,28 +260,26 @@ def _question(el: ET.Element, category: str, report: Report) -> tuple[Question |
     if not stem:
         x.error(el.find("questiontext"), "a question with no text")
     pending = _pending(x, title, stem)
-    common = _common(x, kind)
-    if fields is None or len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    question = Question(
-        id="",
+    question, pending = finish_question(
+        fields,
+        pending,
+        line=x.line,
+        errors=errors,
+        report=report,
         stem=stem,
         title=title,
         feedback=feedback,
         category=category,
         format=x.default,
         formats=tuple(x.formats.items()),
-        **common,
-        **fields,
+        **_common(x, kind),
     )
-    question = settled(question, x.line, report)
-    texts = [stem, *question_type(question).texts(question).values()]
-    _left_out(x, texts)
-    _check_markdown(question, x.line, report)
-    if len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
+    if question is not None:
+        _left_out(x, [stem, *question_type(question).texts(question).values()])
+        _check_markdown(question, x.line, report)
+        if len(report.errors) > errors:
+            pending.failed = True
+            return None, pending
     return question, pending
 
 
@@ -298,8 +301,9 @@ def _skipped(el: ET.Element, report: Report) -> QuestionReport:
     moodle = el.get("type", "")
     name = clean(child_text(el.find("name"), "text"))
     what = UNSUPPORTED.get(moodle, moodle or "untyped")
+    article = "an" if what[0] in "aeiou" else "a"
     message = (
-        f"'{name or 'a question'}' is skipped: a {what} question, "
+        f"'{name or 'a question'}' is skipped: {article} {what} question, "
         "which this platform has no type for"
     )
     line = line_of(el, 1)
@@ -366,15 +370,6 @@ def parse_moodle_xml(text: str, *, path: str, slug: str, partial: bool = False) 
         )
     if root is not None and not built and not skipped:
         report.error(line_of(root, 1), "the file has no questions")
-    quiz_settings = read_settings(
-        settings.data, settings.lines, report, fallback_line=1, default_title=title_from_slug(slug)
-    )
-    return finish_quiz(
-        built,
-        quiz_settings,
-        report,
-        slug=slug,
-        draw_line=settings.lines.get("draw", 1),
-        partial=partial,
-        unsupported=tuple(skipped),
+    return finish_with_setting_lines(
+        built, settings, report, slug=slug, partial=partial, unsupported=tuple(skipped)
     )

@@ -122,6 +122,7 @@ class PendingId:
     why: str = ""  # for the warning: what the id was derived from
     failed: bool = False  # the question has errors: no warning about its id on top
     label: str = ""  # how the question is listed: its title, or the start of its text
+    start: int = 0  # the question's own line, when `line` is where its id is given
 
 
 def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
@@ -163,6 +164,25 @@ def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
     return ids
 
 
+def finish_question(
+    fields: dict[str, Any] | None,
+    pending: PendingId,
+    *,
+    line: int,
+    errors: int,
+    report: Report,
+    **common: Any,
+) -> tuple[Question | None, PendingId]:
+    """A question from what every format reads (`common`) and its type's `fields`, settled;
+    or None (its id marked failed) when reading it reported more than `errors` errors."""
+    if fields is not None and len(report.errors) == errors:
+        question = settled(Question(id="", **common, **fields), line, report)
+        if len(report.errors) == errors:
+            return question, pending
+    pending.failed = True
+    return None, pending
+
+
 def label_of(title: str, text: str) -> str:
     """How a question is listed: its title, or the start of its text's first line."""
     if title:
@@ -195,7 +215,14 @@ def finish_quiz(
             kept.append(dataclasses.replace(q, id=qid))
             loaded.add(owner)
         outcomes.append(
-            QuestionReport(pending.line, pending.label, q.type if q else "", qid, ok, tuple(mine))
+            QuestionReport(
+                pending.start or pending.line,
+                pending.label,
+                q.type if q else "",
+                qid,
+                ok,
+                tuple(mine),
+            )
         )
     if not kept and not report.errors:
         report.error(1, "none of the file's questions can be loaded here")

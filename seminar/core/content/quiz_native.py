@@ -43,10 +43,10 @@ from seminar.core.content.quiz_common import (
     PendingId,
     QuizParse,
     Report,
+    finish_question,
     finish_quiz,
     label_of,
     read_tags,
-    settled,
     slugify,
 )
 from seminar.core.content.quiz_model import Question
@@ -286,11 +286,12 @@ def _question(chunk: _Chunk, report: Report) -> tuple[Question | None, PendingId
             report.error(general_lines[0][0], f"a {kind} has no feedback")
         if "points" in attrs:
             report.error(line, f"a {kind} has no points")
-    if fields is None or len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    question = Question(
-        id="",
+    return finish_question(
+        fields,
+        pending,
+        line=line,
+        errors=errors,
+        report=report,
         stem=stem,
         title=attrs.get("title", ""),
         feedback=general,
@@ -301,13 +302,7 @@ def _question(chunk: _Chunk, report: Report) -> tuple[Question | None, PendingId
         formats=tuple(attrs.get("formats", {}).items()),
         shuffle=attrs.get("shuffle", True),
         penalty=attrs.get("penalty"),
-        **fields,
     )
-    question = settled(question, line, report)
-    if len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    return question, pending
 
 
 def parse_native_quiz(text: str, *, path: str, slug: str, partial: bool = False) -> QuizParse:

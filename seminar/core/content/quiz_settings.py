@@ -12,8 +12,15 @@ from typing import Any
 import yaml
 
 from seminar.core.content.limits import yaml_problems
-from seminar.core.content.quiz_common import Report
-from seminar.core.content.quiz_model import GRADING_METHODS, REVIEW_TIMES, Review
+from seminar.core.content.quiz_common import (
+    PendingId,
+    QuestionReport,
+    QuizParse,
+    Report,
+    finish_quiz,
+    title_from_slug,
+)
+from seminar.core.content.quiz_model import GRADING_METHODS, REVIEW_TIMES, Question, Review
 from seminar.core.questions.syntax import fmt_number
 
 SETTING_KEYS = (
@@ -200,3 +207,28 @@ def read_setting_line(
         return
     settings.data[key] = value
     settings.lines[key] = number
+
+
+def finish_with_setting_lines(
+    built: list[tuple[Question | None, PendingId]],
+    settings: SettingLines,
+    report: Report,
+    *,
+    slug: str,
+    partial: bool,
+    unsupported: tuple[QuestionReport, ...] = (),
+) -> QuizParse:
+    """`finish_quiz` for a format whose settings are lines (GIFT, Moodle XML comments): the
+    title defaults to the slug's words."""
+    quiz_settings = read_settings(
+        settings.data, settings.lines, report, fallback_line=1, default_title=title_from_slug(slug)
+    )
+    return finish_quiz(
+        built,
+        quiz_settings,
+        report,
+        slug=slug,
+        draw_line=settings.lines.get("draw", 1),
+        partial=partial,
+        unsupported=unsupported,
+    )

@@ -118,7 +118,7 @@ def _quiz_files(root: Path) -> list[Path]:
         if p.is_file()
         and p.suffix.lower() in PARSERS
         and not p.name.startswith(".")
-        and p.name.lower() != "readme.md"
+        and p.stem.lower() != "readme"  # README.md, README.txt: notes, not quizzes
     )
 
 
