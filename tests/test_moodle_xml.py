@@ -489,6 +489,11 @@ def test_a_billion_laughs_is_refused_before_it_expands() -> None:
             "3: a matching question needs at least two pairs with text on both sides of '->'",
         ),
         (
+            '<question type="essay"><name><text>E</text></name>'
+            "<questiontext><text><p>Describe</p></text></questiontext></question>",
+            "3: this text has markup outside <![CDATA[ ... ]]>",
+        ),
+        (
             '<question type="shortanswer"><name><text>S</text></name>'
             "<questiontext><text></text></questiontext>"
             '<answer fraction="100"><text>x</text></answer></question>',

@@ -130,6 +130,11 @@ class XmlRead:
                 fmt = "html"
         if name:
             self.formats[name] = fmt
+        node = holder.find("text")
+        if node is not None and any(child.tag is not ET.Comment for child in node):
+            self.error(
+                node, "this text has markup outside <![CDATA[ ... ]]>: Moodle writes HTML inside it"
+            )
         return child_text(holder, "text")
 
     def texts(self, tag: str, name: str | None = None) -> str:
