@@ -390,3 +390,56 @@ def test_a_file_like_moodles_category_fixture() -> None:
     assert greeting.format == "html" and greeting.choices[1] == Choice("French", 100, "Yes.")
     assert blocks.answers == (Answer(text="Category II", weight=100),)
     assert sot.answer is True and 'style="font-style: italic;"' in sot.stem
+
+
+PARTLY_BROKEN = """// quiz: title: Partly broken
+// quiz: pass_mark: 80
+
+// [id:a]
+A? {T}
+
+// [id:b]
+B? {~x ~y}
+
+// [id:a]
+A again? {F}
+
+C? {=c ~d}
+"""
+
+
+def test_a_partial_read_loads_what_has_no_errors() -> None:
+    parsed = parse_gift_quiz(PARTLY_BROKEN, path="p.txt", slug="p", partial=True)
+    assert [q.id for q in parsed.quiz.questions] == ["a", "c"]
+    assert parsed.quiz.pass_mark == 80
+    assert [(r.line, r.id, r.type, r.imported) for r in parsed.questions] == [
+        (5, "a", "true_false", True),
+        (8, "b", "", False),
+        (11, "a", "true_false", False),  # a duplicate id: the first keeps it
+        (13, "c", "single", True),
+    ]
+    assert [str(p) for r in parsed.failed for p in r.problems] == [
+        "p.txt:8: no choice is right: mark the right answer with '=' (or give ~%N%)",
+        "p.txt:10: duplicate question id 'a' (first at line 4)",
+    ]
+    assert [w.line for w in parsed.warnings] == [13]  # c's derived id; not the skipped ones'
+    with pytest.raises(ContentError):
+        parse_gift_quiz(PARTLY_BROKEN, path="p.txt", slug="p")  # a sync: all or nothing
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("// quiz: pass_mark: 80", "'pass_mark' must be a number from 0 to 100"),
+        ("// quiz: title: Partly broken", "'draw: 3' is more than the 2 graded questions"),
+    ],
+)
+def test_a_partial_read_still_refuses_a_file_with_errors_of_its_own(
+    change: str, message: str
+) -> None:
+    broken = PARTLY_BROKEN.replace(
+        change, "// quiz: pass_mark: 800" if "pass" in change else change + "\n// quiz: draw: 3"
+    )
+    with pytest.raises(ContentError) as info:
+        parse_gift_quiz(broken, path="p.txt", slug="p", partial=True)
+    assert any(p.message.startswith(message) for p in info.value.problems)

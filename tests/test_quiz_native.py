@@ -511,6 +511,15 @@ def test_closes_keeps_iso_text(closes: str) -> None:
         ("## Q {#a color=red}\n= x\n", ["4: unknown attribute 'color'"]),
         ("## Q {#a #b}\n= x\n", ["4: 'id' is given twice"]),
         ("## Q {#a type=short}\n= x\n", ["4: type= must be essay or description or single"]),
+        ("## Q {#a type=multiple}\n= x\n", ["4: type=multiple needs choice lines"]),
+        ("## Q {#a type=single}\n", ["4: type=single needs choice lines"]),
+        ("## Q {#a format=rtf}\n= x\n", ["4: unknown text format 'rtf'"]),
+        ('## Q {#a formats="choices.0=html"}\n= x\n', ["4: a format is given for 'choices.0'"]),
+        ('## Q {#a formats="html"}\n= x\n', ["4: formats= lists text=format pairs"]),
+        ("## Q {#a shuffle=false}\n= x\n", ["4: only single, multiple, matching questions"]),
+        ("## Q {#a shuffle=no}\n- [x] a\n- [ ] b\n", ["4: shuffle= must be true or false"]),
+        ("## Q {#a penalty=2}\n= x\n", ["4: a penalty is a fraction of the mark, from 0 to 1"]),
+        ('## Q {#a tags="a, <b>"}\n= x\n', ["4: tag '<b>' has '<', '>', '`'"]),
         ("## Q {#a points=0}\n= x\n", ["4: points= must be a number above 0"]),
         ('## Q {#a title="bad \\q"}\n= x\n', ["4: title=... is not a valid quoted string"]),
         ("## Q {#a type=essay}\n= x\n", ["5: a question marked type=essay has no answer"]),
@@ -650,3 +659,31 @@ def test_scan_quizzes_reports_a_broken_file_and_keeps_going(tmp_path: Path) -> N
 def test_scan_quizzes_without_folder(tmp_path: Path) -> None:
     tree = scan_quizzes(tmp_path / "missing")
     assert [p.message for p in tree.problems] == ["quizzes folder not found"]
+
+
+def test_what_a_moodle_question_carries_in_the_heading() -> None:
+    question = only(
+        '## Which? {#a type=multiple tags="anatomy, year 1" format=html '
+        'formats="choices.1=plain feedback=markdown" shuffle=false penalty=0.1}\n\n'
+        "- [x] <b>sacrum</b>\n- [ ] %-50% a <rib>\n\n> *Right*\n"
+    )
+    assert question == Question(
+        id="a",
+        type="multiple",
+        stem="Which?",
+        choices=(Choice("<b>sacrum</b>", 100), Choice("a <rib>", -50)),
+        feedback="*Right*",
+        tags=("anatomy", "year 1"),
+        format="html",
+        formats=(("choices.1", "plain"), ("feedback", "markdown")),
+        shuffle=False,
+        penalty=0.1,
+    )
+
+
+def test_a_negative_weight_in_a_single_choice_is_a_warning() -> None:
+    parsed = native("## Q {#a}\n- [x] a\n- [ ] %-50% b\n")
+    assert parsed.quiz.questions[0].choices[1].weight == -50
+    assert [(w.line, w.message[:40]) for w in parsed.warnings] == [
+        (4, "'b' is worth -50%, but a single-choice q")
+    ]
