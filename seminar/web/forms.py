@@ -188,15 +188,17 @@ class AccommodationForm(FlaskForm):
 
 
 class QuizUploadForm(FlaskForm):
-    file = FileField("Quiz file (.md or .gift)")
+    file = FileField("Quiz file (.md, .gift, .txt or .xml)")
     source = TextAreaField("Or paste the quiz text")
     filename = StringField(
         "File name",
         validators=[Optional(), Length(max=120)],
-        description="For example category-system.gift: the name before the dot is the slug.",
+        description="For example category-system.gift: the name before the dot is the slug. "
+        ".txt is read as GIFT and .xml as Moodle XML.",
     )
     preview = SubmitField("Preview")
     save = SubmitField("Save as new version")
+    save_loaded = SubmitField("Import the questions that load")
 
 
 class CohortForm(FlaskForm):
