@@ -322,10 +322,7 @@ class OpenCheckinForm(FlaskForm):
         "Check-in code",
         choices=[
             SelectChoice("", "One code until check-in closes"),
-            *(
-                SelectChoice(str(s), f"A new code every {s} seconds (a code sent home expires)")
-                for s in ROTATIONS
-            ),
+            *(SelectChoice(str(s), f"A new code every {s} seconds") for s in ROTATIONS),
         ],
         default="",
     )
