@@ -17,7 +17,6 @@ PostgreSQL database, which is emptied first.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import shutil
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bench.load import Request, measure
+from bench.load import Request, in_own_loop, measure
 from bench.phone import Sent
 from bench.room import HOST_EMAIL, LOGINS, PASSWORD, PHONES, SECONDS, Room, delays, simulate
 from bench.seed import app_context, empty_database, flask_cli
@@ -228,7 +227,7 @@ def run(database: str | None = None) -> DayResult:
             healthz = [Request("/healthz", expect_text=b'"ok"')]
             floor = measure(base, "healthz", healthz, concurrency=16, seconds=3, warmup=0.5)
             room = Room(base, live_id, code, questions)
-            asyncio.run(simulate(room))
+            in_own_loop(lambda: simulate(room))
         checkins, seats, stored, distinct = _stored(env, live_id, session_id)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

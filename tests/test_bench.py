@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from bench.content import LESSONS_PER_MODULE, PRACTICE_QUIZ, PROGRAM, Course, write_course
-from bench.load import LoadResult, Request, measure, measure_pair
+from bench.load import LoadResult, Request, in_own_loop, measure, measure_pair
 from bench.logins import autosave_payloads
 from bench.queries import QueryCount
 from bench.report import render, table
@@ -273,7 +273,6 @@ def test_the_seminar_day_table_marks_its_targets() -> None:
 def test_a_tiny_seminar_day_against_a_real_server(app: Flask, world: Any) -> None:
     """Four phones and two questions against the app served in a thread: the simulation
     logs in, checks in, joins, answers twice each, and counts what the projector showed."""
-    import asyncio
 
     from werkzeug.serving import make_server
 
@@ -314,7 +313,8 @@ def test_a_tiny_seminar_day_against_a_real_server(app: Flask, world: Any) -> Non
             f"http://127.0.0.1:{server.server_port}", live_id, code, questions,
             phones=4, logins=0.3, checkins=0.3, think=(0.05, 0.3), seconds=10,
         )  # fmt: skip
-        asyncio.run(day.simulate(room))
+        # Playwright's sync API keeps a loop running in this thread once browser tests have run.
+        in_own_loop(lambda: day.simulate(room))
     finally:
         server.shutdown()
         thread.join(timeout=5)
