@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from seminar.core import levels
 from seminar.models import MemberRole
 from seminar.queries import declared_hours as declared_queries
 from seminar.queries import ladder, standing
@@ -23,6 +24,11 @@ from seminar.web.forms import EmptyForm, errors_on
 from seminar.web.level_forms import DecisionForm, DeclareHoursForm, LicenceDateForm
 
 bp = Blueprint("levels", __name__)
+
+
+@bp.context_processor
+def helpers() -> dict[str, object]:
+    return {"fmt_hours": levels.hours}  # 12, 12.5: hours as a person writes them
 
 
 def _hours_page(
