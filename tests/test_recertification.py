@@ -165,3 +165,35 @@ def test_hours_taught_renew_the_record_which_supersedes_the_old(
     assert new.display_id in mail.body and "Tia Teacher" in mail.body
     # The renewed record's own period starts where the old one ended: nothing counts twice.
     assert recertification.renew_maintained() == []
+
+
+def test_the_demo_has_both_levels_and_a_record_nearing_expiry(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    from pathlib import Path
+
+    from seminar.queries.cohorts import get_cohort
+
+    repo = Path(__file__).resolve().parent.parent
+    app.config.update(LESSONS_DIR=str(repo / "lessons"), QUIZZES_DIR=str(repo / "quizzes"))
+    assert runner.invoke(args=["seminar", "sync"]).exit_code == 0
+    for _ in range(2):  # a second run adds nothing
+        result = runner.invoke(args=["seminar", "demo"])
+        assert result.exit_code == 0, result.output
+    basic, upper = get_cohort("demo"), get_cohort("demo-advanced")
+    assert basic.program_version.program.slug == "sot-basic"
+    assert upper.program_version.program.slug == "sot-advanced"
+    (lapsing,) = db.session.scalars(
+        select(Record).where(Record.expires_on.is_not(None), Record.superseded_by_id.is_(None))
+    ).all()
+    assert 0 < (lapsing.expires_on - local_today()).days <= 30
+    assert (
+        db.session.scalar(
+            select(CohortMember.role).where(
+                CohortMember.cohort_id == basic.id, CohortMember.user_id == lapsing.holder_id
+            )
+        )
+        == MemberRole.TABLE_INSTRUCTOR
+    )
+    remind = runner.invoke(args=["seminar", "remind"])
+    assert "queued 1 record reminder(s)" in remind.output

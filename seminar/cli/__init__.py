@@ -19,6 +19,7 @@ from seminar.models import Role
 from seminar.services import accounts, attempts, recertification, reminders, standing
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students, ensure_demo_cohort, seed_demo_accounts
+from seminar.services.demo_levels import ensure_demo_levels
 
 seminar_cli = Group("seminar", help="Manage the seminar platform.")
 
@@ -157,6 +158,7 @@ def demo_command(students: int, seed: int) -> None:
                 f.write(f"{login.role:<11} {login.email:<26} {login.password}\n")
     try:
         cohort = ensure_demo_cohort()
+        ensure_demo_levels(cohort)
     except SeminarError as exc:
         click.echo(f"demo cohort not created: {exc} (run 'flask seminar sync' first)", err=True)
         cohort = None
