@@ -123,7 +123,9 @@ def enroll(
         raise CohortError(
             f"{user.email} is a student; make them an instructor first.", field="role"
         )
-    if _membership(cohort, user) is None:
+    # Someone already in the cohort is told so, not refused: checked only where a rule applies
+    # (a CSV import of thousands into a cohort without prerequisites pays nothing for it).
+    if prerequisites.applies(cohort, role) and _membership(cohort, user) is None:
         prerequisites.check(cohort, user, role, by_self=actor is not None and actor.id == user.id)
     # Enrolled concurrently (a double click, an invite opened twice): the same outcome.
     added = insert_ignore(

@@ -24,6 +24,15 @@ class NotAdmitted(SeminarError):
         self.reasons = reasons
 
 
+def applies(cohort: Cohort, role: MemberRole) -> bool:
+    """Whether joining the cohort in this role has anything to check."""
+    if role == MemberRole.TABLE_INSTRUCTOR:
+        return True
+    return (
+        role == MemberRole.STUDENT and program_from_dict(cohort.program_version.data).admission.any
+    )
+
+
 def check(cohort: Cohort, user: User, role: MemberRole, *, by_self: bool) -> None:
     """Raise NotAdmitted, saying exactly what is missing, unless the person may join the
     cohort in this role. `by_self`: the person is joining (worded "you")."""
