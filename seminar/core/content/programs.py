@@ -18,6 +18,7 @@ import yaml
 from seminar.core.ce import Approval, Delivery
 from seminar.core.content.problems import ContentError, Problem
 from seminar.core.content.program_ce import parse_ce
+from seminar.core.content.program_exam import parse_exam
 from seminar.core.content.program_requires import QuizRequirement, parse_requires
 from seminar.core.content.yaml_tree import (
     BOOL,
@@ -30,6 +31,7 @@ from seminar.core.content.yaml_tree import (
     slug_of,
     whole_number,
 )
+from seminar.core.rubric import ExamSpec
 
 PROGRAM_KEYS = (
     "slug",
@@ -41,6 +43,7 @@ PROGRAM_KEYS = (
     "recertify_months",
     "attendance_rounding",
     "requires",
+    "exam",
 )
 # Months are added to issue dates downstream; a cap keeps that arithmetic in range.
 MAX_MONTHS = 1200
@@ -67,6 +70,7 @@ class Program:
     delivery: Delivery = Delivery.IN_PERSON  # how its sessions are given, unless one differs
     evaluation: bool = False  # its CE certificates need the student's course evaluation
     approvals: tuple[Approval, ...] = ()  # course approvals, one per jurisdiction
+    exam: ExamSpec | None = None  # the practical exam that meets `practical` (else a sign-off)
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,12 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
     recertify_months = _months(reader, entries, "recertify_months")
     rounding = _rounding(reader, entries)
     requires = parse_requires(reader, entries.get("requires"))
+    exam = parse_exam(reader, entries.get("exam"))
+    if exam is not None and not requires.practical:
+        reader.error(
+            entries["exam"][0],
+            "an 'exam' is taken for the practical requirement: add 'practical: true' to 'requires'",
+        )
     if slug is None:
         return None
     program = Program(
@@ -198,6 +208,7 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
         delivery=ce.delivery,
         evaluation=ce.evaluation,
         approvals=ce.approvals,
+        exam=exam,
     )
     return program, line_of(entries["slug"][0])
 
@@ -260,6 +271,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     data["lessons"] = list(program.lessons) if program.lessons is not None else None
     data["delivery"] = program.delivery.value
     data["approvals"] = [a.to_dict() for a in program.approvals]
+    data["exam"] = program.exam.to_dict() if program.exam else None
     return data
 
 
@@ -277,5 +289,6 @@ def program_from_dict(data: dict[str, Any]) -> Program:
             "quizzes": tuple(QuizRequirement(**q) for q in data.get("quizzes", [])),
             "delivery": Delivery(data.get("delivery") or Delivery.IN_PERSON),
             "approvals": tuple(Approval.from_dict(a) for a in data.get("approvals", [])),
+            "exam": ExamSpec.from_dict(data.get("exam")),
         }
     )
