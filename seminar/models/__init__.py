@@ -16,6 +16,7 @@ from seminar.models.cohorts import (
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.evaluations import EvaluationResponse, EvaluationSubmission
+from seminar.models.exams import ExamBooking, ExamMark, ExamSlot
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
     ANSWER_GRACE,
@@ -60,6 +61,9 @@ __all__ = [
     "ContentRevision",
     "EvaluationResponse",
     "EvaluationSubmission",
+    "ExamBooking",
+    "ExamMark",
+    "ExamSlot",
     "ImportJob",
     "Invitation",
     "IssuerKey",

@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         checkin,
         cohorts,
         evaluations,
+        exams,
         health,
         imports,
         invitations,
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         records,
         ce,
         evaluations,
+        exams,
         verify,
     ):
         app.register_blueprint(module.bp)
