@@ -3,13 +3,21 @@ the `exam:` block of program.yml with its problems and their lines."""
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from fractions import Fraction
 
 import pytest
 
+from seminar.core import record_wording as wording
+from seminar.core.certification import ExamFact, Facts, State, eligibility
 from seminar.core.content.problems import ContentError
-from seminar.core.content.programs import parse_programs, program_from_dict, program_to_dict
+from seminar.core.content.programs import (
+    Program,
+    parse_programs,
+    program_from_dict,
+    program_to_dict,
+)
 from seminar.core.rubric import (
     ExamSpec,
     RubricItem,
@@ -241,3 +249,75 @@ def test_an_exam_needs_the_practical_requirement() -> None:
     assert problems("exam:\n  rubric: [{item: A}]\n", head) == [
         (7, "an 'exam' is taken for the practical requirement: add 'practical: true' to 'requires'")
     ]
+
+
+# --- the practical requirement, met by an exam or (as before exams) a sign-off ---------------
+
+EXAMINED = Program(
+    slug="basic", title="Basic", credential="Certificate", lessons=(), practical=True, exam=SPEC
+)
+SIGNED_OFF = dataclasses.replace(EXAMINED, exam=None)
+
+
+@pytest.mark.parametrize(
+    ("program", "facts", "state", "detail", "missing"),
+    [
+        pytest.param(EXAMINED, Facts(frozenset(), {}), State.NOT_STARTED, "Not assessed yet",
+                     "Pass the practical exam", id="nothing yet"),
+        pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("booked")),
+                     State.IN_PROGRESS, "Practical exam booked", "Pass the practical exam",
+                     id="booked"),
+        pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("flagged")),
+                     State.IN_PROGRESS, "Examiners disagree: a third examiner decides",
+                     "Pass the practical exam", id="flagged"),
+        pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("failed", 74.999)),
+                     State.IN_PROGRESS, "Practical exam not passed (74.99%)",
+                     "Pass the practical exam", id="failed: the score read down"),
+        pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("passed", 92.5)),
+                     State.DONE, "Practical exam passed with 92.5%", "", id="passed"),
+        pytest.param(EXAMINED, Facts(frozenset(), {}, practical_passed=True,
+                                     practical_attempted=True),
+                     State.DONE, "Passed", "", id="an old sign-off still counts"),
+        pytest.param(SIGNED_OFF, Facts(frozenset(), {}, practical_attempted=True),
+                     State.IN_PROGRESS, "Assessed: not passed yet", "An instructor's sign-off",
+                     id="no exam: sign-offs as before"),
+    ],
+)  # fmt: skip
+def test_the_practical_requirement(
+    program: Program, facts: Facts, state: State, detail: str, missing: str
+) -> None:
+    (practical,) = eligibility(program, facts, lesson_slugs=[]).requirements
+    assert (practical.state, practical.detail, practical.missing) == (state, detail, missing)
+    assert practical.progress == (1.0 if state is State.DONE else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("program", "facts", "public"),
+    [
+        (EXAMINED, Facts(frozenset(), {}, exam=ExamFact("passed", 92.5)),
+         "Practical skills: practical exam passed"),
+        (EXAMINED, Facts(frozenset(), {}, exam=ExamFact("failed", 60)),
+         "Practical skills: practical exam not passed"),
+        # Met by an instructor's sign-off: the record says so, never that an exam was passed.
+        (EXAMINED, Facts(frozenset(), {}, practical_passed=True),
+         "Practical skills: signed off by an instructor"),
+        (SIGNED_OFF, Facts(frozenset(), {}, practical_passed=True),
+         "Practical skills: signed off by an instructor"),
+    ],
+)  # fmt: skip
+def test_a_record_states_the_practical_without_its_score(
+    program: Program, facts: Facts, public: str
+) -> None:
+    (practical,) = eligibility(program, facts, lesson_slugs=[]).requirements
+    evidence = wording.requirement_evidence(practical, program, {})
+    assert evidence["public"] == public
+    assert "%" not in evidence["public"]
+
+
+def test_the_criteria_name_the_exam_and_its_pass_rule() -> None:
+    assert wording.program_criteria(EXAMINED) == (
+        "Pass a practical exam marked by two examiners (75% or more, and every critical item)."
+    )
+    assert wording.program_criteria(SIGNED_OFF) == (
+        "Have practical skills assessed and signed off by an instructor."
+    )
