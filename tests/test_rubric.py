@@ -26,20 +26,11 @@ from seminar.core.rubric import (
     reconcile,
     score,
 )
+from tests.test_programs import SHIPPED_EXAM
 
-# Weights 2, 3, 2, 2, 1 (full marks: 20 points); the first and third items are critical.
-SPEC = ExamSpec(
-    rubric=(
-        RubricItem("History and red flags", 2, critical=True),
-        RubricItem("Category assessment", 3),
-        RubricItem("Set-up with consent", 2, critical=True),
-        RubricItem("Re-check", 2),
-        RubricItem("Explanation", 1),
-    ),
-    pass_percent=75,
-    examiners=2,
-    tolerance=15,
-)
+# The shipped introductory course's exam: weights 2, 3, 2, 2, 1 (full marks: 20 points); the
+# first and third items are critical; 75% to pass; two examiners, 15 points of tolerance.
+SPEC = SHIPPED_EXAM
 ALL = (2, 2, 2, 2, 2)
 CRITICAL_MISSED = (0, 2, 2, 2, 2)  # 80%, but a critical item "Not shown"
 
@@ -142,7 +133,8 @@ def test_reconciliation(
 def test_the_reasons_say_what_was_disagreed_on() -> None:
     result = reconcile(SPEC, ALL, CRITICAL_MISSED)
     assert result.reasons == (
-        "Critical item 'History and red flags': failed by one examiner, not by the other",
+        "Critical item 'Case history and screening for red flags': failed by one examiner, not "
+        "by the other",
         "One examiner passes the candidate and the other fails them",
         "Scores 100% and 80% are 20 points apart (more than 15)",
     )
