@@ -23,6 +23,7 @@ from seminar.models import (
     Attempt,
     CohortMember,
     DeclaredHours,
+    ExamBooking,
     ImportJob,
     Invitation,
     LessonCompletion,
@@ -50,6 +51,7 @@ DELETED = (
     (LiveAnswer, LiveAnswer.user_id),
     (LiveParticipant, LiveParticipant.user_id),
     (PracticalSignoff, PracticalSignoff.user_id),
+    (ExamBooking, ExamBooking.user_id),  # the examiners' sheets go with it (ON DELETE CASCADE)
     (StudentProgress, StudentProgress.user_id),
     (CohortMember, CohortMember.user_id),
     (SessionReminder, SessionReminder.user_id),
