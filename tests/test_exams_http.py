@@ -20,7 +20,7 @@ from seminar.db import db, now_utc
 from seminar.models import Cohort, ExamBooking, ExamSlot, Record, RecordKind, User
 from seminar.queries.standing import cohort_statuses
 from seminar.services import cohorts as cohort_service
-from seminar.services import exam_slots, issuing
+from seminar.services import erasure, exam_slots, issuing
 from seminar.services.evidence import record_practical
 from seminar.services.lessons import set_complete
 from tests.conftest import csrf_token
@@ -218,6 +218,13 @@ def test_booking_rules(
     db.session.commit()
     db.session.refresh(slot)
     assert slot.booked == 1
+    # Erasing a candidate gives their seat in a sitting still to come back.
+    erasure.erase(bob, by=make_user("admin"), confirm=bob.email)
+    db.session.commit()
+    db.session.refresh(slot)
+    assert slot.booked == 0
+    exam_slots.book(slot, ada)
+    db.session.commit()
     # A candidate of another cohort never finds the slot.
     outsider = make_user("student")
     client = signed_in(app, outsider)

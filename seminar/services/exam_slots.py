@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select, update
+
 from seminar.core.errors import SeminarError
 from seminar.db import db, insert_ignore, now_utc, update_if
 from seminar.models import Cohort, ExamBooking, ExamSlot, User
@@ -160,3 +162,16 @@ def cancel(booking: ExamBooking, *, by: User, now: datetime | None = None) -> No
         actor=by,
     )
     standing.mark(slot.cohort_id, [booking.user_id])
+
+
+def release_seats_of(user_id: int, now: datetime | None = None) -> None:
+    """The seats a person holds in sittings still to come go back to the others (erasure
+    deletes their bookings); a sitting already held keeps its count, as it happened."""
+    held = select(ExamBooking.slot_id).where(
+        ExamBooking.user_id == user_id, ExamBooking.cancelled_at.is_(None)
+    )
+    db.session.execute(
+        update(ExamSlot)
+        .where(ExamSlot.id.in_(held), ExamSlot.starts_at > (now or now_utc()), ExamSlot.booked > 0)
+        .values(booked=ExamSlot.booked - 1)
+    )
