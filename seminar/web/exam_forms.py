@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -25,13 +24,14 @@ from seminar.core.rubric import MARK_LABELS, MAX_COMMENT_CHARS, ExamSpec
 from seminar.db import now_utc
 from seminar.models import User
 from seminar.web.filters import to_local
+from seminar.web.form_base import Form
 
 
 def _optional_int(value: object) -> int | None:
     return int(str(value)) if value not in (None, "", "None") else None
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
     place = StringField("Place", validators=[DataRequired(), Length(max=300)])
     capacity = IntegerField("Seats", validators=[InputRequired()])
@@ -75,14 +75,14 @@ def slot_form(staff: list[User], spec: ExamSpec) -> SlotForm:
     return form
 
 
-class _Sheet(FlaskForm):
+class _Sheet(Form):
     submit = SubmitField("Submit my marks")
 
 
 MARK_CHOICES = [SelectChoice(str(value), label) for value, label in MARK_LABELS.items()]
 
 
-def sheet_form(spec: ExamSpec) -> FlaskForm:
+def sheet_form(spec: ExamSpec) -> Form:
     """A marking sheet for this rubric: `mark-N` and `comment-N` for each item N."""
     fields: dict[str, Field] = {}
     for i, item in enumerate(spec.rubric):
@@ -96,7 +96,7 @@ def sheet_form(spec: ExamSpec) -> FlaskForm:
     return form_class()
 
 
-def sheet_values(form: FlaskForm, spec: ExamSpec) -> tuple[list[int | None], list[str]]:
+def sheet_values(form: Form, spec: ExamSpec) -> tuple[list[int | None], list[str]]:
     marks = []
     for i in range(len(spec.rubric)):
         raw = form[f"mark_{i}"].data
