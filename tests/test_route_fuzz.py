@@ -18,11 +18,12 @@ from urllib.parse import parse_qsl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seminar.models import Cohort, User
-from seminar.web import forms
+from seminar.web import exam_forms, forms, level_forms, people_forms
 from tests.test_access_matrix import PRINCIPALS, ROUTES, build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
@@ -32,17 +33,18 @@ EXTRA_NAMES = [
     "page", "q", "role", "filter", "sort", "dir", "scope", "cohort", "code", "next", "action",
     "since", "until", "actor", "person", "seconds", "quiz", "stem", "choices", "correct",
     "leaderboard", "student", "reason-1", "position", "response", "question", "choice",
-    "fields", "download", "preview", "save", "confirm",
+    "fields", "download", "preview", "save", "confirm", "c-credential", "c-hours",
 ]  # fmt: skip
 
 
 def _form_field_names() -> list[str]:
     """Every field of every form, also with the prefixes pages give per-row forms."""
     names: set[str] = set()
-    for _, form in inspect.getmembers(forms, inspect.isclass):
-        if issubclass(form, forms.FlaskForm) and form is not forms.FlaskForm:
-            names.update(name for name, _ in inspect.getmembers(form) if not name.startswith("_"))
-    plain = sorted(n for n in names if n.islower() and n not in dir(forms.FlaskForm))
+    for module in (forms, level_forms, exam_forms, people_forms):
+        for _, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, FlaskForm) and form is not FlaskForm:
+                names.update(n for n, _ in inspect.getmembers(form) if not n.startswith("_"))
+    plain = sorted(n for n in names if n.islower() and n not in dir(FlaskForm))
     return plain + [f"{p}1-{n}" for p in ("c", "g") for n in plain[:12]]
 
 
