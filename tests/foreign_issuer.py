@@ -26,6 +26,7 @@ class ForeignIssuer:
     base: str = "https://badges.soto-europe.example"
     name: str = "SOTO-Europe"
     key: ECKey = field(default_factory=lambda: ECKey.generate_key("P-256", private=True))
+    padding: int = 0  # characters of filler in the key set (a key set too large to read)
 
     @property
     def kid(self) -> str:
@@ -33,7 +34,8 @@ class ForeignIssuer:
 
     def jwks(self) -> dict[str, Any]:
         public = self.key.as_dict(private=False)
-        return {"keys": [{**public, "kid": self.key.thumbprint(), "alg": "ES256", "use": "sig"}]}
+        key = {**public, "kid": self.key.thumbprint(), "alg": "ES256", "use": "sig"}
+        return {"keys": [key], **({"filler": "x" * self.padding} if self.padding else {})}
 
     def credential(self, email: str, **changes: Any) -> dict[str, Any]:
         """The claims of a credential for `email` (hashed and salted), 7 hours earned;

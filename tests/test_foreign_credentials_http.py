@@ -146,6 +146,11 @@ def test_refused_credentials_say_why_next_to_the_field(
         binary = post(client, file=noise)
         assert binary.status_code == 400 and field_error(binary, "credential")
 
+        issuer.padding = 70_000  # a key set above 64 KB is not read to its end
+        response = post(client, issuer.sign(good))
+        assert "too large or too slow" in field_error(response, "credential")
+        issuer.padding = 0
+
         # Outside tests, the loopback (and every private address) is not fetched at all.
         app.config["TESTING"] = False
         try:
@@ -161,6 +166,17 @@ def test_refused_credentials_say_why_next_to_the_field(
     response = post(client, issuer.sign(issuer.credential(student.email)))
     assert "could not be fetched" in field_error(response, "credential")
     assert declared_count() == 0
+
+
+def test_checking_credentials_is_rate_limited_per_person(
+    app: Flask, client: FlaskClient, make_user
+) -> None:
+    app.config["CREDENTIAL_RATE_LIMIT"] = "2 per hour"
+    login(client, make_user("student"))
+    assert [post(client, "garbage").status_code for _ in range(3)] == [400, 400, 429]
+    other = app.test_client()
+    login(other, make_user("student"))
+    assert post(other, "garbage").status_code == 400  # counted per person
 
 
 def _unsigned(claims: dict[str, Any]) -> str:

@@ -150,6 +150,9 @@ def _fetch_jwks(url: str) -> Any:
             raise unreachable
         body = b""
         while len(body) <= MAX_JWKS_BYTES and time.monotonic() < deadline:
+            # Each wait is what is left of FETCH_TIMEOUT: a server dripping bytes is cut off.
+            if connection.vetted is not None:
+                connection.vetted.settimeout(max(0.05, deadline - time.monotonic()))
             chunk = response.read1(16 * 1024)
             if not chunk:
                 break
@@ -189,13 +192,14 @@ class _Pinned(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, address: str) -> None:
         super().__init__(host, port, timeout=FETCH_TIMEOUT)
         self.address = address
+        self.vetted: socket.socket | None = None  # kept: http.client drops `sock` on HTTP/1.0
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.vetted = socket.create_connection((self.address, self.port), self.timeout)
 
 
 class _PinnedTLS(_Pinned):
     def connect(self) -> None:
         super().connect()
         context = ssl.create_default_context()  # certificates checked against the host name
-        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
+        self.sock = self.vetted = context.wrap_socket(self.sock, server_hostname=self.host)

@@ -60,9 +60,9 @@ class CredentialForm(Form):
         render_kw={"accept": ".jwt,.json,.txt,application/jwt,application/json,text/plain"},
     )
     hours = DecimalField(
-        "Hours attended",
+        "Hours, if it states none",
         places=2,
         validators=[Optional()],
-        description="Only if the credential states no hours: an admin then approves them.",
+        description="Only if the credential states no hours: an admin then approves yours.",
     )
     submit = SubmitField("Verify and declare")

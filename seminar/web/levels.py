@@ -3,11 +3,12 @@ date, the admins' review of declared hours, and a cohort's eligible table instru
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core import levels
+from seminar.extensions import configured_limit, limiter
 from seminar.models import Decision, DeclaredHours, MemberRole
 from seminar.queries import declared_hours as declared_queries
 from seminar.queries import ladder, standing
@@ -83,6 +84,7 @@ def declare() -> str | WerkzeugResponse | tuple[str, int]:
 
 @bp.post("/hours/credential")
 @login_required
+@limiter.limit(configured_limit("CREDENTIAL_RATE_LIMIT"), key_func=lambda: _person_key())
 def declare_credential() -> str | WerkzeugResponse | tuple[str, int]:
     form = CredentialForm(prefix="c")
     if form.validate_on_submit():
@@ -101,6 +103,11 @@ def declare_credential() -> str | WerkzeugResponse | tuple[str, int]:
         if len(form.credential.data or "") > limit:
             form.credential.data = ""  # not sent back whole: it was refused for its size
     return _hours_page(badge=form), 400
+
+
+def _person_key() -> str:
+    # The limiter runs before login_required: an anonymous POST is counted by its address.
+    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or ""
 
 
 def _credential_done(entry: DeclaredHours) -> str:
