@@ -5,6 +5,7 @@ from the fetched key set, the signature, the dates, the holder and the hours."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import ECKey, OKPKey
 
@@ -238,3 +241,40 @@ def test_only_public_addresses_are_fetched(address: str, public: bool) -> None:
 )
 def test_only_web_addresses_are_fetched(url: str, refused: bool) -> None:
     assert (foreign.web_url_problem(url) is not None) is refused
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+KEYS = st.sampled_from([
+    "type", "issuer", "iss", "id", "jti", "validFrom", "validUntil", "nbf", "exp",
+    "credentialSubject", "vc", "name", "identifier", "achievement", "creditsEarned",
+    "creditsAvailable", "hashed", "identityHash", "salt", "identityType",
+])  # fmt: skip
+CLAIMS = st.dictionaries(KEYS, JSON | st.dictionaries(KEYS, JSON), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(claims=CLAIMS)
+def test_any_claims_are_read_or_refused_with_a_sentence(claims: dict[str, Any]) -> None:
+    """Whatever a signer put in it, reading it is an answer or a CredentialProblem."""
+    claims = claims | {"type": ["OpenBadgeCredential"], "validFrom": "2020-01-01T00:00:00Z"}
+    with contextlib.suppress(foreign.CredentialProblem):
+        foreign.check(claims, email=EMAIL, now=NOW)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=st.dictionaries(st.sampled_from(["alg", "kid", "typ"]), JSON), body=st.text())
+def test_any_token_is_parsed_or_refused_with_a_sentence(header: dict[str, Any], body: str) -> None:
+    for text in (body, f"{b64(header)}.{b64(body.encode())}.x", f"{b64(header)}.e30.x"):
+        with contextlib.suppress(foreign.CredentialProblem):
+            unverified = foreign.parse(text)
+            foreign.web_url_problem(unverified.jwks_url)
+            foreign.key_for({"keys": [header]}, unverified)
+
+
+@pytest.mark.parametrize("kid", ["http://[::1", "http://x:port/", "http://[/#k", "\x00"])
+def test_broken_key_addresses_are_not_web_addresses(kid: str) -> None:
+    assert foreign.web_url_problem(kid) is not None

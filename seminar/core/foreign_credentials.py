@@ -170,12 +170,23 @@ def issuer_id(claims: dict[str, Any]) -> str:
 def issuer_name(claims: dict[str, Any]) -> str:
     issuer = claims.get("issuer")
     name = issuer.get("name") if isinstance(issuer, dict) else None
-    return _text(name) or urlsplit(issuer_id(claims)).hostname or "another issuer"
+    return _text(name) or _host(issuer_id(claims)) or "another issuer"
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # "http://[", say: not a URL
+        return ""
 
 
 def web_url_problem(url: str) -> str | None:
     """Why a key set address cannot be fetched, or None: only http(s) with a host."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (read to be checked: a port that is not a number raises)
+    except ValueError:
+        return "Its key address is not a web address."
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "Its key address is not a web address (http or https)."
     if parts.username or parts.password:
