@@ -204,6 +204,18 @@ def test_an_eddsa_credential_verifies() -> None:
     assert foreign.check(claims, email=EMAIL, now=NOW).hours == 7
 
 
+def test_the_key_must_be_on_the_issuers_own_site() -> None:
+    issuer = ForeignIssuer()
+    claims = issuer.credential(EMAIL)
+    assert foreign.issuer_host(foreign.parse(issuer.sign(claims))) == "badges.soto-europe.example"
+    for named in ("https://soto.example/issuer", "urn:uuid:1", "", "http://[bad"):
+        token = issuer.sign(claims | {"issuer": {"id": named}, "iss": named})
+        says = problem(foreign.issuer_host, foreign.parse(token))
+        assert "not published by the site of the issuer it names" in says
+    did = claims | {"issuer": "did:web:badges.soto-europe.example:issuers:1"}
+    assert foreign.issuer_host(foreign.parse(issuer.sign(did))) == "badges.soto-europe.example"
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [

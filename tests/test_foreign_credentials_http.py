@@ -110,7 +110,8 @@ def test_a_verified_credential_counts_towards_admission(
     review = client.get("/admin/hours").get_data(as_text=True)
     assert "Signature checked with SOTO-Europe&#39;s published key" in review
     assert "holder matched by e-mail (hashed, salted)" in review
-    assert "The hours are the student's own: the credential states none." in review
+    assert "no hours stated (the hours are the student&#39;s)" in review
+    assert "Issuer&#39;s site: 127.0.0.1." in review
     evidence = client.get(f"/hours/{cranial.id}/evidence")
     assert evidence.data == token.encode() and evidence.mimetype == "application/jwt"
 
@@ -135,6 +136,8 @@ def test_refused_credentials_say_why_next_to_the_field(
             "[" * 5000: "three parts",
             '{"jwt": {"jwt": ["a"]}}': "holds no signed credential",
             "\x00\x01\x02": "three parts",
+            issuer.sign(good | {"issuer": {"id": "https://soto.example/issuer"}}):
+                "not published by the site of the issuer it names (soto.example",
         }  # fmt: skip
         for token, says in cases.items():
             response = post(client, token)
@@ -166,6 +169,24 @@ def test_refused_credentials_say_why_next_to_the_field(
     response = post(client, issuer.sign(issuer.credential(student.email)))
     assert "could not be fetched" in field_error(response, "credential")
     assert declared_count() == 0
+
+
+def test_an_issuer_not_listed_goes_to_an_admin_with_its_hours(
+    app: Flask, client: FlaskClient, make_user
+) -> None:
+    app.config["FOREIGN_ISSUERS"] = ["badges.soto-europe.example"]
+    student = make_user("student")
+    login(client, student)
+    with serve_jwks(ForeignIssuer()) as issuer:
+        response = post(client, issuer.sign(issuer.credential(student.email)))
+        assert response.status_code == 302
+        app.config["FOREIGN_ISSUERS"] = ["127.0.0.1"]
+        claims = issuer.credential(student.email, id="urn:uuid:2")
+        assert post(client, issuer.sign(claims)).status_code == 302
+    first, second = db.session.scalars(select(DeclaredHours).order_by(DeclaredHours.id))
+    assert (first.state.value, first.hours) == ("pending", 7)
+    assert "Not an issuer whose hours count at once" in first.verified
+    assert (second.state.value, second.hours) == ("approved", 7)
 
 
 def test_checking_credentials_is_rate_limited_per_person(

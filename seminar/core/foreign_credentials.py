@@ -77,7 +77,11 @@ class Verified:
 
     def summary(self) -> str:
         until = f", valid until {self.valid_until.date().isoformat()}" if self.valid_until else ""
-        hours = "no hours stated" if self.hours is None else f"{self.hours:g} hours stated"
+        hours = (
+            "no hours stated (the hours are the student's)"
+            if self.hours is None
+            else f"{self.hours:g} hours stated"
+        )
         return (
             f"Signature checked with {self.issuer_name}'s published key; holder matched by "
             f"{self.holder}; issued {self.issued_on.isoformat()}{until}; {hours}."
@@ -192,6 +196,22 @@ def web_url_problem(url: str) -> str | None:
     if parts.username or parts.password:
         return "Its key address carries a user name or password."
     return None
+
+
+def issuer_host(unverified: Unverified) -> str:
+    """The host of the issuer's site, checked against the key's: a key served from one site
+    cannot vouch for an issuer that names another (1EdTech's key provenance). Anyone can
+    publish a key; what a verified credential proves is that the site it names issued it."""
+    ident = unverified.issuer_id
+    host = ident[len("did:web:") :].split(":")[0] if ident.startswith("did:web:") else _host(ident)
+    key_host = _host(unverified.jwks_url)
+    if not host or host.lower() != key_host.lower():
+        raise CredentialProblem(
+            f"The credential's key is not published by the site of the issuer it names "
+            f"({_text(host)[:80] or 'no web address'}; the key is at {_text(key_host)[:80]}), "
+            "so it cannot be verified as theirs."
+        )
+    return host.lower()
 
 
 def is_public_address(address: str) -> bool:

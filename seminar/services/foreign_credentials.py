@@ -4,7 +4,9 @@ the hours recorded as declared hours: already approved when the credential state
 ("verified credential from <issuer>"), else with the hours the student gives, for an admin to
 approve as a certificate of attendance is. Either way the JWT is kept as the evidence and what
 was verified is shown to admins; the same credential counts once (a unique key on its issuer
-and id, settled by the database).
+and id, settled by the database). The key set must be on the site of the issuer the
+credential names (`issuer_host`), and FOREIGN_ISSUERS, when set, lists the only hosts whose
+stated hours count without an admin.
 
 The fetch (SSRF rule): only http and https URLs, without user names; the host name is resolved
 once and EVERY address it resolves to must be a public one (`is_public_address`: no loopback,
@@ -44,12 +46,14 @@ OWN = "This credential was issued here: hours attended here already count by the
 
 
 def declare(user: User, *, credential: str, hours: float | None) -> DeclaredHours:
-    """Record the hours a verified credential states (approved), or the hours the student
-    gives for a credential that states none (pending an admin's decision)."""
+    """Record the hours a verified credential states (approved; pending when FOREIGN_ISSUERS
+    does not list its issuer), or the hours the student gives for a credential that states
+    none (pending an admin's decision)."""
     try:
         unverified = foreign.parse(credential)
         if _is_ours(unverified):
             raise foreign.CredentialProblem(OWN)
+        host = foreign.issuer_host(unverified)  # before any fetch: the key is on its site
         key = foreign.key_for(_fetch_jwks(unverified.jwks_url), unverified)
         claims = foreign.verify_signature(unverified, key)
         verified = foreign.check(claims, email=user.email, now=now_utc())
@@ -70,13 +74,17 @@ def declare(user: User, *, credential: str, hours: float | None) -> DeclaredHour
             f"({MAX_HOURS}): declare them with certificates of attendance instead.",
             field="credential",
         )
-    approved = stated is not None
+    trusted = _trusted(host)
+    approved = stated is not None and trusted
+    note = f" Issuer's site: {host}." + (
+        "" if trusted else " Not an issuer whose hours count at once: check them."
+    )
     values: dict[str, Any] = {
         "user_id": user.id,
         "organisation": verified.issuer_name,
         "course": verified.achievement,
         "attended_on": verified.issued_on,
-        "hours": round(stated if approved else float(hours or 0), 2),
+        "hours": round(stated if stated is not None else float(hours or 0), 2),
         "file_name": "credential.jwt",
         "file_type": "application/jwt",
         "file_data": unverified.token.encode(),
@@ -84,7 +92,7 @@ def declare(user: User, *, credential: str, hours: float | None) -> DeclaredHour
         "decided_at": now_utc() if approved else None,
         "reason": f"Verified credential from {verified.issuer_name}" if approved else "",
         "credential_key": verified.key,
-        "verified": verified.summary(),
+        "verified": verified.summary() + note,
         "created_at": now_utc(),
     }
     if not insert_ignore(DeclaredHours, values, keys=("credential_key",)):
@@ -110,6 +118,13 @@ def declare(user: User, *, credential: str, hours: float | None) -> DeclaredHour
         actor=user,
     )
     return entry
+
+
+def _trusted(host: str) -> bool:
+    """Hours a credential states count at once from every issuer, or, when FOREIGN_ISSUERS
+    lists hosts, only from those (the others' go to an admin with the hours stated)."""
+    listed = current_app.config.get("FOREIGN_ISSUERS") or []
+    return not listed or host in {str(h).strip().lower() for h in listed}
 
 
 def _is_ours(unverified: foreign.Unverified) -> bool:

@@ -114,7 +114,7 @@ def _credential_done(entry: DeclaredHours) -> str:
     if entry.state == Decision.APPROVED:
         hours = levels.hours(entry.hours)
         return f"Credential verified: {hours} hours from {entry.organisation} count."
-    return "Credential verified: it states no hours, so an admin reviews the hours you gave."
+    return "Credential verified: an admin reviews the hours before they count."
 
 
 @bp.post("/hours/licence")
