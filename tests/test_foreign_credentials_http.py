@@ -180,7 +180,7 @@ def test_an_issuer_not_listed_goes_to_an_admin_with_its_hours(
     with serve_jwks(ForeignIssuer()) as issuer:
         response = post(client, issuer.sign(issuer.credential(student.email)))
         assert response.status_code == 302
-        app.config["FOREIGN_ISSUERS"] = ["127.0.0.1"]
+        app.config["FOREIGN_ISSUERS"] = "badges.soto-europe.example, 127.0.0.1"  # as from env
         claims = issuer.credential(student.email, id="urn:uuid:2")
         assert post(client, issuer.sign(claims)).status_code == 302
     first, second = db.session.scalars(select(DeclaredHours).order_by(DeclaredHours.id))

@@ -124,6 +124,8 @@ def _trusted(host: str) -> bool:
     """Hours a credential states count at once from every issuer, or, when FOREIGN_ISSUERS
     lists hosts, only from those (the others' go to an admin with the hours stated)."""
     listed = current_app.config.get("FOREIGN_ISSUERS") or []
+    if isinstance(listed, str):  # SEMINAR_FOREIGN_ISSUERS="a.org, b.org", not JSON
+        listed = listed.replace(",", " ").split()
     return not listed or host in {str(h).strip().lower() for h in listed}
 
 
