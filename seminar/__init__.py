@@ -59,6 +59,12 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over a seminar weekend still submits
         ISSUER_NAME="S.O.T. Seminar",  # who issues completion records (on PDFs and badges)
         VERIFY_RATE_LIMIT="60 per minute",  # per address, on the public verification pages
+        # Credentials from other issuers checked (each may fetch a key set), per person.
+        CREDENTIAL_RATE_LIMIT="30 per hour;100 per day",
+        FOREIGN_KEYS_ALLOW_PRIVATE=False,  # fetch other issuers' keys from private addresses
+        # Hosts of other issuers whose credentials' hours count at once; empty: every issuer's
+        # (the others' go to an admin, the hours stated kept).
+        FOREIGN_ISSUERS=[],
         MAIL_SERVER="",  # SMTP host; empty keeps email in the admins' outbox
         MAIL_PORT=25,
         MAIL_RETRY_SECONDS=60,  # the wait after a failed send, doubled each time (6 h at most)

@@ -378,6 +378,13 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         {p: 400 for p in PRINCIPALS} | {"anonymous": LOGIN},
         {"organisation": "SOTO-Europe"},
     ),
+    # Refused without a credential (400) for anyone logged in: access, not the verification.
+    "levels.declare_credential": (
+        "POST",
+        lambda w: "/hours/credential",
+        {p: 400 for p in PRINCIPALS} | {"anonymous": LOGIN},
+        {"c-credential": "not a credential"},
+    ),
     "levels.licence": ("POST", lambda w: "/hours/licence", USER, {"licensed_on": "2015-03-01"}),
     "levels.evidence": ("GET", lambda w: f"/hours/{w.declared_id}/evidence", HOLDER, {}),
     "levels.review": ("GET", lambda w: "/admin/hours", ADMIN, {}),

@@ -33,7 +33,7 @@ EXTRA_NAMES = [
     "page", "q", "role", "filter", "sort", "dir", "scope", "cohort", "code", "next", "action",
     "since", "until", "actor", "person", "seconds", "quiz", "stem", "choices", "correct",
     "leaderboard", "student", "reason-1", "position", "response", "question", "choice",
-    "fields", "download", "preview", "save", "confirm",
+    "fields", "download", "preview", "save", "confirm", "c-credential", "c-hours",
 ]  # fmt: skip
 
 

@@ -25,6 +25,9 @@ class DeclaredHours(db.Model):
     organisation's), counted towards admission only once an admin approves the evidence."""
 
     __tablename__ = "declared_hours"
+    # A verified credential counts once, whoever pastes it and however often (NULLs, the
+    # hours declared with a certificate, do not collide).
+    __table_args__ = (UniqueConstraint("credential_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -41,6 +44,10 @@ class DeclaredHours(db.Model):
     decided_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Hours from an Open Badges 3.0 credential (the JWT is the evidence, file_type
+    # application/jwt): its replay key, and what was verified, shown to admins.
+    credential_key: Mapped[str | None] = mapped_column(String(80))
+    verified: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
     decided_by: Mapped[Any] = relationship("User", foreign_keys=[decided_by_id])

@@ -44,3 +44,25 @@ class DecisionForm(Form):
     )
     approve = SubmitField("Approve")
     reject = SubmitField("Reject")
+
+
+class CredentialForm(Form):
+    """Hours from another issuer's Open Badges 3.0 credential, pasted or as its file."""
+
+    credential = TextAreaField(
+        "Your credential (Open Badges 3.0, as a JWT)",
+        description="Paste the signed credential your issuer gave you: a long text of three "
+        "parts separated by dots, starting with eyJ.",
+    )
+    credential_file = FileField(
+        "Or choose its file",
+        description="A .jwt or .json file from your issuer or your wallet.",
+        render_kw={"accept": ".jwt,.json,.txt,application/jwt,application/json,text/plain"},
+    )
+    hours = DecimalField(
+        "Hours, if it states none",
+        places=2,
+        validators=[Optional()],
+        description="Only if the credential states no hours: an admin then approves yours.",
+    )
+    submit = SubmitField("Verify and declare")

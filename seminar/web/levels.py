@@ -3,16 +3,17 @@ date, the admins' review of declared hours, and a cohort's eligible table instru
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core import levels
-from seminar.models import MemberRole
+from seminar.extensions import configured_limit, limiter
+from seminar.models import Decision, DeclaredHours, MemberRole
 from seminar.queries import declared_hours as declared_queries
 from seminar.queries import ladder, standing
 from seminar.services import cohorts as cohort_service
-from seminar.services import declared_hours
+from seminar.services import declared_hours, foreign_credentials
 from seminar.web.access import (
     admin_required,
     assistant_for,
@@ -21,7 +22,12 @@ from seminar.web.access import (
     staff_required,
 )
 from seminar.web.forms import EmptyForm, errors_on
-from seminar.web.level_forms import DecisionForm, DeclareHoursForm, LicenceDateForm
+from seminar.web.level_forms import (
+    CredentialForm,
+    DecisionForm,
+    DeclareHoursForm,
+    LicenceDateForm,
+)
 
 bp = Blueprint("levels", __name__)
 
@@ -32,12 +38,15 @@ def helpers() -> dict[str, object]:
 
 
 def _hours_page(
-    form: DeclareHoursForm | None = None, licence: LicenceDateForm | None = None
+    form: DeclareHoursForm | None = None,
+    licence: LicenceDateForm | None = None,
+    badge: CredentialForm | None = None,
 ) -> str:
     facts = ladder.facts_of(current_user)
     return render_template(
         "levels/hours.html",
         form=form or DeclareHoursForm(formdata=None),
+        badge=badge or CredentialForm(formdata=None, prefix="c"),
         licence=licence or LicenceDateForm(formdata=None, licensed_on=current_user.licensed_on),
         entries=declared_queries.of_person(current_user.id),
         facts=facts,
@@ -73,6 +82,41 @@ def declare() -> str | WerkzeugResponse | tuple[str, int]:
     return _hours_page(form=form), 400
 
 
+@bp.post("/hours/credential")
+@login_required
+@limiter.limit(configured_limit("CREDENTIAL_RATE_LIMIT"), key_func=lambda: _person_key())
+def declare_credential() -> str | WerkzeugResponse | tuple[str, int]:
+    form = CredentialForm(prefix="c")
+    if form.validate_on_submit():
+        upload = form.credential_file.data
+        limit = foreign_credentials.MAX_TOKEN_CHARS
+        pasted = upload.read(limit + 1).decode("utf-8", "replace") if upload else ""
+        with errors_on(form) as outcome:
+            entry = foreign_credentials.declare(
+                current_user,
+                credential=pasted or form.credential.data or "",
+                hours=float(form.hours.data) if form.hours.data is not None else None,
+            )
+        if not outcome.failed:
+            flash(_credential_done(entry), "success")
+            return redirect(url_for("levels.hours"))
+        if len(form.credential.data or "") > limit:
+            form.credential.data = ""  # not sent back whole: it was refused for its size
+    return _hours_page(badge=form), 400
+
+
+def _person_key() -> str:
+    # The limiter runs before login_required: an anonymous POST is counted by its address.
+    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or ""
+
+
+def _credential_done(entry: DeclaredHours) -> str:
+    if entry.state == Decision.APPROVED:
+        hours = levels.hours(entry.hours)
+        return f"Credential verified: {hours} hours from {entry.organisation} count."
+    return "Credential verified: an admin reviews the hours before they count."
+
+
 @bp.post("/hours/licence")
 @login_required
 def licence() -> str | WerkzeugResponse | tuple[str, int]:
@@ -96,6 +140,7 @@ def evidence(entry_id: int) -> Response:
         "application/pdf": ".pdf",
         "image/png": ".png",
         "image/jpeg": ".jpg",
+        "application/jwt": ".jwt",
     }.get(entry.file_type, "")
     response.headers["Cache-Control"] = "private, no-store"
     return response
