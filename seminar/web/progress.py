@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -13,8 +21,10 @@ from seminar.queries import announcements, standing
 from seminar.queries.cohorts import cohorts_of_student
 from seminar.queries.dashboard import AT_RISK_AFTER, FILTERS, SORTS, DashboardQuery, overview
 from seminar.services.evidence import record_practical
+from seminar.web import matrix
 from seminar.web.access import cohort_for_staff, staff_required, student_of
 from seminar.web.csv_export import csv_response
+from seminar.web.filters import day
 from seminar.web.forms import PracticalForm, errors_on, practical_form
 
 bp = Blueprint("progress", __name__)
@@ -39,28 +49,31 @@ def dashboard_query(slug: str) -> DashboardQuery:
 @staff_required
 def dashboard(slug: str) -> str:
     q = dashboard_query(slug)
-    total = q.count()
+    summary = overview(q.cohort)
+    total = summary.counts[q.filter]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    counts, chart, columns = overview(q.cohort)
     rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    now = now_utc()
     return render_template(
         "progress/dashboard.html",
         cohort=q.cohort,
         program=standing.program_of(q.cohort),
-        rows=rows,
-        overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
+        body=matrix.rows(
+            rows,
+            student_url=url_for("progress.student", slug=slug, user_id=0),
+            overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
+            at_risk=matrix.is_at_risk(now_utc(), AT_RISK_AFTER),
+            date=day,
+        ),
+        columns=[(r["key"], r["label"]) for r in rows[0].requirements] if rows else [],
         total=total,
-        everyone=counts["all"],
-        counts=counts,
-        columns=columns,
+        counts=summary.counts,
+        chart=summary.chart,
+        states=matrix.STATES,
         state={"filter": q.filter, "sort": q.sort, "dir": q.dir},
         filters=FILTERS,
         page=page,
         pages=pages,
-        chart=chart,
-        at_risk=lambda s: not s.eligible and now - (s.last_activity or s.joined_at) > AT_RISK_AFTER,
     )
 
 

@@ -1,0 +1,31 @@
+"""student_progress: a covering index for the dashboard's filters, sorts and counts
+
+Revision ID: a3c1e5d7f902
+Revises: 7486168414e4
+Create Date: 2026-12-06 15:00:00.000000
+
+"""
+from alembic import op
+
+import seminar.db  # noqa: F401  (custom column types)
+
+
+# revision identifiers, used by Alembic.
+revision = 'a3c1e5d7f902'
+down_revision = '7486168414e4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('student_progress', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_student_progress_dashboard',
+            ['cohort_id', 'name', 'user_id', 'percent', 'eligible', 'last_activity', 'joined_at'],
+            unique=False,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('student_progress', schema=None) as batch_op:
+        batch_op.drop_index('ix_student_progress_dashboard')
