@@ -39,6 +39,7 @@ from seminar.models import (
     SeminarSession,
     User,
 )
+from seminar.queries import catalogue
 
 AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
 
@@ -247,17 +248,22 @@ def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:
     )
 
 
-def attempts_of(user_id: int) -> list[tuple[Attempt, Quiz]]:
-    """Every quiz attempt of the student, by quiz and number."""
-    return [
-        (attempt, quiz)
-        for attempt, quiz in db.session.execute(
-            select(Attempt, Quiz)
-            .join(Quiz, Attempt.quiz_id == Quiz.id)
-            .where(Attempt.user_id == user_id)
-            .order_by(Quiz.slug, Attempt.number)
-        )
-    ]
+def attempts_of(user_id: int) -> list[tuple[Attempt, Quiz, str]]:
+    """Every quiz attempt of the student with the quiz's title, quizzes in module order and
+    attempts by number."""
+    rows = db.session.execute(
+        select(Attempt, Quiz, QuizVersion.title)
+        .join(Quiz, Attempt.quiz_id == Quiz.id)
+        .join(QuizVersion, Attempt.quiz_version_id == QuizVersion.id)
+        .where(Attempt.user_id == user_id)
+        .order_by(Attempt.number)
+    ).all()
+    # The title the attempt was taken under: a quiz renamed since keeps its old attempts' words.
+    order = catalogue.quiz_order(list({q.slug: title for _, q, title in rows}.items()))
+    place = {slug: i for i, slug in enumerate(order)}
+    return sorted(
+        ((a, q, title) for a, q, title in rows), key=lambda r: (place[r[1].slug], r[0].number)
+    )
 
 
 def signoffs_of(cohort: Cohort, user_id: int) -> list[PracticalSignoff]:
