@@ -195,10 +195,15 @@ def test_safe_markdown_features_survive_sanitising() -> None:
         "<dl>",
         '<abbr title="Sacro-Occipital Technique">SOT</abbr>',
         '<div class="admonition caution">',
-        "<pre><code>",
+        '<pre role="region" aria-label="Preformatted text" tabindex="0"><code>',
         'class="footnote"',
     ):
         assert fragment in html
+
+
+def test_a_pasted_pre_gets_the_keyboard_region_once() -> None:
+    html = render_markdown('<pre tabindex="-1" onclick="x()">text</pre>').html
+    assert html == '<pre role="region" aria-label="Preformatted text" tabindex="0">text</pre>'
 
 
 def test_links_to_lesson_files_become_lesson_urls() -> None:
@@ -264,8 +269,73 @@ def test_problem_prints_as_path_line_message(tmp_path: Path) -> None:
 def test_shipped_lessons_parse_cleanly() -> None:
     tree = scan_lessons(REPO / "lessons")
     assert tree.problems == [], "\n".join(str(p) for p in tree.problems)
-    assert len(tree.modules) == 10
+    assert len(tree.modules) == 11
     assert all(any(lesson.module_slug == m.slug for lesson in tree.lessons) for m in tree.modules)
     for lesson in tree.lessons:
         assert lesson.evidence, f"{lesson.path}: every lesson carries an evidence tag"
         assert lesson.html.count('class="admonition evidence"') == 1, lesson.path
+
+
+# The modules about the system's history, evidence and records teach no technique; every other
+# module's lessons (the technique modules and the safety module) carry a screening reminder.
+NO_TECHNIQUE = {"foundations", "evidence-ethics-and-ce"}
+SAFETY_MODULE = "patient-groups-and-safety"
+PATIENT_GROUPS = ("infants-and-children", "concussion", "pregnancy", "older-adults")
+
+
+def test_every_shipped_lesson_keeps_the_house_structure() -> None:
+    """Objectives, an "As taught in S.O.T." part, one evidence note and, where a technique or a
+    patient group is taught, a screening / red flags / refer reminder."""
+    tree = scan_lessons(REPO / "lessons")
+    for lesson in tree.lessons:
+        headings = [h["name"] for h in lesson.toc if h["level"] == 2]
+        assert lesson.objectives, lesson.path
+        assert "As taught in S.O.T." in headings, lesson.path
+        assert lesson.html.count('class="admonition evidence"') == 1, lesson.path
+        if lesson.module_slug not in NO_TECHNIQUE:
+            assert 'class="admonition caution"' in lesson.html, lesson.path
+
+
+def test_every_patient_group_has_red_flags_and_a_referral_path() -> None:
+    """The groups S.O.T. is offered to (babies and children, athletes after a concussion,
+    pregnancy, the elderly) each have a lesson with red flags, a referral path, a screening box
+    and an instructor placeholder in place of any procedure."""
+    tree = scan_lessons(REPO / "lessons")
+    lessons = {lsn.slug: lsn for lsn in tree.lessons if lsn.module_slug == SAFETY_MODULE}
+    assert tuple(lessons) == PATIENT_GROUPS
+    for slug, lesson in lessons.items():
+        headings = [h["name"].lower() for h in lesson.toc if h["level"] == 2]
+        assert any("red flags" in h for h in headings), slug
+        assert "referral path" in headings, slug
+        caution = lesson.html.split('class="admonition caution"', 1)[1]
+        assert "refer" in caution.split("</div>", 1)[0].lower(), slug
+        assert 'class="admonition note"' in lesson.html and "Instructor:" in lesson.html, slug
+        assert "gives no procedures" in " ".join(lesson.html.split()), slug
+
+
+def test_the_safety_module_is_required_by_both_programs() -> None:
+    from seminar.core.content.programs import parse_programs
+
+    text = (REPO / "lessons" / "program.yml").read_text(encoding="utf-8")
+    programs = {p.slug: p for p in parse_programs(text, path="lessons/program.yml")}
+    assert programs["sot-basic"].lessons is None  # every lesson, the safety module included
+    assert set(PATIENT_GROUPS) <= set(programs["sot-advanced"].lessons or ())
+    assert "patient-groups-and-safety" in {q.slug for q in programs["sot-advanced"].quizzes}
+
+
+def test_shipped_content_mentions_gentle_only_in_quotation_marks() -> None:
+    """Blocking is a moderate-force procedure and most S.O.T. adjusting uses some force
+    (Hochman, 1996), so no model patient wording promises "gentle" care: the word appears only
+    when the course discusses it, in quotation marks."""
+    import re
+
+    files = [*sorted((REPO / "lessons").rglob("*.md")), *sorted((REPO / "quizzes").iterdir())]
+    unquoted = [
+        f"{path.relative_to(REPO)}: ...{text[max(0, m.start() - 30) : m.end() + 10]}..."
+        for path in files
+        if path.suffix in {".md", ".gift"}
+        for text in [path.read_text(encoding="utf-8")]
+        for m in re.finditer(r"gentle", text, re.IGNORECASE)
+        if text[m.start() - 1 : m.start()] != '"' or text[m.end() : m.end() + 1] != '"'
+    ]
+    assert unquoted == []

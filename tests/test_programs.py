@@ -23,6 +23,24 @@ from seminar.core.content.programs import (
 REPO = Path(__file__).resolve().parent.parent
 PATH = "lessons/program.yml"
 
+# C.M.R.T., cranial, extremities and the safety module, in course order.
+ADVANCED_LESSONS = (
+    "occipital-and-trapezius-fibers",
+    "cmrt-history-and-reflexes",
+    "cmrt-in-the-whole-visit",
+    "the-csrm-as-taught",
+    "introductory-cranial-topics",
+    "jaw-and-dental-co-treatment",
+    "csf-sleep-and-adult-sutures",
+    "talking-about-cranial-care",
+    "extremity-pattern",
+    "extremity-screening",
+    "infants-and-children",
+    "concussion",
+    "pregnancy",
+    "older-adults",
+)
+
 
 def yml(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
@@ -56,10 +74,71 @@ def test_the_shipped_program_file_parses() -> None:
                 practical=True,
                 evaluation=True,
             ),
+            Program(
+                slug="sot-advanced",
+                title="Advanced seminar course in S.O.T. concepts",
+                credential="Certificate of Completion: Advanced seminar course in S.O.T. concepts",
+                lessons=ADVANCED_LESSONS,
+                quizzes=(
+                    QuizRequirement("occipital-fibers-and-cmrt"),
+                    QuizRequirement("cranial-concepts"),
+                    QuizRequirement("extremity-technique"),
+                    QuizRequirement("patient-groups-and-safety", 80),
+                ),
+                attendance_hours=9,
+                practical=True,
+                evaluation=True,
+            ),
         ),
-        lines={"sot-basic": 18},
+        lines={"sot-basic": 19, "sot-advanced": 42},
     )
     assert parse_programs(text, path=PATH) == parsed.programs
+
+
+def test_the_shipped_programs_require_only_shipped_content() -> None:
+    from seminar.core.content.lessons import scan_lessons
+    from seminar.core.content.quizzes import scan_quizzes
+
+    lessons = scan_lessons(REPO / "lessons")
+    quizzes = scan_quizzes(REPO / "quizzes")
+    lesson_slugs = {lesson.slug for lesson in lessons.lessons}
+    quiz_slugs = {quiz.slug for quiz in quizzes.quizzes}
+    parsed = parse_programs_with_lines(
+        (REPO / "lessons" / "program.yml").read_text(encoding="utf-8"), path=PATH
+    )
+    for program in parsed.programs:
+        line = parsed.lines[program.slug]
+        assert (
+            check_program_references(
+                program, lesson_slugs=lesson_slugs, quiz_slugs=quiz_slugs, path=PATH, line=line
+            )
+            == []
+        )
+    # The Advanced program is every lesson of its four modules, in course order.
+    modules = {"occipital-fibers-and-cmrt", "cranial-concepts", "extremity-technique",
+               "patient-groups-and-safety"}  # fmt: skip
+    in_modules = tuple(lsn.slug for lsn in lessons.lessons if lsn.module_slug in modules)
+    assert in_modules == ADVANCED_LESSONS
+
+
+def test_the_advanced_program_never_says_certified_or_certification() -> None:
+    """A Certificate of Completion is not a certification: the Advanced program's block (its
+    comments included) never uses either word."""
+    text = (REPO / "lessons" / "program.yml").read_text(encoding="utf-8")
+    block = text[text.index("# The advanced course") :]
+    assert "sot-advanced" in block
+    assert "certified" not in block.lower() and "certification" not in block.lower()
+
+
+def test_the_program_file_says_where_ce_hours_come_from() -> None:
+    """The declared CE hours are honest: they come from attended sessions, not reading time."""
+    comments = " ".join(
+        line.strip().lstrip("#").strip()
+        for line in (REPO / "lessons" / "program.yml").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("#")
+    )
+    assert "a CE attendance certificate credits the hours each student attended" in comments
+    assert "Reading the lessons and passing the quizzes earn no CE hours" in comments
 
 
 def test_every_key_and_file_order() -> None:

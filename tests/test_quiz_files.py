@@ -145,7 +145,7 @@ def test_every_shipped_quiz_parses_and_round_trips(tmp_path: Path) -> None:
 
     tree = scan_quizzes(REPO / "quizzes")
     assert tree.problems == [], [str(p) for p in tree.problems]
-    assert len(tree.quizzes) == 10
+    assert len(tree.quizzes) == 11
     assert any(p.suffix == ".gift" for p in (REPO / "quizzes").iterdir())
     for quiz in tree.quizzes:
         assert len(quiz.questions) >= 6

@@ -143,15 +143,21 @@ def render_markdown(text: str, *, base_dir: str = "") -> Rendered:
         if t["level"] in (2, 3)
     ]
     words = len(re.findall(r"\w+", text))
-    return Rendered(html=_scrollable_tables(sanitise(raw, base_dir=base_dir)), toc=toc, words=words)
+    safe = sanitise(raw, base_dir=base_dir)
+    return Rendered(html=_scrollable_regions(safe), toc=toc, words=words)
 
 
-def _scrollable_tables(safe_html: str) -> str:
-    """Wide tables scroll inside a region a keyboard can reach (added after sanitising)."""
+def _scrollable_regions(safe_html: str) -> str:
+    """Wide tables and preformatted text scroll inside a region a keyboard can reach (added
+    after sanitising, which allows no such attributes): a phone shows a few dozen characters of a
+    line, so a text example scrolls there, and a scrolling region must take the focus."""
     opened = re.sub(
         r"<table\b",
         '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table',
         safe_html,
+    )
+    opened = re.sub(
+        r"<pre\b", '<pre role="region" aria-label="Preformatted text" tabindex="0"', opened
     )
     return opened.replace("</table>", "</table></div>")
 
