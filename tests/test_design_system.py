@@ -26,8 +26,8 @@ def test_the_stylesheet_and_the_palette_declare_the_same_colours() -> None:
 
 
 def test_the_certificate_takes_its_colours_from_the_palette() -> None:
-    assert pdf.INK == rgb("text")
-    assert pdf.ACCENT == rgb("brand-dark")
+    assert rgb("text") == pdf.INK
+    assert rgb("brand-dark") == pdf.ACCENT
     assert rgb("brand") == (0x0F, 0x5E, 0x63)
 
 

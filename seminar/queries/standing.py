@@ -78,6 +78,51 @@ def live_lesson_slugs() -> list[tuple[int, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class StandingInputs:
+    """The content a standing is computed from, beside each student's own facts: which
+    lessons are live (and in what order), and each current quiz version's title, pass mark
+    and grading. A lesson's text, or a quiz's questions, move no standing."""
+
+    lessons: tuple[str, ...]
+    quizzes: dict[str, tuple[str, float, str]]
+
+
+def standing_inputs() -> StandingInputs:
+    """The inputs as stored now (two queries)."""
+    quizzes = {
+        slug: (title, float(pass_mark), str(grading))
+        for slug, title, pass_mark, grading in db.session.execute(
+            select(Quiz.slug, QuizVersion.title, QuizVersion.pass_mark, QuizVersion.grading).join(
+                QuizVersion, Quiz.current_version_id == QuizVersion.id
+            )
+        )
+    }
+    return StandingInputs(tuple(slug for _, slug in live_lesson_slugs()), quizzes)
+
+
+def cohorts_moved(before: StandingInputs, after: StandingInputs) -> list[int]:
+    """The cohorts whose standing a change of inputs can move: a program of every live lesson
+    when the live lessons change, a program naming a quiz whose title, mark or grading
+    changed. A cohort keeps its program version, so a program.yml change moves none."""
+    if before == after:
+        return []
+    lessons_moved = before.lessons != after.lessons
+    quizzes_moved = {
+        slug
+        for slug in before.quizzes.keys() | after.quizzes.keys()
+        if before.quizzes.get(slug) != after.quizzes.get(slug)
+    }
+    moved = []
+    for cohort in db.session.scalars(select(Cohort).options(joinedload(Cohort.program_version))):
+        program = program_of(cohort)
+        if (lessons_moved and program.lessons is None) or any(
+            q.slug in quizzes_moved for q in program.quizzes
+        ):
+            moved.append(cohort.id)
+    return moved
+
+
 def _students(cohort: Cohort, user_ids: Iterable[int] | None) -> Select:
     query = (
         select(User.id, User.name, User.email, CohortMember.joined_at)

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from seminar.db import db, now_utc, on_session, upsert
 from seminar.models import Cohort, CohortMember, MemberRole, StudentProgress
-from seminar.queries.standing import cohort_statuses
+from seminar.queries.standing import (
+    StandingInputs,
+    cohort_statuses,
+    cohorts_moved,
+    standing_inputs,
+)
 
 _KEY = "stale_standing"
 _UPDATED = (
@@ -71,6 +76,19 @@ def mark(cohort: Cohort | int, user_ids: Iterable[int] | None = None) -> None:
 def mark_everyone() -> None:
     """Content or requirements changed: every cohort."""
     _stale().everyone = True
+
+
+def content_snapshot() -> StandingInputs:
+    """What standings are computed from, before a content change (for `mark_moved`)."""
+    return standing_inputs()
+
+
+def mark_moved(before: StandingInputs) -> None:
+    """Content changed since `before`: mark only the cohorts whose standing it can move (a
+    lesson added or retired, a quiz's title or pass mark); a text edit marks no one."""
+    db.session.flush()
+    for cohort_id in cohorts_moved(before, standing_inputs()):
+        mark(cohort_id)
 
 
 def refresh_marked(session: Session | None = None) -> None:
