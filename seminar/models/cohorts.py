@@ -203,4 +203,7 @@ class StudentProgress(db.Model):
     reading_seconds: Mapped[int] = mapped_column(default=0)
     live_answers: Mapped[int] = mapped_column(default=0, server_default="0")  # participation
     requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The dashboard's requirement cells as HTML, written with the standing
+    # (core/matrix_cells.py); None on rows computed before it existed.
+    cells: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)

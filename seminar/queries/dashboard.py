@@ -76,8 +76,9 @@ class DashboardQuery:
             filter_clause(self.filter, now_utc() - AT_RISK_AFTER),
         )
 
-    def rows(self, *, offset: int = 0, limit: int | None = None) -> list[Any]:
-        """The students on the page, with StudentProgress's attributes."""
+    def rows(self, *, offset: int = 0, limit: int | None = None, cells: bool = False) -> list[Any]:
+        """The students on the page, with StudentProgress's attributes. With `cells`, each row
+        has its stored cells and no requirements (the JSON is not decoded)."""
         if self.sort.startswith("req:"):  # kept in each row's JSON: sorted here
             rows = sorted(
                 db.session.scalars(select(StudentProgress).where(*self._where())),
@@ -100,15 +101,34 @@ class DashboardQuery:
         )
         if not ids:
             return []
+        wanted = _PAGE_COLUMNS if cells else list(StudentProgress.__table__.c)
         found = {
             row.user_id: row
             for row in db.session.execute(
-                select(*StudentProgress.__table__.c).where(
+                select(*wanted).where(
                     StudentProgress.cohort_id == self.cohort.id, StudentProgress.user_id.in_(ids)
                 )
             )
         }  # plain rows, not tracked objects: a page only reads them
         return [found[i] for i in ids if i in found]
+
+
+# The dashboard page's columns: the stored cells instead of the requirements' JSON, which is
+# read only for a row stored before cells were (until `flask seminar refresh-standing`).
+_PAGE_COLUMNS = [
+    *(c for c in StudentProgress.__table__.c if c.name not in ("requirements", "email")),
+    case((StudentProgress.cells.is_(None), StudentProgress.requirements), else_=None).label(
+        "requirements"
+    ),
+]
+
+
+def columns(cohort: Cohort) -> list[tuple[str, str]]:
+    """The requirement columns (key, label) of the cohort's standing, from one of its rows."""
+    sample = db.session.scalars(
+        select(StudentProgress.requirements).where(StudentProgress.cohort_id == cohort.id).limit(1)
+    ).first()
+    return [(r["key"], r["label"]) for r in sample or []]
 
 
 @dataclass(frozen=True)
@@ -119,31 +139,33 @@ class Overview:
 
 @cache
 def _overview_statement() -> Select[Any]:
-    """Built once per process (fifteen CASE expressions cost more to build than to run);
-    the cohort and the time come in as parameters."""
+    """Students grouped by progress band and by whether each filter takes them: a few dozen
+    groups from one pass over the cohort's index, summed here. Built once per process; the
+    cohort and the time come in as parameters."""
     idle_since = bindparam("idle_since", type_=UTCDateTime())
-    band = case((StudentProgress.percent >= 100, 10), else_=StudentProgress.percent // 10)
-    sums = [
-        func.coalesce(func.sum(case((filter_clause(n, idle_since), 1), else_=0)), 0)
-        for n in FILTERS
+    band = case((StudentProgress.percent >= 100, BANDS - 1), else_=StudentProgress.percent // 10)
+    flags = [
+        case((filter_clause(name, idle_since), 1), else_=0) for name in FILTERS if name != "all"
     ]
-    sums += [
-        func.coalesce(func.sum(case((band == i, 1), else_=0)), 0) for i in range(BANDS)
-    ]  # fmt: skip
-    return select(*sums).where(StudentProgress.cohort_id == bindparam("cohort_id"))
+    return (
+        select(band, *flags, func.count())
+        .where(StudentProgress.cohort_id == bindparam("cohort_id"))
+        .group_by(band, *flags)
+    )
 
 
 def overview(cohort: Cohort) -> Overview:
     """Counts per filter and the progress histogram, in one pass over the cohort's index."""
-    figures = [
-        int(n)
-        for n in db.session.execute(
-            _overview_statement(),
-            {"idle_since": now_utc() - AT_RISK_AFTER, "cohort_id": cohort.id},
-        ).one()
-    ]
+    counts = dict.fromkeys(FILTERS, 0)
+    bands = [0] * BANDS
+    named = [name for name in FILTERS if name != "all"]
+    for band, *flags, n in db.session.execute(
+        _overview_statement(),
+        {"idle_since": now_utc() - AT_RISK_AFTER, "cohort_id": cohort.id},
+    ):
+        counts["all"] += n
+        bands[min(max(int(band), 0), BANDS - 1)] += n
+        for name, flag in zip(named, flags, strict=True):
+            counts[name] += n * flag
     labels = [f"{10 * i} to {10 * i + 9}%" for i in range(BANDS - 1)] + ["100%"]
-    return Overview(
-        counts=dict(zip(FILTERS, figures[: len(FILTERS)], strict=True)),
-        chart=list(zip(labels, figures[len(FILTERS) :], strict=True)),
-    )
+    return Overview(counts=counts, chart=list(zip(labels, bands, strict=True)))

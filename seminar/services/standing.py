@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from seminar.core.matrix_cells import cells_html
 from seminar.db import db, now_utc, on_session, upsert
 from seminar.models import Cohort, CohortMember, MemberRole, StudentProgress
 from seminar.queries.standing import (
@@ -39,6 +40,7 @@ _UPDATED = (
     "reading_seconds",
     "live_answers",
     "requirements",
+    "cells",
     "updated_at",
 )
 
@@ -137,9 +139,13 @@ def refresh(cohort: Cohort, user_ids: Iterable[int] | None = None) -> int:
             "last_activity": s.last_activity,
             "reading_seconds": s.reading_seconds,
             "live_answers": s.live_answers,
-            "requirements": [
-                dataclasses.asdict(r) | {"state": r.state.value} for r in s.eligibility.requirements
-            ],
+            "requirements": (
+                requirements := [
+                    dataclasses.asdict(r) | {"state": r.state.value}
+                    for r in s.eligibility.requirements
+                ]
+            ),
+            "cells": cells_html(requirements),
             "updated_at": now,
         }
         for s in statuses

@@ -1,50 +1,34 @@
 """The cohort dashboard's matrix rows, written as HTML once in Python.
 
-A page shows fifty students by a dozen requirements: six hundred cells. Rendering each through
-a template macro cost most of the page's time, so each cell is one format string filled from
-the standing precomputed for it (`StudentProgress.requirements`: state, the short figure and
-the full detail), escaped here. The template places the result.
+Rendering each cell through a template macro cost most of the page's time. The requirement
+cells are stored with each student's standing (core/matrix_cells.py); each row adds its name,
+overall progress, activity and eligibility here, escaped, and the template places the result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from seminar.core.matrix_cells import STATES, cells_html
 from seminar.models import StudentProgress
 
-# state -> (icon, words for screen readers, and the legend)
-STATES = {
-    "done": ("✓", "Done"),
-    "in_progress": ("◐", "In progress"),
-    "not_started": ("○", "Not started"),
-}
+__all__ = ["STATES", "is_at_risk", "linker", "rows"]
 
 
-def cell(requirement: Mapping[str, Any]) -> str:
-    """One requirement of one student: the icon, the state in words for screen readers, the
-    short figure, and the whole detail as a tooltip."""
-    short = requirement.get("short")
-    detail = requirement.get("detail", "")
-    # A row computed before cells had short figures shows its detail.
-    return _cell(
-        requirement.get("state", "not_started"), detail if short is None else short, detail
-    )
+def linker(path: str, state: Mapping[str, Any]) -> Any:
+    """`link(**changes)`: this page's address with its filter, sort and direction, changed.
+    The page has a few dozen such links; building each through url_for cost more than the
+    whole table."""
 
+    def link(**changes: Any) -> str:
+        return f"{path}?{urlencode({**state, **changes})}"
 
-@lru_cache(maxsize=4096)
-def _cell(state: str, short: str, detail: str) -> str:
-    # Most cells of a cohort repeat ("0/30", "Not attempted"): each is written once.
-    icon, words = STATES.get(state, STATES["not_started"])
-    return (
-        f'<td class="cell s-{escape(state)}" title="{escape(detail)}">'
-        f'<span class="i" aria-hidden="true">{icon}</span>'
-        f'<span class="visually-hidden">{words}: </span>{escape(short)}</td>'
-    )
+    return link
 
 
 def rows(
@@ -77,7 +61,7 @@ def rows(
             f"</th>"
             f'<td class="num"><span class="pct">{s.percent}%</span> '
             f'<progress max="100" value="{s.percent}" aria-hidden="true"></progress></td>'
-            + "".join(cell(r) for r in s.requirements)
+            + (s.cells if s.cells is not None else cells_html(s.requirements))
             + f"<td>{activity}{flags}</td>"
             f'<td class="num">{s.live_answers}</td><td>{eligible}</td></tr>'
         )

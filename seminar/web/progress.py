@@ -19,7 +19,14 @@ from seminar.db import now_utc
 from seminar.models import Cohort, User
 from seminar.queries import announcements, standing
 from seminar.queries.cohorts import cohorts_of_student
-from seminar.queries.dashboard import AT_RISK_AFTER, FILTERS, SORTS, DashboardQuery, overview
+from seminar.queries.dashboard import (
+    AT_RISK_AFTER,
+    FILTERS,
+    SORTS,
+    DashboardQuery,
+    columns,
+    overview,
+)
 from seminar.services.evidence import record_practical
 from seminar.web import matrix
 from seminar.web.access import cohort_for_staff, staff_required, student_of
@@ -53,7 +60,7 @@ def dashboard(slug: str) -> str:
     total = summary.counts[q.filter]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE, cells=True)
     return render_template(
         "progress/dashboard.html",
         cohort=q.cohort,
@@ -65,12 +72,13 @@ def dashboard(slug: str) -> str:
             at_risk=matrix.is_at_risk(now_utc(), AT_RISK_AFTER),
             date=day,
         ),
-        columns=[(r["key"], r["label"]) for r in rows[0].requirements] if rows else [],
+        columns=columns(q.cohort) if rows else [],
         total=total,
         counts=summary.counts,
         chart=summary.chart,
         states=matrix.STATES,
-        state={"filter": q.filter, "sort": q.sort, "dir": q.dir},
+        state=(state := {"filter": q.filter, "sort": q.sort, "dir": q.dir}),
+        link=matrix.linker(request.script_root + request.path, state),
         filters=FILTERS,
         page=page,
         pages=pages,

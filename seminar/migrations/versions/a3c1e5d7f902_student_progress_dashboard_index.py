@@ -1,10 +1,12 @@
-"""student_progress: a covering index for the dashboard's filters, sorts and counts
+"""student_progress: the dashboard's cells stored with each standing, and a covering index
+for its filters, sorts and counts
 
 Revision ID: a3c1e5d7f902
 Revises: 7486168414e4
 Create Date: 2026-12-06 15:00:00.000000
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 import seminar.db  # noqa: F401  (custom column types)
@@ -19,6 +21,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('student_progress', schema=None) as batch_op:
+        # Rows computed before this show cells from their requirements until recomputed.
+        batch_op.add_column(sa.Column('cells', sa.Text(), nullable=True))
         batch_op.create_index(
             'ix_student_progress_dashboard',
             ['cohort_id', 'name', 'user_id', 'percent', 'eligible', 'last_activity', 'joined_at'],
@@ -29,3 +33,4 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('student_progress', schema=None) as batch_op:
         batch_op.drop_index('ix_student_progress_dashboard')
+        batch_op.drop_column('cells')
