@@ -1,5 +1,4 @@
-"""student_progress: the dashboard's cells stored with each standing, and a covering index
-for its filters, sorts and counts
+"""student_progress: stored dashboard cells and a covering index for filters and counts
 
 Revision ID: a3c1e5d7f902
 Revises: 7486168414e4
