@@ -592,6 +592,14 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     summary = page[page.index("form-errors") : page.index("</div>", page.index("form-errors"))]
     assert "Not eligible: Bob Newcomer. To issue anyway, give a reason" in summary
     assert "Ada" not in summary and page.index("form-errors") < page.index("<table")
+    # ... with a link to the field to fix, above the groups: eligible, then needing a reason
+    link = f'<a href="#reason-{bob.id}">Reason for Bob Newcomer</a>'
+    assert (
+        page.index(link)
+        < page.index('id="eligible-heading"')
+        < page.index('id="override-heading"')
+        < page.index(f'id="reason-{bob.id}"')
+    )
     nobody = staff.post(f"/cohorts/{world.slug}/records", data={"scope": "completion"})
     assert nobody.status_code == 400 and "Tick at least one student." in nobody.get_data(
         as_text=True
@@ -616,6 +624,9 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     assert "Issued 0 records; 1 already held theirs" in staff.get(
         again.headers["Location"]
     ).get_data(as_text=True)
+    held = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
+    assert 'id="holding-heading"' in held and "Show the 2 students who hold this record" in held
+    assert 'name="student"' not in held  # no one is left to tick
     assert db.session.scalar(select(func.count()).select_from(Record)) == 2
 
 
