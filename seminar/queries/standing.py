@@ -37,6 +37,7 @@ from seminar.models import (
     QuizVersion,
     ReadingClock,
     SeminarSession,
+    StudentProgress,
     User,
 )
 from seminar.queries import catalogue
@@ -56,6 +57,20 @@ class StudentStatus:
     live_answers: int = 0  # participation in live quizzes, as evidence (never graded)
     practical: PracticalSignoff | None = None
     quiz_results: dict[str, QuizFact] = field(default_factory=dict)
+
+
+def own_standings(user_id: int) -> list[tuple[str, str, int, bool]]:
+    """(cohort title, slug, percent, eligible) of each cohort the student studies in, as
+    the dashboards show it (the precomputed standing): the Lessons page says the same."""
+    return [
+        (row.title, row.slug, row.percent, row.eligible)
+        for row in db.session.execute(
+            select(Cohort.title, Cohort.slug, StudentProgress.percent, StudentProgress.eligible)
+            .join(StudentProgress, StudentProgress.cohort_id == Cohort.id)
+            .where(StudentProgress.user_id == user_id)
+            .order_by(Cohort.title)
+        )
+    ]
 
 
 def program_of(cohort: Cohort) -> ProgramSpec:

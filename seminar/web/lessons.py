@@ -24,6 +24,7 @@ from seminar.core.text import small_int
 from seminar.models import Lesson, LessonVersion
 from seminar.queries import catalogue as queries
 from seminar.queries.content_status import content_status as status_of_content
+from seminar.queries.standing import own_standings
 from seminar.services import lessons as lesson_service
 from seminar.services.evidence import record_heartbeat
 from seminar.web.access import may_read_lesson, staff_required
@@ -51,7 +52,11 @@ def catalogue() -> str:
     visible = queries.visible_lessons(current_user)
     modules, progress = queries.catalogue(current_user.id, visible)
     return render_template(
-        "lessons/catalogue.html", modules=modules, progress=progress, no_cohort=visible == set()
+        "lessons/catalogue.html",
+        modules=modules,
+        progress=progress,
+        no_cohort=visible == set(),
+        standings=own_standings(current_user.id),
     )
 
 

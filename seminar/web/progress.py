@@ -164,12 +164,14 @@ def practical(slug: str, user_id: int) -> str | WerkzeugResponse | tuple[str, in
     return _student_page(cohort, student, form), 400
 
 
-def step_link(requirement: RequirementStatus) -> str | None:
+def step_link(requirement: RequirementStatus, cohort: Cohort) -> str:
+    """Where a requirement is met: the lessons, the quiz, or the cohort's sessions (hours are
+    credited there, and the practical is assessed at a hands-on session)."""
     if requirement.kind == "lessons":
         return url_for("lessons.catalogue")
     if requirement.kind == "quiz":
         return url_for("quizzes.show", slug=requirement.key)
-    return None
+    return url_for("sessions.schedule", slug=cohort.slug)
 
 
 @bp.get("/path")
@@ -179,8 +181,7 @@ def path() -> str:
     for cohort in cohorts_of_student(current_user.id):
         (status,) = standing.cohort_statuses(cohort, [current_user.id])
         step = next_step(status.eligibility)
-        paths.append(
-            (cohort, standing.program_of(cohort), status, step, step_link(step) if step else None)
-        )
+        links = {r.key: step_link(r, cohort) for r in status.eligibility.requirements}
+        paths.append((cohort, standing.program_of(cohort), status, step, links))
     notices = announcements.for_student(current_user.id)
     return render_template("progress/path.html", paths=paths, State=State, notices=notices)
