@@ -57,6 +57,7 @@ def sentence(entry: AuditEntry) -> str:
     P6NN-2T95-KY2B-5QRY (Certificate of Completion: …: Alex Fischer)"."""
     verb = _VERBS.get(entry.action, ACTIONS.get(entry.action, entry.action).lower())
     who = entry.actor_label.split(" <", 1)[0] or "Someone"
+    who = who[:1].upper() + who[1:]  # "command line" starts a sentence too
     target = entry.target_label or f"{entry.target_type} {entry.target_id}"
     record = (entry.after or entry.before or {}).get("id") if verb.endswith("record") else None
     if record:
