@@ -17,9 +17,11 @@ import urllib.parse
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.browser import USER_AGENT
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -165,10 +167,10 @@ def measure(
     """Send `requests` round-robin over `concurrency` connections for `seconds`."""
     if not requests:
         raise ValueError(f"{name}: nothing to send")
-    return _in_own_loop(lambda: _run(base, name, requests, concurrency, seconds, warmup, timeout))
+    return in_own_loop(lambda: _run(base, name, requests, concurrency, seconds, warmup, timeout))
 
 
-def _in_own_loop(make: Callable[[], Coroutine[Any, Any, LoadResult]]) -> LoadResult:
+def in_own_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """asyncio.run, from a thread of its own when this one already runs a loop (as under
     Playwright's sync API in the test suite)."""
     try:

@@ -3,10 +3,12 @@ and the rate limits' shared-or-per-worker sizing."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -45,6 +47,13 @@ def configured_limit(key: str) -> Callable[[], str]:
         )
 
     return limit
+
+
+def retry_in(limit: RequestLimit) -> str:
+    """When a limited person may try again, in whole minutes as the limiter keeps them."""
+    # reset_at is rounded up to the next whole second by the limiter: take that back.
+    wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
+    return f"{wait} minute{'s' if wait > 1 else ''}"
 
 
 def warn_if_limits_per_worker(app: Flask) -> None:

@@ -146,7 +146,7 @@ def populate(app: Flask) -> dict[str, Any]:
     live_service.open_next(live)
     question = live_queries.current_question(live)
     assert question is not None
-    live_service.answer(live, second, question.id, question.correct[0])
+    live_service.answer(live, second, question.id, [question.correct[0]])
     live_service.close_question(live)
     live_service.finish(live)
     session_service.close_session(seminar)

@@ -17,6 +17,7 @@ from seminar.core.questions import (
     TYPES,
     Answer,
     Choice,
+    Grade,
     LiveDraft,
     Pair,
     Question,
@@ -206,9 +207,9 @@ def test_statistics_options(question, options, response, fraction, chosen, label
 @pytest.mark.parametrize(
     ("question", "draft"),
     [
-        (SINGLE, LiveDraft("?", ["I", "II", "III"], [1, 2])),
-        (MULTIPLE, LiveDraft("?", ["a", "b", "c"], [0, 1])),
-        (TF, LiveDraft("?", ["True", "False"], [1])),
+        (SINGLE, LiveDraft("?", ["I", "II", "III"], [1, 2], "single")),
+        (MULTIPLE, LiveDraft("?", ["a", "b", "c"], [0, 1], "multiple")),  # select, then submit
+        (TF, LiveDraft("?", ["True", "False"], [1], "true_false")),
         (SHORT, None),
         (NUMERIC, None),
         (MATCHING, None),
@@ -219,6 +220,11 @@ def test_statistics_options(question, options, response, fraction, chosen, label
 )
 def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
     assert question_type(question).to_live(question) == draft
+    as_poll = question_type(question).to_live(question, poll=True)
+    if draft is None:
+        assert as_poll is None
+    else:  # the same choices, no right answer
+        assert as_poll == LiveDraft(draft.stem, draft.choices, [], "poll")
 
 
 @pytest.mark.parametrize(
@@ -237,7 +243,7 @@ def test_live_quiz_offer(question: Question, draft: LiveDraft | None) -> None:
 )
 def test_rendered_texts_and_their_feedback(question: Question, keys: set[str]) -> None:
     kind = question_type(question)
-    rendered = kind.rendered(question, lambda t: f"<p>{t}</p>", lambda t: f"<i>{t}</i>")
+    rendered = kind.rendered(question, lambda t, fmt: f"<p>{t}</p>", lambda t, fmt: f"<i>{t}</i>")
     assert set(rendered) == {"stem", "feedback"} | keys
     # Every feedback text that grading can return has its HTML.
     for response in (
@@ -285,3 +291,98 @@ def test_json_fields_round_trip(question: Question) -> None:
 def test_templates_are_named_by_every_type(kind: QuestionType) -> None:
     assert kind.input_template.startswith("questions/") and kind.input_template.endswith(".html")
     assert kind.review_template.startswith("questions/") and kind.review_template.endswith(".html")
+
+
+def test_a_version_stored_before_moodle_fields_loads_grades_and_hashes_the_same() -> None:
+    """Stored question versions keep their JSON: one written before tags, text formats,
+    shuffle and penalties existed reads with their defaults, grades as before and writes back
+    the same JSON (so a re-sync keeps its content hash and statistics)."""
+    from seminar.core.content.quiz_model import question_from_dict, question_to_dict
+
+    stored = {
+        "id": "cat-2", "type": "single", "title": "", "stem": "Which category?",
+        "choices": [{"text": "I", "weight": 0, "feedback": ""},
+                    {"text": "II", "weight": 100, "feedback": "Right."}],
+        "feedback": "",
+    }  # fmt: skip
+    question = question_from_dict(stored)
+    assert (question.tags, question.format, question.formats) == ((), "markdown", ())
+    assert (question.shuffle, question.penalty) == (True, None)
+    assert question_to_dict(question) == stored
+    assert question_type(question).grade(question, {"choice": 1}).fraction == 1.0
+    for example in EXAMPLES:
+        data = question_to_dict(example)
+        assert not {"tags", "format", "formats", "shuffle", "penalty"} & set(data)
+        assert question_from_dict(data) == example
+
+
+def test_a_matching_distractor_is_offered_never_asked() -> None:
+    q = Question(
+        id="m",
+        type="matching",
+        stem="?",
+        pairs=(Pair("occiput", "head"), Pair("", "foot"), Pair("sacrum", "pelvis")),
+    )
+    kind = question_type(q)
+    assert kind.grade(q, {"matches": [0, None, 2]}).fraction == 1.0  # the distractor's row
+    assert kind.grade(q, {"matches": [1, None, 2]}).fraction == 0.5  # 'foot' for the occiput
+    assert kind.grade(q, kind.correct(q)).fraction == 1.0
+    assert kind.outline(q)[1] == "(no item) → foot"
+
+
+def test_a_single_choice_never_scores_below_zero() -> None:
+    q = Question(
+        id="s", type="single", stem="?", choices=(Choice("a", 100), Choice("b", -50, "No."))
+    )
+    assert question_type(q).grade(q, {"choice": 1}) == Grade(0.0, ("No.",))
+
+
+def test_a_question_may_keep_its_choices_in_order() -> None:
+    fixed = Question(**{**SINGLE.__dict__, "shuffle": False})
+    orders = {
+        tuple(question_type(fixed).display_order(fixed, True, random.Random(s))) for s in range(20)
+    }
+    assert orders == {(0, 1, 2)}
+    shuffled = {
+        tuple(question_type(SINGLE).display_order(SINGLE, True, random.Random(s)))
+        for s in range(20)
+    }
+    assert len(shuffled) > 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "block", "inline"),
+    [
+        ("markdown", "a *b*", "<p>a <em>b</em></p>", "a <em>b</em>"),
+        ("html", "a <b>b</b><script>x()</script>", "a <b>b</b>", "a <b>b</b>"),
+        ("plain", "a <b>\nc", "<p>a &lt;b&gt;<br>\nc</p>", "a &lt;b&gt;<br>\nc"),
+        ("moodle", "a <i>b</i>\nc", '<div class="text-moodle">a <i>b</i><br>\nc</div>',
+         "a <i>b</i><br>\nc"),
+    ],
+)  # fmt: skip
+def test_each_text_format_renders_as_moodle_means_it(
+    fmt: str, text: str, block: str, inline: str
+) -> None:
+    from seminar.core.content.quiz_render import render_block, render_inline
+
+    assert render_block(text, fmt).strip() == block
+    assert render_inline(text, fmt) == inline
+
+
+def test_a_question_renders_each_text_in_its_own_format() -> None:
+    from seminar.core.content.quiz_render import render_question
+
+    q = Question(
+        id="s",
+        type="single",
+        stem="<b>Which?</b>",
+        format="html",
+        choices=(Choice("*a*", 100, "<i>yes</i>"), Choice("b <c>")),
+        formats=(("choices.0", "markdown"), ("choices.1", "plain")),
+    )
+    rendered = render_question(q)
+    assert rendered["stem"] == "<b>Which?</b>"
+    assert rendered["choices"] == ["<em>a</em>", "b &lt;c&gt;"]
+    assert rendered["choice_feedback"] == ["<i>yes</i>", ""]
+    draft = question_type(q).to_live(q)
+    assert draft is not None and draft.stem == "Which?"  # the big screen shows plain text

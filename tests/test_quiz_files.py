@@ -192,7 +192,7 @@ def test_upload_shows_errors_with_lines(client: FlaskClient, make_user) -> None:
     ).get_data(as_text=True)
     assert "slug" in bad_name
     empty = client.post("/quizzes/manage/upload", data={"preview": "1"}).get_data(as_text=True)
-    assert "Choose a .md or .gift file" in empty
+    assert "Choose a quiz file or paste its text" in empty
 
 
 def test_upload_of_a_file(client: FlaskClient, make_user) -> None:

@@ -483,7 +483,7 @@ def test_closes_keeps_iso_text(closes: str) -> None:
         ("## Q {#a}\n- [x] a\n- [ ] %-101% b\n", ["6: weight %-101% is outside"]),
         ("## Q {#a}\n- [ ] %abc% a\n- [x] b\n", ["5: '%abc%' is not a weight"]),
         ("## Q {#a}\n= %101% a\n", ["5: weight %101% is outside"]),
-        ("## Q {#a}\n- [x] a\n- [ ] %-50% b\n", ["6: negative weights are only allowed"]),
+        ("## Q {#a}\n= %-50% b\n", ["5: negative weights are only allowed in choice"]),
         ("## Q {#a}\n- [x] %50% a\n- [ ] b\n", ["5: the [x] choice of a single-choice"]),
         ("## Q {#a}\n- [x] a\n", ["4: a choice question needs at least two choices"]),
         ("## Q {#a}\n- [x] %-10% a\n- [x] b\n", ["5: a checked [x] choice needs a positive"]),
@@ -498,7 +498,8 @@ def test_closes_keeps_iso_text(closes: str) -> None:
         ("## Q {#a}\n- a -> b\n", ["4: a matching question needs at least two pairs"]),
         ("## Q {#a}\n- a -> b\n- a -> c\n", ["6: 'a' is already matched at line 5"]),
         ("## Q {#a}\n- a -> b\n  > no\n- c -> d\n", ["6: matching pairs have no feedback"]),
-        ("## Q {#a}\n- -> b\n- c -> d\n", ["5: a pair needs text on both sides"]),
+        ("## Q {#a}\n- -> b\n- c -> d\n", ["4: a matching question needs at least two pairs"]),
+        ("## Q {#a}\n- a -> \n- c -> d\n", ["5: a pair needs a right-hand answer"]),
         ("## Q {#a}\n- [x] a\n- [ ] b\nstray\n", ["7: expected an answer"]),
         ("## Q {#a}\n- [x] a\n- [ ] b\n\n> feedback\n\nafter\n", ["10: text after the general"]),
         ("## Q {#a}\n- [x] a\n> general\n- [ ] b\n", ["7: answers after the general"]),
@@ -506,10 +507,19 @@ def test_closes_keeps_iso_text(closes: str) -> None:
         ("Intro text\n\n## Q {#a}\n= x\n", ["4: text before the first question"]),
         ("\n\n", ["4: the quiz has no questions"]),
         ("## Q {#a}\n= x\n## R {#a}\n= y\n", ["6: duplicate question id 'a' (first at line 4)"]),
-        ("## Q {#a.b}\n= x\n", ["4: question id '#a.b' may only use"]),
+        ("## Q {#a:b}\n= x\n", ["4: question id '#a:b' may only use"]),
         ("## Q {#a color=red}\n= x\n", ["4: unknown attribute 'color'"]),
         ("## Q {#a #b}\n= x\n", ["4: 'id' is given twice"]),
-        ("## Q {#a type=short}\n= x\n", ["4: type= must be essay or description"]),
+        ("## Q {#a type=short}\n= x\n", ["4: type= must be essay or description or single"]),
+        ("## Q {#a type=multiple}\n= x\n", ["4: type=multiple needs choice lines"]),
+        ("## Q {#a type=single}\n", ["4: type=single needs choice lines"]),
+        ("## Q {#a format=rtf}\n= x\n", ["4: unknown text format 'rtf'"]),
+        ('## Q {#a formats="choices.0=html"}\n= x\n', ["4: a format is given for 'choices.0'"]),
+        ('## Q {#a formats="html"}\n= x\n', ["4: formats= lists text=format pairs"]),
+        ("## Q {#a shuffle=false}\n= x\n", ["4: only single, multiple, matching questions"]),
+        ("## Q {#a shuffle=no}\n- [x] a\n- [ ] b\n", ["4: shuffle= must be true or false"]),
+        ("## Q {#a penalty=2}\n= x\n", ["4: a penalty is a fraction of the mark, from 0 to 1"]),
+        ('## Q {#a tags="a, <b>"}\n= x\n', ["4: tag '<b>' has '<', '>', '`'"]),
         ("## Q {#a points=0}\n= x\n", ["4: points= must be a number above 0"]),
         ('## Q {#a title="bad \\q"}\n= x\n', ["4: title=... is not a valid quoted string"]),
         ("## Q {#a type=essay}\n= x\n", ["5: a question marked type=essay has no answer"]),
@@ -592,7 +602,7 @@ def test_parse_quiz_file_dispatches_by_suffix(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("Bad_Name.md", GOOD_MD.encode(), "the file name is the quiz's slug"),
-        ("quiz.txt", GOOD_MD.encode(), "a quiz file ends in .md or .gift"),
+        ("quiz.rst", GOOD_MD.encode(), "a quiz file ends in .md, .gift, .txt (GIFT) or .xml"),
         ("latin.md", "---\ntitle: Caf\xe9\n---\n".encode("latin-1"), "not UTF-8 text"),
     ],
 )
@@ -614,7 +624,8 @@ def test_scan_quizzes(tmp_path: Path) -> None:
         "same.gift": GOOD_GIFT,
         "broken.md": "---\ntitle: T\n---\n## Q {#a}\n",
         "Not-A-Slug.md": GOOD_MD,
-        "notes.txt": "ignored",
+        "notes.rst": "ignored",
+        "from-moodle.gift.txt": "// [id:q1]\nQ {T}\n",  # Moodle's name for a GIFT export
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -623,7 +634,7 @@ def test_scan_quizzes(tmp_path: Path) -> None:
     (tmp_path / "sub" / "deep.md").write_text(GOOD_MD, encoding="utf-8")
 
     tree = scan_quizzes(tmp_path)
-    assert sorted(q.slug for q in tree.quizzes) == ["also-good", "broken", "good"]
+    assert sorted(q.slug for q in tree.quizzes) == ["also-good", "broken", "from-moodle", "good"]
     assert tree.broken == {"same.md", "same.gift", "latin.gift", "Not-A-Slug.md"}
     messages = {Path(p.path).name: p.message for p in tree.problems}
     assert messages["same.md"] == "quiz slug 'same' is also used by same.gift"
@@ -648,3 +659,31 @@ def test_scan_quizzes_reports_a_broken_file_and_keeps_going(tmp_path: Path) -> N
 def test_scan_quizzes_without_folder(tmp_path: Path) -> None:
     tree = scan_quizzes(tmp_path / "missing")
     assert [p.message for p in tree.problems] == ["quizzes folder not found"]
+
+
+def test_what_a_moodle_question_carries_in_the_heading() -> None:
+    question = only(
+        '## Which? {#a type=multiple tags="anatomy, year 1" format=html '
+        'formats="choices.1=plain feedback=markdown" shuffle=false penalty=0.1}\n\n'
+        "- [x] <b>sacrum</b>\n- [ ] %-50% a <rib>\n\n> *Right*\n"
+    )
+    assert question == Question(
+        id="a",
+        type="multiple",
+        stem="Which?",
+        choices=(Choice("<b>sacrum</b>", 100), Choice("a <rib>", -50)),
+        feedback="*Right*",
+        tags=("anatomy", "year 1"),
+        format="html",
+        formats=(("choices.1", "plain"), ("feedback", "markdown")),
+        shuffle=False,
+        penalty=0.1,
+    )
+
+
+def test_a_negative_weight_in_a_single_choice_is_a_warning() -> None:
+    parsed = native("## Q {#a}\n- [x] a\n- [ ] %-50% b\n")
+    assert parsed.quiz.questions[0].choices[1].weight == -50
+    assert [(w.line, w.message[:40]) for w in parsed.warnings] == [
+        (4, "'b' is worth -50%, but a single-choice q")
+    ]

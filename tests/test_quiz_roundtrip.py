@@ -2,7 +2,9 @@
 
 The generated quizzes are what the parsers can produce: stripped, non-empty texts full of the
 characters both formats treat as syntax, line breaks in every text field, random weights that
-satisfy each type's rules, explicit ids, and every quiz setting.
+satisfy each type's rules, explicit ids, every quiz setting, and what a Moodle question
+carries: tags, each text's format, fixed choice order, a penalty, matching distractors and a
+multiple choice with one right answer. Moodle XML's round trips are in test_moodle_roundtrip.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from seminar.core.content.quiz_model import (
 from seminar.core.content.quiz_native import parse_native_quiz
 from seminar.core.content.quizzes import parse_quiz_file
 from seminar.core.questions import Unwritable, question_type
+from seminar.core.questions.model import TEXT_FORMATS, canonical_formats
 
 SLUG = "round-trip"
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,7 +84,7 @@ def texts(draw: st.DrawFn, *, lines: bool = True) -> str:
 
 
 maybe_text = st.one_of(st.just(""), texts())
-ids = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
+ids = st.from_regex(r"[a-z0-9]{1,6}([-.][a-z0-9]{1,4}){0,2}", fullmatch=True)
 numbers = st.one_of(
     st.integers(-1000, 1000).map(float),
     st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
@@ -138,15 +141,47 @@ def questions(draw: st.DrawFn, kinds: list[str]) -> Question:
         fields["answers"] = _numeric_answers(draw)
     elif kind == "matching":
         lefts = draw(st.lists(texts(), min_size=2, max_size=4, unique=True))
-        fields["pairs"] = tuple(Pair(left, draw(texts())) for left in lefts)
+        pairs = [Pair(left, draw(texts())) for left in lefts]
+        for _ in range(draw(st.integers(0, 2))):  # distractors, anywhere
+            pairs.insert(draw(st.integers(0, len(pairs))), Pair("", draw(texts())))
+        fields["pairs"] = tuple(pairs)
     elif kind == "ordering":
         items = draw(st.lists(texts(), min_size=2, max_size=5, unique=True))
         fields["choices"] = tuple(Choice(item) for item in items)
-    return Question(**fields)  # type: ignore[arg-type]
+    return _moodle_fields(draw, Question(**fields))  # type: ignore[arg-type]
+
+
+tags = st.one_of(
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,8}[A-Za-z0-9]", fullmatch=True),
+    st.sampled_from(["t]ag", "S.O.T.", "é", "a b", "[x]", "#1"]),
+)
+
+
+def _moodle_fields(draw: st.DrawFn, q: Question) -> Question:
+    """What a question from Moodle carries: tags, text formats, fixed order, a penalty."""
+    kind = question_type(q)
+    fmt = draw(st.sampled_from(TEXT_FORMATS))
+    named = kind.texts(q)
+    formats = {name: draw(st.sampled_from(TEXT_FORMATS)) for name in named if draw(st.booleans())}
+    default = kind.moodle_penalty
+    penalty = draw(st.one_of(st.none(), st.sampled_from([0.0, 0.1, 0.5, 1.0]), st.floats(0, 1)))
+    if penalty is not None and abs(penalty - default) < 0.005:
+        penalty = None
+    shuffle = draw(st.booleans()) if q.type in ("single", "multiple", "matching") else True
+    return Question(
+        **{
+            **q.__dict__,
+            "tags": tuple(draw(st.lists(tags, max_size=3, unique=True))),
+            "format": fmt,
+            "formats": canonical_formats(fmt, formats, named),
+            "shuffle": shuffle,
+            "penalty": penalty,
+        }
+    )
 
 
 def _multiple_choices(draw: st.DrawFn) -> tuple[Choice, ...]:
-    k = draw(st.integers(2, 4))
+    k = draw(st.integers(1, 4))  # Moodle: one right answer with check boxes, too
     if draw(st.booleans()):
         right = [100 / k] * k  # the native default
     else:
@@ -154,7 +189,7 @@ def _multiple_choices(draw: st.DrawFn) -> tuple[Choice, ...]:
         right = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
         if min(right) <= 0.01:
             right = [100 / k] * k
-    wrong = draw(st.lists(st.one_of(st.just(-100 / k), penalty), max_size=3))
+    wrong = draw(st.lists(st.one_of(st.just(-100 / k), penalty), min_size=k == 1, max_size=3))
     weights = draw(st.permutations(right + wrong))
     return tuple(Choice(draw(texts()), w, draw(maybe_text)) for w in weights)
 

@@ -115,7 +115,9 @@ def test_checkin_window_code_and_hours(
     projector = staff.get(f"/sessions/{seminar.id}/projector").get_data(as_text=True)
     assert code in projector and "data:image/svg+xml" in projector
     state = staff.get(f"/sessions/{seminar.id}/projector.json").get_json()
-    assert state == {"present": 0, "open": True, "code": code}
+    assert (state["present"], state["open"], state["code"]) == (0, True, code)
+    assert state["invite"]["next_in"] is None  # a fixed code
+    assert state["invite"]["link"].endswith(f"/checkin?code={code}")
     response = client.post("/checkin", data={"code": code.lower()})
     assert response.status_code == 302
     again = client.post("/checkin", data={"code": code})  # twice is the same check-in
@@ -168,7 +170,13 @@ def test_closing_the_session_checks_everyone_out(
         cohort_service.enroll(world, person)
         session_service.check_in(person, code, now=seminar.starts_at)
     login(client, teacher)
-    client.post(f"/sessions/{seminar.id}/close")
+    unconfirmed = client.post(f"/sessions/{seminar.id}/close")  # it asks first
+    assert unconfirmed.headers["Location"] == f"/sessions/{seminar.id}/close"
+    asked = client.get(f"/sessions/{seminar.id}/close").get_data(as_text=True)
+    assert "checks out the <strong>3</strong> students still present" in asked
+    db.session.expire_all()
+    assert db.session.get(SeminarSession, seminar.id).closed_at is None
+    client.post(f"/sessions/{seminar.id}/close", data={"confirm": "yes"})
     db.session.expire_all()
     rows = db.session.scalars(select(Attendance)).all()
     assert all(a.checked_out_at is not None for a in rows)

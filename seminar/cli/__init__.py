@@ -196,18 +196,23 @@ def refresh_standing_command() -> None:
 @seminar_cli.command("export-quiz")
 @click.argument("quiz")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "gift", "md"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "gift", "md", "moodle-xml"]),
+    default="json",
+    show_default=True,
 )
 def export_quiz(quiz: str, fmt: str) -> None:
     """Print a quiz (by slug, its current version) or a quiz file (by path) in a format."""
+    from seminar.core.content.moodle_xml_export import to_moodle_xml
     from seminar.core.content.problems import ContentError
     from seminar.core.content.quiz_export import to_gift, to_json, to_native
-    from seminar.core.content.quizzes import parse_quiz_file
-    from seminar.core.questions import Unwritable
+    from seminar.core.content.quizzes import PARSERS, parse_quiz_file
+    from seminar.core.errors import SeminarError
     from seminar.queries.quiz_results import current_quiz_model
 
     path = Path(quiz)
-    if path.suffix.lower() in (".md", ".gift") or path.exists():
+    if path.suffix.lower() in PARSERS or path.exists():
         try:
             parsed = parse_quiz_file(path, display_path=display_path(str(path)))
         except ContentError as exc:
@@ -221,10 +226,10 @@ def export_quiz(quiz: str, fmt: str) -> None:
         model = current_quiz_model(quiz)
         if model is None:
             raise click.ClickException(f"no quiz '{quiz}'; run 'flask seminar sync' first")
-    writer = {"json": to_json, "gift": to_gift, "md": to_native}[fmt]
+    writers = {"json": to_json, "gift": to_gift, "md": to_native, "moodle-xml": to_moodle_xml}
     try:
-        text = writer(model)
-    except Unwritable as exc:  # a question type this format has no syntax for
+        text = writers[fmt](model)
+    except SeminarError as exc:  # a question this format has no way to write
         click.echo(exc.message, err=True)
         sys.exit(1)
     click.echo(text, nl=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar.db import db, now_utc
@@ -35,6 +35,10 @@ class SeminarSession(db.Model):
     # A short code students type at check-in; valid only while check-in is open.
     checkin_code: Mapped[str | None] = mapped_column(String(12), unique=True)
     checkin_open: Mapped[bool] = mapped_column(default=False)
+    # A rotating code instead (core/checkin_codes.py): a new one every `code_seconds`,
+    # derived from this secret, drawn afresh each time check-in opens.
+    code_seconds: Mapped[int | None]
+    checkin_secret: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
@@ -66,6 +70,9 @@ class Attendance(db.Model):
     checked_out_at: Mapped[datetime | None]
     method: Mapped[str] = mapped_column(String(40))  # how presence was verified
     hours: Mapped[float] = mapped_column(Float, default=0.0)  # credited, after rounding
+    # Checked out by closing the session (not by the student): reopening check-in takes
+    # these back, so a session closed by mistake costs nobody their hours.
+    out_at_close: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     session: Mapped[SeminarSession] = relationship()
     user: Mapped[Any] = relationship("User")
@@ -96,7 +103,9 @@ class LiveQuiz(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="lobby")  # lobby|open|closed|finished
+    # lobby | open (answers come in) | closed (answers stopped) | results (the right answer,
+    # the chart and the leaderboard) | finished (the podium)
+    status: Mapped[str] = mapped_column(String(20), default="lobby")
     current: Mapped[int] = mapped_column(default=-1)  # index of the question on screen
     opened_at: Mapped[datetime | None]
     seconds: Mapped[int] = mapped_column(default=20)  # time allowed per question
@@ -114,9 +123,11 @@ class LiveQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     live_quiz_id: Mapped[int] = mapped_column(ForeignKey("live_quizzes.id", ondelete="CASCADE"))
     position: Mapped[int]
+    # single | multiple | true_false | poll (seminar.core.questions.LIVE_KINDS)
+    kind: Mapped[str] = mapped_column(String(20), default="single", server_default="single")
     stem: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[str]] = mapped_column(JSON)
-    correct: Mapped[list[int]] = mapped_column(JSON)  # indices that count as right
+    correct: Mapped[list[int]] = mapped_column(JSON)  # indices that count as right (none: a poll)
 
 
 class LiveParticipant(db.Model):
@@ -144,8 +155,8 @@ class LiveAnswer(db.Model):
         ForeignKey("live_questions.id", ondelete="CASCADE")
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    choice: Mapped[int]
-    correct: Mapped[bool]
+    choices: Mapped[list[int]] = mapped_column(JSON)  # the set picked: sorted indices, one or more
+    correct: Mapped[bool | None]  # wholly right; None for a poll
     points: Mapped[int]
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
 

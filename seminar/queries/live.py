@@ -1,15 +1,22 @@
-"""Reads of live quizzes: the current question, time left, answers so far, the leaderboard."""
+"""Reads of live quizzes: the current question, time left, who joined, answers so far, the
+leaderboard and podium, and what each screen shows (`screen`) or polls for (`pulse`)."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from seminar.core.live import KIND_LABELS, mark, places
 from seminar.db import db, now_utc
 from seminar.models import LiveAnswer, LiveParticipant, LiveQuestion, LiveQuiz, User
+
+LOBBY_NAMES = 120  # names on the lobby screen (the newest); the count says how many in all
+LEADERBOARD = 5
+PODIUM = 3
 
 
 def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
@@ -24,22 +31,41 @@ def current_question(live: LiveQuiz) -> LiveQuestion | None:
     return live.questions[live.current] if 0 <= live.current < len(live.questions) else None
 
 
-def seconds_left(live: LiveQuiz, now: datetime | None = None) -> int:
-    if live.status != "open" or live.opened_at is None:
+def _left(status: str, opened_at: datetime | None, seconds: int, now: datetime | None) -> int:
+    if status != "open" or opened_at is None:
         return 0
-    ends = live.opened_at + timedelta(seconds=live.seconds)
+    ends = opened_at + timedelta(seconds=seconds)
     return max(0, math.ceil((ends - (now or now_utc())).total_seconds()))
 
 
+def seated_pulse(live_id: int, user_id: int) -> dict[str, Any] | None:
+    """A seated student's `pulse`, in one statement and no objects: every phone in the room
+    asks for it about once a second. None when this person has no seat in that quiz."""
+    row = db.session.execute(
+        select(LiveQuiz.status, LiveQuiz.current, LiveQuiz.opened_at, LiveQuiz.seconds)
+        .join(LiveParticipant, LiveParticipant.live_quiz_id == LiveQuiz.id)
+        .where(LiveQuiz.id == live_id, LiveParticipant.user_id == user_id)
+    ).first()
+    return None if row is None else _where(*row)
+
+
+def _where(status: str, current: int, opened_at: datetime | None, seconds: int) -> dict[str, Any]:
+    """Where a quiz is: a change of status or index reloads a screen; the time left."""
+    return {
+        "status": status,
+        "index": current + 1,
+        "seconds_left": _left(status, opened_at, seconds, None),
+    }
+
+
 def choice_counts(question: LiveQuestion) -> list[int]:
-    counts = dict(
-        db.session.execute(
-            select(LiveAnswer.choice, func.count())
-            .where(LiveAnswer.live_question_id == question.id)
-            .group_by(LiveAnswer.choice)
-        ).all()
-    )
-    return [int(counts.get(i, 0)) for i in range(len(question.choices))]
+    """How many answers picked each choice (a multiple answer counts for each it picked)."""
+    counts: Counter[int] = Counter()
+    for picked in db.session.scalars(
+        select(LiveAnswer.choices).where(LiveAnswer.live_question_id == question.id)
+    ):
+        counts.update(picked)
+    return [counts[i] for i in range(len(question.choices))]
 
 
 def answer_count(question: LiveQuestion) -> int:
@@ -53,11 +79,37 @@ def answer_count(question: LiveQuestion) -> int:
     )
 
 
-def standings(live: LiveQuiz) -> list[tuple[str, int, int]]:
-    """(name, score, user id) for every seat, best first."""
+def joined_count(live: LiveQuiz) -> int:
+    """How many took a seat."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(LiveParticipant)
+            .where(LiveParticipant.live_quiz_id == live.id)
+        )
+        or 0
+    )
+
+
+def joined_names(live: LiveQuiz) -> list[str]:
+    """The names of the newest to take a seat, for the lobby screen."""
+    return list(
+        db.session.scalars(
+            select(User.name)
+            .join(LiveParticipant, LiveParticipant.user_id == User.id)
+            .where(LiveParticipant.live_quiz_id == live.id)
+            .order_by(LiveParticipant.joined_at.desc(), LiveParticipant.id.desc())
+            .limit(LOBBY_NAMES)
+        )
+    )
+
+
+def standings(live: LiveQuiz) -> list[dict[str, Any]]:
+    """Every seat with its score and place, best first; ties share a place."""
     question_ids = select(LiveQuestion.id).where(LiveQuestion.live_quiz_id == live.id)
+    score = func.coalesce(func.sum(LiveAnswer.points), 0)
     rows = db.session.execute(
-        select(User.name, func.coalesce(func.sum(LiveAnswer.points), 0), User.id)
+        select(User.name, score, User.id)
         .select_from(LiveParticipant)
         .join(User, LiveParticipant.user_id == User.id)
         .outerjoin(
@@ -66,9 +118,22 @@ def standings(live: LiveQuiz) -> list[tuple[str, int, int]]:
         )
         .where(LiveParticipant.live_quiz_id == live.id)
         .group_by(User.id, User.name)
-        .order_by(func.coalesce(func.sum(LiveAnswer.points), 0).desc(), User.name)
+        .order_by(score.desc(), User.name)
     ).all()
-    return [(name, int(score), user_id) for name, score, user_id in rows]
+    ranks = places([int(s) for _, s, _ in rows])
+    return [
+        {"name": name, "score": int(s), "place": place, "user_id": user_id}
+        for (name, s, user_id), place in zip(rows, ranks, strict=True)
+    ]
+
+
+def podium(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Places 1 to 3, each with everyone who holds it (ties stand on the same step)."""
+    steps: dict[int, list[str]] = {}
+    for row in table:
+        if row["place"] <= PODIUM and row["score"] > 0:
+            steps.setdefault(row["place"], []).append(row["name"])
+    return [{"place": place, "names": names} for place, names in sorted(steps.items())]
 
 
 def answer_of(question: LiveQuestion, user: User) -> LiveAnswer | None:
@@ -79,36 +144,62 @@ def answer_of(question: LiveQuestion, user: User) -> LiveAnswer | None:
     ).scalar_one_or_none()
 
 
-def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str, Any]:
-    """What a screen shows now; the right answer only once the question is closed."""
+def pulse(live: LiveQuiz, *, host: bool) -> dict[str, Any]:
+    """What a screen polls for: where the quiz is (a change reloads the page), the time
+    left, and for the host the count of answers or, in the lobby, who joined."""
+    state = _where(live.status, live.current, live.opened_at, live.seconds)
+    if not host:
+        return state
     question = current_question(live)
-    view: dict[str, Any] = {
-        "status": live.status,
-        "index": live.current + 1,
+    state["joined"] = joined_count(live)
+    if live.status == "lobby":
+        state["names"] = joined_names(live)
+    elif question is not None and live.status in ("open", "closed"):
+        state["answers"] = answer_count(question)
+    return state
+
+
+def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str, Any]:
+    """What a screen shows now; the right answer only once the host shows the results."""
+    question = current_question(live)
+    view: dict[str, Any] = pulse(live, host=host) | {
         "total": len(live.questions),
-        "seconds_left": seconds_left(live),
+        "seconds": live.seconds,
         "question": None,
     }
-    if question is not None and live.status in ("open", "closed"):
-        view["question"] = {"id": question.id, "stem": question.stem, "choices": question.choices}
-        view["answers"] = answer_count(question)
-        if live.status == "closed":
+    revealed = live.status in ("results", "finished")
+    if question is not None and live.status in ("open", "closed", "results"):
+        view["question"] = {
+            "id": question.id,
+            "kind": question.kind,
+            "kind_label": KIND_LABELS.get(question.kind, ""),
+            "stem": question.stem,
+            "choices": question.choices,
+        }
+        if host:
+            view.setdefault("answers", answer_count(question))
+        if live.status == "results":
             view["question"]["correct"] = question.correct
             view["counts"] = choice_counts(question)
-    if user is not None and question is not None:
+    if user is not None and question is not None and live.status != "lobby":
         mine = answer_of(question, user)
         if mine is not None:
-            view["mine"] = {"choice": mine.choice}
-            if live.status != "open":
-                view["mine"].update(correct=mine.correct, points=mine.points)
-    if live.status in ("closed", "finished") and (live.leaderboard or host):
+            view["mine"] = {"choices": mine.choices}
+            if revealed:
+                outcome = mark(question.kind, question.correct, mine.choices, 0, 1).outcome
+                view["mine"].update(outcome=outcome, points=mine.points)
+    if revealed and (live.leaderboard or host):
         table = standings(live)
-        view["leaderboard"] = [{"name": n, "score": s} for n, s, _ in table[:5]]
+        view["leaderboard"] = [
+            {k: row[k] for k in ("name", "score", "place")} for row in table[:LEADERBOARD]
+        ]
+        if live.status == "finished":
+            view["podium"] = podium(table)
         if user is not None:
-            place = next(
-                ((i + 1, s) for i, (_, s, uid) in enumerate(table) if uid == user.id), None
+            me = next((row for row in table if row["user_id"] == user.id), None)
+            view["me"] = (
+                {"place": me["place"], "score": me["score"], "of": len(table)} if me else None
             )
-            view["me"] = {"rank": place[0], "score": place[1]} if place else None
     return view
 
 
@@ -118,11 +209,12 @@ def answer_rows(live: LiveQuiz) -> list[Any]:
         db.session.execute(
             select(
                 LiveQuestion.position,
+                LiveQuestion.kind,
                 LiveQuestion.stem,
                 LiveQuestion.choices,
                 User.name,
                 User.email,
-                LiveAnswer.choice,
+                LiveAnswer.choices,
                 LiveAnswer.correct,
                 LiveAnswer.points,
                 LiveAnswer.answered_at,

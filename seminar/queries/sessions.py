@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from seminar.db import db
+from seminar.core import checkin_codes
+from seminar.db import db, now_utc
 from seminar.models import (
     Attendance,
     AttendanceChange,
@@ -22,16 +25,49 @@ def normalise_code(code: str) -> str:
     return code.strip().upper().replace(" ", "").replace("-", "")
 
 
-def session_for_code(code: str) -> SeminarSession | None:
-    """The session whose check-in is open under this code."""
+def session_for_code(code: str, now: datetime | None = None) -> SeminarSession | None:
+    """The session whose check-in is open under this code: a fixed code, or the current or
+    previous code of a rotating one (computed for the few sessions open with one)."""
     code = normalise_code(code)
     if not code:
         return None
-    return db.session.execute(
+    fixed = db.session.execute(
         select(SeminarSession).where(
             SeminarSession.checkin_code == code, SeminarSession.checkin_open.is_(True)
         )
     ).scalar_one_or_none()
+    if fixed is not None:
+        return fixed
+    now = now or now_utc()
+    rotating = db.session.scalars(
+        select(SeminarSession).where(
+            SeminarSession.checkin_open.is_(True), SeminarSession.checkin_secret.is_not(None)
+        )
+    )
+    return next((s for s in rotating if code in _accepted(s, now)), None)
+
+
+def _accepted(session: SeminarSession, now: datetime) -> tuple[str, ...]:
+    assert session.checkin_secret is not None and session.code_seconds
+    return checkin_codes.accepted_codes(session.checkin_secret, session.code_seconds, now)
+
+
+def current_code(session: SeminarSession, now: datetime | None = None) -> str | None:
+    """The code the projector shows now, or None while check-in is closed."""
+    if not session.checkin_open:
+        return None
+    if session.checkin_secret and session.code_seconds:
+        return checkin_codes.current_code(
+            session.checkin_secret, session.code_seconds, now or now_utc()
+        )
+    return session.checkin_code
+
+
+def seconds_to_next_code(session: SeminarSession, now: datetime | None = None) -> float | None:
+    """How long the projector's rotating code still holds (None for a fixed code)."""
+    if not (session.checkin_open and session.code_seconds):
+        return None
+    return checkin_codes.seconds_to_next(session.code_seconds, now or now_utc())
 
 
 def sessions_of(cohort: Cohort) -> list[SeminarSession]:

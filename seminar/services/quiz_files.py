@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from seminar.core.content.lessons import source_hash
 from seminar.core.content.problems import ContentError, InvalidContent, Problem, SyncReport
-from seminar.core.content.quizzes import QuizFile, QuizParse, parse_quiz, quiz_file, scan_quizzes
+from seminar.core.content.quizzes import (
+    QuizFile,
+    QuizParse,
+    parse_quiz,
+    quiz_file,
+    scan_quizzes,
+    slug_of,
+)
 from seminar.core.errors import SeminarError
 from seminar.db import db
 from seminar.models import Quiz
@@ -18,21 +25,30 @@ from seminar.services.quiz_sync import add_quiz_version
 
 
 def read_upload(name: str, text: str) -> tuple[QuizFile, QuizParse]:
-    """A quiz sent through the browser, parsed as a sync would parse its file; problems are
-    shown under the file name or the text, by line."""
+    """A quiz sent through the browser, parsed as a sync would parse its file, except that
+    questions with errors are listed (`QuizParse.skipped`) rather than refusing the file;
+    problems of the file itself are shown under the file name or the text, by line."""
     try:
         file = quiz_file(name, text)
     except ContentError as exc:
         raise InvalidContent(exc.problems, field="filename") from None
     try:
-        return file, parse_quiz(file)
+        return file, parse_quiz(file, partial=True)
     except ContentError as exc:
         raise InvalidContent(exc.problems, field="source") from None
 
 
-def save_upload(file: QuizFile, *, author_id: int) -> Quiz:
-    """Store an uploaded quiz as a new version, exactly as a sync would."""
+def save_upload(file: QuizFile, *, author_id: int, partial: bool = False) -> tuple[Quiz, QuizParse]:
+    """Store an uploaded quiz as a new version, exactly as a sync would; with `partial`, the
+    questions that load when others have errors (the version keeps the whole text)."""
     file, parsed = read_upload(file.name, file.text)
+    if parsed.failed and not partial:
+        count = len(parsed.failed)
+        raise SeminarError(
+            f"{count} question{'s' if count > 1 else ''} of the file cannot be loaded (listed "
+            "below): fix the file, or import the questions that load.",
+            field="source",
+        )
     quiz = db.session.execute(select(Quiz).where(Quiz.slug == file.slug)).scalar_one_or_none()
     if quiz is None:
         quiz = Quiz(slug=file.slug, path=file.name)
@@ -51,7 +67,7 @@ def save_upload(file: QuizFile, *, author_id: int) -> Quiz:
         author_id=author_id,
     )
     standing.mark_moved(before)  # a new title or pass mark moves the cohorts taking it
-    return quiz
+    return quiz, parsed
 
 
 def sync_quiz_folder(root: Path, report: SyncReport, *, check: bool, prefer_files: bool) -> None:
@@ -61,7 +77,7 @@ def sync_quiz_folder(root: Path, report: SyncReport, *, check: bool, prefer_file
     tree = scan_quizzes(root)
     report.problems.extend(tree.problems)
     report.warnings.extend(tree.warnings)
-    broken = {Path(name).stem for name in tree.broken}
+    broken = {slug_of(name) for name in tree.broken}
     if check:
         report.new.extend(f"quizzes/{file.name}" for file in tree.files.values())
         return

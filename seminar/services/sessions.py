@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 
-from seminar.core import ce
+from seminar.core import ce, checkin_codes
 from seminar.core.certification import credited_hours
 from seminar.core.content.programs import program_from_dict
 from seminar.core.errors import SeminarError
@@ -23,15 +23,17 @@ from seminar.models import (
     User,
 )
 from seminar.queries.cohorts import instructors, member_role
-from seminar.queries.sessions import attendance_of, session_for_code
+from seminar.queries.sessions import attendance_of, current_code, session_for_code
 from seminar.services import audit, standing
 from seminar.services.accounts import new_calendar_token
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
 
 
 class SessionError(SeminarError):
     pass
+
+
+class WrongCode(SessionError):
+    """A check-in code that opens nothing: what the per-person and per-address limits count."""
 
 
 def create_session(
@@ -102,19 +104,34 @@ def _set_ce(session: SeminarSession, delivery: str, approvals: str) -> None:
     session.ce_approvals = [a.to_dict() for a in parsed]
 
 
-def open_checkin(session: SeminarSession) -> str:
-    """A fresh code each time check-in opens: an old photo of the projector no longer works."""
+def open_checkin(
+    session: SeminarSession, *, rotate: int | None = None, now: datetime | None = None
+) -> str:
+    """A fresh code each time check-in opens: an old photo of the projector no longer works.
+    With `rotate` (seconds), the code on the projector changes that often instead (a code
+    texted home expires); returns the code to show now."""
     if session.closed_at is not None:
         raise SessionError("This session is closed.")
+    if rotate is not None and rotate not in checkin_codes.ROTATIONS:
+        seconds = ", ".join(map(str, checkin_codes.ROTATIONS))
+        raise SessionError(f"A rotating code changes every {seconds} seconds.", field="rotate")
+    session.checkin_open = True
+    session.code_seconds = rotate
+    # A new secret each time: the codes of an earlier opening never come back.
+    session.checkin_secret = checkin_codes.new_secret() if rotate else None
+    session.checkin_code = _draw_code() if not rotate else None
+    db.session.flush()
+    return current_code(session, now) or ""
+
+
+def _draw_code() -> str:
     for _ in range(10):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        code = checkin_codes.random_code()
         # One in a billion codes: drawing one that is live elsewhere is drawing again.
         taken = db.session.scalar(
             select(SeminarSession.id).where(SeminarSession.checkin_code == code)
         )
         if taken is None:
-            session.checkin_code, session.checkin_open = code, True
-            db.session.flush()
             return code
     raise SessionError("Could not draw a check-in code; try again.")
 
@@ -122,29 +139,37 @@ def open_checkin(session: SeminarSession) -> str:
 def close_checkin(session: SeminarSession) -> None:
     session.checkin_open = False
     session.checkin_code = None
+    session.checkin_secret = None
     db.session.flush()
 
 
 def check_in(
-    user: User, code: str, *, method: str = "check-in code", now: datetime | None = None
+    user: User,
+    code: str,
+    *,
+    method: str = "check-in code",
+    now: datetime | None = None,
+    session: SeminarSession | None = None,
 ) -> Attendance:
-    """Check in with the projector's code; checking in twice is the same check-in."""
-    session = session_for_code(code)
-    if session is None:
-        raise SessionError(
+    """Check in with the projector's code (of `session`, when given); checking in twice is
+    the same check-in."""
+    now = now or now_utc()
+    found = session_for_code(code, now)
+    if found is None or (session is not None and found.id != session.id):
+        raise WrongCode(
             "That code is not open for check-in. Check the projector and try again.",
             field="code",
         )
-    if member_role(session.cohort_id, user.id) != MemberRole.STUDENT:
+    if member_role(found.cohort_id, user.id) != MemberRole.STUDENT:
         raise SessionError("You are not a student in this session's cohort.", field="code")
-    existing = attendance_of(session, user)
+    existing = attendance_of(found, user)
     if existing is not None and existing.checked_out_at is not None:
         raise SessionError(
             "You checked out of this session already. If you came back, ask your instructor "
             "to correct your attendance.",
             field="code",
         )
-    return mark_present(session, user, method=method, now=now)
+    return mark_present(found, user, method=method, now=now)
 
 
 def mark_present(
@@ -192,30 +217,101 @@ def check_out(user: User, session: SeminarSession, *, now: datetime | None = Non
 def close_session(session: SeminarSession, *, now: datetime | None = None) -> int:
     """Close check-in and check everyone out (at the session's end if it is over)."""
     now = now or now_utc()
-    session.checkin_open = False
-    session.checkin_code = None
+    if session.closed_at is not None:
+        raise SessionError("This session is closed already.")
+    close_checkin(session)
     session.closed_at = now
-    still_in = db.session.scalars(
-        select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.checked_out_at.is_(None)
-        )
-    ).all()
-    for attendance in still_in:
-        before = _snapshot(attendance)
-        attendance.checked_out_at = min(now, session.ends_at)
-        _credit(attendance)
-        audit.log(
-            "attendance.close",
-            target_type="attendance",
-            target_id=attendance.id,
-            target_label=f"{attendance.user.name} at {session.title}",
-            subject=attendance.user_id,
-            before=before,
-            after=_snapshot(attendance),
-            reason="checked out when the session was closed",
-        )
+    count = _check_out_all(
+        session,
+        Attendance.checked_out_at.is_(None),
+        at=min(now, session.ends_at),
+        action="attendance.close",
+        why="checked out when the session was closed",
+    )
+    _log_session(
+        "session.close", session, {"closed_at": None}, {"closed_at": now, "checked_out": count}
+    )
     db.session.flush()
-    return len(still_in)
+    return count
+
+
+def reopen_checkin(
+    session: SeminarSession, *, rotate: int | None = None, now: datetime | None = None
+) -> int:
+    """Undo a close: the session is open again with a fresh check-in code, and everyone the
+    close checked out is present again (their hours count on until they leave or the session
+    closes). Returns how many came back."""
+    if session.closed_at is None:
+        raise SessionError("This session is not closed.")
+    closed_at = session.closed_at
+    session.closed_at = None
+    open_checkin(session, rotate=rotate, now=now)
+    back = _check_out_all(
+        session,
+        Attendance.out_at_close.is_(True),
+        at=None,
+        action="attendance.reopen",
+        why="check-in reopened",
+    )
+    _log_session(
+        "session.reopen",
+        session,
+        {"closed_at": closed_at},
+        {"closed_at": None, "present_again": back},
+    )
+    db.session.flush()
+    return back
+
+
+def _check_out_all(
+    session: SeminarSession, which: Any, *, at: datetime | None, action: str, why: str
+) -> int:
+    """Check out (at `at`), or back in (None), every attendance of the session that `which`
+    selects; the close marks whom it checked out, so that reopening takes back only them."""
+    rows = db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id, which)
+    ).all()
+    for attendance in rows:
+        before = _snapshot(attendance)
+        attendance.checked_out_at = at
+        attendance.out_at_close = at is not None
+        _credit(attendance)
+        _log_attendance(action, attendance, before, why)
+    return len(rows)
+
+
+def _log_session(
+    action: str, session: SeminarSession, before: dict[str, object], after: dict[str, object]
+) -> None:
+    audit.log(
+        action,
+        target_type="session",
+        target_id=session.id,
+        target_label=f"{session.title} ({session.cohort.title})",
+        before=before,
+        after=after,
+    )
+
+
+def _log_attendance(
+    action: str,
+    attendance: Attendance,
+    before: dict[str, object],
+    why: str,
+    *,
+    by: User | None = None,
+) -> None:
+    audit.log(
+        action,
+        target_type="attendance",
+        target_id=attendance.id,
+        target_label=f"{attendance.user.name} at {attendance.session.title}",
+        subject=attendance.user_id,
+        before=before,
+        after=_snapshot(attendance),
+        reason=why,
+        actor=by,
+    )
 
 
 def correct_attendance(
@@ -234,18 +330,9 @@ def correct_attendance(
     before = _snapshot(attendance)
     attendance.checked_in_at = checked_in_at
     attendance.checked_out_at = checked_out_at
+    attendance.out_at_close = False  # an instructor's times stand, whatever closes or reopens
     _credit(attendance)
-    audit.log(
-        "attendance.correct",
-        target_type="attendance",
-        target_id=attendance.id,
-        target_label=f"{attendance.user.name} at {attendance.session.title}",
-        subject=attendance.user_id,
-        before=before,
-        after=_snapshot(attendance),
-        reason=reason.strip(),
-        actor=by,
-    )
+    _log_attendance("attendance.correct", attendance, before, reason.strip(), by=by)
     db.session.add(
         AttendanceChange(
             attendance_id=attendance.id,

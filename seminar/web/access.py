@@ -33,6 +33,7 @@ from seminar.models import (
     User,
 )
 from seminar.queries import catalogue, cohorts, records
+from seminar.queries import live as live_queries
 
 # --- predicates ----------------------------------------------------------------------------
 
@@ -139,7 +140,10 @@ def session_for_staff(session_id: int) -> SeminarSession:
 def _live(live_id: int) -> LiveQuiz:
     live = db.session.execute(
         select(LiveQuiz)
-        .options(joinedload(LiveQuiz.session), selectinload(LiveQuiz.questions))
+        .options(
+            joinedload(LiveQuiz.session).joinedload(SeminarSession.cohort),
+            selectinload(LiveQuiz.questions),
+        )
         .where(LiveQuiz.id == live_id)
     ).scalar_one_or_none()
     return live or abort(404)
@@ -181,6 +185,13 @@ def import_for_staff(cohort: Cohort, job_id: int) -> ImportJob:
     if job is None or job.cohort_id != cohort.id:
         abort(404)
     return job
+
+
+def live_pulse_for_seat(live_id: int) -> dict[str, Any] | None:
+    """Where the quiz is, for a student seated in it (only the cohort's students take a
+    seat, so the seat is the access rule), in one query: every phone in the room polls this
+    about once a second. None for anyone without a seat there."""
+    return live_queries.seated_pulse(live_id, current_user.id)
 
 
 def record_for_viewer(rid: str) -> Record:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -12,7 +10,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from seminar.extensions import configured_limit, limiter
+from seminar.extensions import configured_limit, limiter, retry_in
 from seminar.services import logins
 from seminar.services.accounts import authenticate, normalise_email
 from seminar.web.forms import EmptyForm, LoginForm
@@ -51,11 +49,8 @@ def _failed(response: Response) -> bool:
 def _refused(why: str) -> Callable[[RequestLimit], Response]:
     def page(limit: RequestLimit) -> Response:
         form = LoginForm()
-        # reset_at is rounded up to the next whole second by the limiter: take that back.
-        wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
         form.form_errors.append(
-            f"Too many failed logins {why}. Try again in {wait} minute{'s' if wait > 1 else ''}"
-            ", or reset your password."
+            f"Too many failed logins {why}. Try again in {retry_in(limit)}, or reset your password."
         )
         return make_response(render_template("auth/login.html", form=form), 429)
 
@@ -93,9 +88,14 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    if EmptyForm().validate_on_submit():
-        if current_user.is_authenticated:
-            logins.end(current_user)  # the cookies copied before this no longer work
-        logout_user()
-        flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.login"))
+    if current_user.is_authenticated:
+        logins.end(current_user)  # the cookies copied before this no longer work
+    logout_user()
+    flash("You are logged out.", "info")
+    response = redirect(url_for("auth.login"))
+    # Nothing of this person stays in the browser for the next: lessons kept for reading
+    # offline (and the service worker keeping them), answers waiting to be saved.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

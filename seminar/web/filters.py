@@ -119,6 +119,18 @@ def register_template_helpers(app: Flask) -> None:
         """A mark needed to pass, rounded up: the figure shown is always enough."""
         return f"{grade_text(value, needed=True)}%"
 
+    @app.template_filter("ordinal")
+    def ordinal(place: int) -> str:
+        """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+        suffix = (
+            "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+        )
+        return f"{place}{suffix}"
+
+    @app.template_filter("choice_text")
+    def choice_text(index: int, choices: list[str]) -> str:
+        return choices[index] if 0 <= index < len(choices) else ""
+
     @app.template_filter("approval")
     def approval_words(approval: ce.Approval) -> str:
         return ce.describe(approval)

@@ -38,8 +38,10 @@ from wtforms.validators import (
 )
 
 from seminar.core.ce import Delivery
+from seminar.core.checkin_codes import ROTATIONS
 from seminar.core.errors import SeminarError
 from seminar.core.evaluation import MAX_TEXT, QUESTIONS, SCALE
+from seminar.core.live import KIND_LABELS
 from seminar.db import db, now_utc
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
@@ -186,15 +188,17 @@ class AccommodationForm(FlaskForm):
 
 
 class QuizUploadForm(FlaskForm):
-    file = FileField("Quiz file (.md or .gift)")
+    file = FileField("Quiz file (.md, .gift, .txt or .xml)")
     source = TextAreaField("Or paste the quiz text")
     filename = StringField(
         "File name",
         validators=[Optional(), Length(max=120)],
-        description="For example category-system.gift: the name before the dot is the slug.",
+        description="For example category-system.gift: the name before the dot is the slug. "
+        ".txt is read as GIFT and .xml as Moodle XML.",
     )
     preview = SubmitField("Preview")
     save = SubmitField("Save as new version")
+    save_loaded = SubmitField("Import the questions that load")
 
 
 class CohortForm(FlaskForm):
@@ -311,6 +315,70 @@ class CheckinForm(FlaskForm):
         description="The six characters shown on the projector.",
     )
     submit = SubmitField("Check in")
+
+
+class OpenCheckinForm(FlaskForm):
+    rotate = SelectField(
+        "Check-in code",
+        choices=[
+            SelectChoice("", "One code until check-in closes"),
+            *(SelectChoice(str(s), f"A new code every {s} seconds") for s in ROTATIONS),
+        ],
+        default="",
+    )
+
+    @property
+    def seconds(self) -> int | None:
+        return int(self.rotate.data) if str(self.rotate.data or "").isdigit() else None
+
+
+class LiveQuizForm(FlaskForm):
+    """A live quiz from a quiz's questions, or one question typed on the spot."""
+
+    quiz = SelectField("Quiz", choices=[], validate_choice=False)
+    poll = BooleanField("Ask the quiz's questions as polls (no right answers, no points)")
+    kind = SelectField(
+        "Kind of question",
+        choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()],
+        default="single",
+    )
+    stem = StringField("Question", validators=[Optional(), Length(max=500)])
+    choices = TextAreaField(
+        "Choices, one per line",
+        validators=[Optional(), Length(max=3000)],
+        description="2 to 6; for true/false leave it empty.",
+    )
+    correct = StringField(
+        "Right choices, by number",
+        validators=[Optional(), Length(max=40)],
+        description="2, or 1, 3 when several are right; for true/false 1 (True) or 2 (False); "
+        "nothing for a poll.",
+    )
+    seconds = IntegerField(
+        "Seconds per question", default=20, validators=[Optional(), NumberRange(min=5, max=300)]
+    )
+    leaderboard = BooleanField(
+        "Show a leaderboard (points for right and fast answers)", default=True
+    )
+    submit = SubmitField("Start the live quiz")
+
+
+def live_quiz_form(quizzes: list[tuple[str, str]]) -> LiveQuizForm:
+    """The form with the quizzes to choose from, as (slug, title)."""
+    form = LiveQuizForm()
+    form.quiz.choices = [SelectChoice("", "None: the question typed below")] + [
+        SelectChoice(slug, title) for slug, title in quizzes
+    ]
+    return form
+
+
+class JoinLiveForm(FlaskForm):
+    code = StringField(
+        "Check-in code",
+        validators=[Optional(), Length(max=12)],
+        description="The code on the screen: it also checks you in to the session.",
+    )
+    submit = SubmitField("Join the live quiz")
 
 
 class CorrectionForm(FlaskForm):

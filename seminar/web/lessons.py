@@ -3,6 +3,8 @@ content status page."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 from flask import (
@@ -12,6 +14,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -21,16 +24,19 @@ from werkzeug.wrappers import Response
 from seminar.core.content.lessons import asset_checker
 from seminar.core.content.markdown import IMAGE_SUFFIXES
 from seminar.core.text import small_int
-from seminar.models import Lesson, LessonVersion
+from seminar.models import Lesson, LessonVersion, User
 from seminar.queries import catalogue as queries
 from seminar.queries.content_status import content_status as status_of_content
 from seminar.queries.standing import own_standings
 from seminar.services import lessons as lesson_service
 from seminar.services.evidence import record_heartbeat
-from seminar.web.access import may_read_lesson, staff_required
+from seminar.web.access import is_staff, may_read_lesson, staff_required
 from seminar.web.forms import EmptyForm, LessonEditForm, errors_on
 
 bp = Blueprint("lessons", __name__)
+
+# What a student may keep to read offline: the lesson list, lesson pages and their pictures.
+OFFLINE_PAGES = ("lessons.catalogue", "lessons.show", "lessons.asset")
 
 
 def lessons_root() -> Path:
@@ -193,4 +199,37 @@ def asset(filename: str) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     )
+    return response
+
+
+@bp.get("/lessons/sw.js")
+def service_worker() -> Response:
+    """The service worker that keeps a student's lessons readable offline (static/js/sw.js),
+    served from /lessons/ so that its scope is the lessons and nothing else."""
+    response = send_from_directory(Path(current_app.root_path) / "static" / "js", "sw.js")
+    response.headers["Cache-Control"] = "no-cache"  # a new version is picked up at once
+    return response
+
+
+def offline_key(user: User) -> str:
+    """Names one person's offline copy of the lessons in their browser. Derived from the
+    secret key, not the bare id: nothing to guess; a new login session, a new copy."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"offline-lessons:{user.id}:{user.login}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
+
+
+@bp.after_request
+def mark_for_offline(response: Response) -> Response:
+    """Pages a student may keep offline say whose they are; the service worker keeps only
+    what carries this, under that person's key: never a staff page, never a write."""
+    if (
+        request.method == "GET"
+        and request.endpoint in OFFLINE_PAGES
+        and response.status_code == 200
+        and current_user.is_authenticated
+        and not is_staff(current_user)
+    ):
+        response.headers["X-Offline-Key"] = offline_key(current_user)
+        response.vary.add("Cookie")
     return response

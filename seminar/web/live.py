@@ -1,4 +1,5 @@
-"""Live quiz pages: the host's projector screen and the students' phones, both polling."""
+"""Live quiz pages: creating one, the host's projector screen (with its keyboard shortcuts)
+and the students' phones, both polling the state the database keeps."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,132 +19,200 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.errors import SeminarError
+from seminar.db import db
+from seminar.models import LiveQuiz
 from seminar.queries import live as live_queries
+from seminar.queries.quiz_results import available_quizzes
+from seminar.queries.sessions import attendance_of
 from seminar.services import live as live_service
 from seminar.web.access import (
     live_for_host,
     live_for_room,
+    live_pulse_for_seat,
     session_for_staff,
     staff_required,
-    teaches,
 )
+from seminar.web.checkin_guard import limit_wrong_codes, note_wrong_code
 from seminar.web.csv_export import csv_response
-from seminar.web.forms import EmptyForm, errors_on
+from seminar.web.filters import absolute_url
+from seminar.web.forms import EmptyForm, JoinLiveForm, LiveQuizForm, errors_on, live_quiz_form
+from seminar.web.projector import invitation, qr_image
 
 bp = Blueprint("live", __name__)
+
+
+def _form() -> LiveQuizForm:
+    return live_quiz_form([(q.slug, q.current.title) for q in available_quizzes()])
+
+
+@bp.get("/sessions/<int:session_id>/live")
+@staff_required
+def new(session_id: int) -> str:
+    return render_template("live/new.html", session=session_for_staff(session_id), form=_form())
 
 
 @bp.post("/sessions/<int:session_id>/live")
 @staff_required
 def create(session_id: int) -> WerkzeugResponse:
     session = session_for_staff(session_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    form = request.form
-    settings = {
-        "seconds": form.get("seconds", 20, type=int),
-        "leaderboard": form.get("leaderboard") == "on",
-    }
-    with errors_on() as outcome:
-        if form.get("quiz"):
-            live, skipped = live_service.create_from_quiz(session, form["quiz"], **settings)
-        else:
-            choices = [c.strip() for c in form.get("choices", "").splitlines() if c.strip()]
-            right = form.get("correct", 0, type=int) - 1
-            live = live_service.create_quick_question(
-                session, form.get("stem", ""), choices, right, **settings
-            )
-            skipped = 0
-    if outcome.failed:
-        return redirect(url_for("sessions.show", session_id=session.id))
-    if skipped:
-        flash(f"{skipped} question(s) are not multiple choice and are left out.", "info")
-    return redirect(url_for("live.host", live_id=live.id))
+    form = _form()
+    if form.validate_on_submit():
+        settings = {"seconds": form.seconds.data or 20, "leaderboard": form.leaderboard.data}
+        skipped = 0
+        with errors_on(form) as outcome:
+            if form.quiz.data:
+                live, skipped = live_service.create_from_quiz(
+                    session, form.quiz.data, poll=form.poll.data, **settings
+                )
+            else:
+                live = live_service.create_typed_question(
+                    session,
+                    kind=form.kind.data or "",
+                    stem=form.stem.data or "",
+                    choices=form.choices.data or "",
+                    correct=form.correct.data or "",
+                    **settings,
+                )
+        if not outcome.failed:
+            if skipped:
+                flash(f"{skipped} question(s) the live quiz cannot ask are left out.", "info")
+            return redirect(url_for("live.host", live_id=live.id))
+    page = render_template("live/new.html", session=session, form=form)
+    return make_response(page, 400)
 
 
 @bp.get("/live/<int:live_id>/host")
 @staff_required
 def host(live_id: int) -> str:
     live = live_for_host(live_id)
-    return render_template("live/host.html", live=live, **live_queries.screen(live, host=True))
+    invite = invitation(live.session, "live.play", live_id=live.id)
+    join_link = absolute_url("live.play", live_id=live.id)
+    return render_template(
+        "live/host.html",
+        live=live,
+        invite=invite,
+        join_link=join_link,
+        join_qr=invite.qr if invite else qr_image(join_link),
+        **live_queries.screen(live, host=True),
+    )
 
 
 @bp.post("/live/<int:live_id>/<action>")
 @staff_required
-def control(live_id: int, action: str) -> WerkzeugResponse:
+def control(live_id: int, action: str) -> WerkzeugResponse | tuple[Response, int]:
     live = live_for_host(live_id)
-    moves = {
-        "next": live_service.open_next,
-        "close": live_service.close_question,
-        "finish": live_service.finish,
-    }
-    if action not in moves:
-        abort(404)
+    move = live_service.MOVES.get(action) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if request.accept_mimetypes.best == "application/json":  # the host page's own timer
+        try:
+            move(live)
+        except SeminarError as exc:
+            return jsonify(error=exc.message), 409
+        return jsonify(status=live.status, index=live.current + 1), 200
     with errors_on():
-        moves[action](live)
+        move(live)
     return redirect(url_for("live.host", live_id=live.id))
 
 
 @bp.get("/live/<int:live_id>/state.json")
 @login_required
 def state(live_id: int) -> Response:
-    live = live_for_room(live_id)
-    if teaches(live.session.cohort, current_user):
-        return jsonify(live_queries.screen(live, host=True))
-    if live_queries.seat_of(live, current_user) is None:
-        abort(404)
-    return jsonify(live_queries.screen(live, host=False, user=current_user))
+    seated = live_pulse_for_seat(live_id)
+    if seated is not None:
+        return jsonify(seated)
+    live = live_for_host(live_id)  # not seated: the host's screen, or nothing at all
+    pulse = live_queries.pulse(live, host=True)
+    if live.status == "lobby":  # a rotating code changes the lobby's QR code
+        invite = invitation(live.session, "live.play", live_id=live.id)
+        pulse["invite"] = invite.as_json() if invite else None
+    return jsonify(pulse)
 
 
-@bp.route("/live/<int:live_id>", methods=["GET"])
-@login_required
-def play(live_id: int) -> str:
-    live = live_for_room(live_id)
-    return render_template(
+def _play_page(live: LiveQuiz, form: JoinLiveForm, status: int = 200) -> WerkzeugResponse:
+    seat = live_queries.seat_of(live, current_user)
+    session = live.session
+    needs_code = (
+        seat is None and session.checkin_open and attendance_of(session, current_user) is None
+    )
+    page = render_template(
         "live/play.html",
         live=live,
-        seat=live_queries.seat_of(live, current_user),
+        seat=seat,
+        form=form,
+        needs_code=needs_code,
         **live_queries.screen(live, host=False, user=current_user),
     )
+    return make_response(page, status)
+
+
+@bp.get("/live/<int:live_id>")
+@login_required
+def play(live_id: int) -> WerkzeugResponse:
+    live = live_for_room(live_id)
+    return _play_page(live, JoinLiveForm(code=request.args.get("code", "")))
 
 
 @bp.post("/live/<int:live_id>/join")
+@limit_wrong_codes
 @login_required
 def join(live_id: int) -> WerkzeugResponse:
     live = live_for_room(live_id)
-    if EmptyForm().validate_on_submit():
-        with errors_on():
-            live_service.join(live, current_user)
+    form = JoinLiveForm()
+    if not form.validate_on_submit():
+        return _play_page(live, form, 400)
+    with errors_on(form) as outcome:
+        attendance = live_service.join(live, current_user, code=form.code.data or "")
+    note_wrong_code(outcome)
+    if outcome.failed:
+        return _play_page(live, form, 400)
+    if attendance is None and live.session.checkin_open:
+        flash(
+            "You are in. Check in with the code on the screen to have your attendance counted.",
+            "info",
+        )
     return redirect(url_for("live.play", live_id=live.id))
+
+
+def _answer_sent() -> tuple[int, list[object]]:
+    """The question and the choices picked, as the phone's script (JSON) or its form sends
+    them (a tapped button's `choice`, or the ticked boxes of a multiple question)."""
+    if not request.is_json:
+        return int(request.form.get("question", -1)), request.form.getlist("choice")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    picked = data.get("choices", [data["choice"]] if "choice" in data else None)
+    if not isinstance(picked, list):
+        raise ValueError("no choices")
+    return int(data.get("question", -1)), picked
 
 
 @bp.post("/live/<int:live_id>/answer")
 @login_required
 def answer(live_id: int) -> Response | WerkzeugResponse | tuple[Response, int]:
     live = live_for_room(live_id)
-    wants_json = request.is_json
-    data = request.get_json(silent=True) if wants_json else request.form
-    if not isinstance(data, dict) and not hasattr(data, "get"):
-        return jsonify(error="Send the question and the choice."), 400
     try:
-        question_id = int(data.get("question", -1))
-        choice = int(data.get("choice", -1))
-        record = live_service.answer(live, current_user, question_id, choice)
+        question_id, picked = _answer_sent()
+        record = live_service.answer(live, current_user, question_id, picked)
     except (TypeError, ValueError):
-        message, status = "Send the question and the choice.", 400
+        message, status = "Send the question and the choices.", 400
     except SeminarError as exc:
+        db.session.rollback()
         message, status = exc.message, 409
     else:
-        if wants_json:
-            return jsonify(received=True, choice=record.choice)
+        if request.is_json:
+            return jsonify(received=True, choices=record.choices)
         flash("Answer received.", "success")
         return redirect(url_for("live.play", live_id=live.id))
-    if wants_json:
+    if request.is_json:
         return jsonify(error=message), status
     flash(message, "warning")
     return redirect(url_for("live.play", live_id=live.id))
+
+
+def _answer_text(choices: list[str], picked: list[int]) -> str:
+    return "; ".join(choices[i] for i in picked if 0 <= i < len(choices))
 
 
 @bp.get("/live/<int:live_id>/answers.csv")
@@ -152,18 +222,19 @@ def answers_csv(live_id: int) -> Response:
     rows = live_queries.answer_rows(live)
     return csv_response(
         f"live-quiz-{live.id}-answers.csv",
-        ["question", "text", "name", "email", "answer", "correct", "points", "answered at"],
+        ["question", "kind", "text", "name", "email", "answer", "correct", "points", "answered at"],
         (
             [
                 pos + 1,
+                kind,
                 stem,
                 name,
                 email,
-                choices[choice],
-                "yes" if ok else "no",
+                _answer_text(choices, picked),
+                "poll" if ok is None else "yes" if ok else "no",
                 points,
                 when.strftime("%Y-%m-%d %H:%M:%S"),
             ]
-            for pos, stem, choices, name, email, choice, ok, points, when in rows
+            for pos, kind, stem, choices, name, email, picked, ok, points, when in rows
         ),
     )

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from seminar.core.content.quizzes import QuizParse
 from seminar.core.errors import SeminarError
 from seminar.db import db
 from seminar.models import AttemptQuestion
@@ -33,16 +34,30 @@ def upload() -> str | Response:
             # The preview's Save re-sends the same text, so what is saved is what was shown.
             form.source.data, form.filename.data = text, name
             file, parsed = quiz_files.read_upload(name, text)
-            if form.save.data:
-                quiz = quiz_files.save_upload(file, author_id=current_user.id)
-                flash(f"Saved {quiz.slug} as version {quiz.current.number}.", "success")
+            if form.save.data or form.save_loaded.data:
+                partial = bool(form.save_loaded.data)
+                quiz, saved = quiz_files.save_upload(
+                    file, author_id=current_user.id, partial=partial
+                )
+                flash(_saved_message(quiz.slug, quiz.current.number, saved), "success")
                 return redirect(url_for("quizzes.show", slug=quiz.slug))
     return render_template("quizzes/upload.html", form=form, parsed=parsed)
 
 
+def _saved_message(slug: str, number: int, parsed: QuizParse) -> str:
+    if not (left := parsed.skipped):
+        return f"Saved {slug} as version {number}."
+    loaded = len(parsed.quiz.questions)
+    lines = ", ".join(str(q.line) for q in left)
+    return (
+        f"Saved {slug} as version {number}: {loaded} question{'s' * (loaded != 1)} loaded, "
+        f"{len(left)} left out (line{'s' * (len(left) != 1)} {lines})."
+    )
+
+
 def _uploaded(form: QuizUploadForm) -> tuple[str, str]:
     """The file's name and text: uploaded, or pasted with a name typed."""
-    text = text_from(form.file, form.source, what="a .md or .gift file", save_as="UTF-8")
+    text = text_from(form.file, form.source, what="a quiz file", save_as="UTF-8")
     upload = form.file.data
     if upload and upload.filename:
         return upload.filename, text

@@ -3,14 +3,14 @@ roster, corrections, live quizzes) and the CE attendance downloads."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from seminar.core import ce
 from seminar.core.rosters import GENERIC_HEADER, cebroker_row, generic_row
-from seminar.db import db
+from seminar.db import db, now_utc
 from seminar.models import Attendance, Cohort, SeminarSession
 from seminar.queries import catalogue
 from seminar.queries import sessions as session_queries
@@ -29,7 +29,15 @@ from seminar.web.access import (
 )
 from seminar.web.csv_export import csv_response
 from seminar.web.filters import absolute_url, from_local, to_local
-from seminar.web.forms import CorrectionForm, EmptyForm, SessionCeForm, SessionForm, errors_on
+from seminar.web.forms import (
+    CorrectionForm,
+    EmptyForm,
+    OpenCheckinForm,
+    SessionCeForm,
+    SessionForm,
+    errors_on,
+    live_quiz_form,
+)
 
 bp = Blueprint("sessions", __name__)
 
@@ -155,9 +163,10 @@ def _show_page(session: SeminarSession, refused: dict[int, CorrectionForm] | Non
         history=session_queries.corrections([a.id for a, _ in roster]),
         forms=forms,
         lives=session_queries.live_quizzes(session),
-        quizzes=available_quizzes(),
         approvals=approvals_of(session),
         delivery=ce.Delivery(session.delivery).label,
+        live_form=live_quiz_form([(q.slug, q.current.title) for q in available_quizzes()]),
+        open_form=OpenCheckinForm(formdata=None),
     )
 
 
@@ -167,7 +176,20 @@ def show(session_id: int) -> str:
     return _show_page(session_for_staff(session_id))
 
 
-CONTROLS = ("open-checkin", "close-checkin", "close")
+@bp.get("/sessions/<int:session_id>/close")
+@staff_required
+def confirm_close(session_id: int) -> str:
+    """Closing checks everyone out: the page says so, and asks before it happens."""
+    session = session_for_staff(session_id)
+    return render_template(
+        "sessions/close.html",
+        session=session,
+        present=session_queries.present_count(session),
+        now=now_utc(),
+    )
+
+
+CONTROLS = ("open-checkin", "close-checkin", "close", "reopen-checkin")
 
 
 @bp.post("/sessions/<int:session_id>/<action>")
@@ -176,19 +198,25 @@ def control(session_id: int, action: str) -> WerkzeugResponse:
     session = session_for_staff(session_id)
     if action not in CONTROLS:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    form = OpenCheckinForm()
+    if not form.validate_on_submit():
         abort(400)
+    if action == "close" and request.form.get("confirm") != "yes":
+        return redirect(url_for("sessions.confirm_close", session_id=session.id))
     with errors_on() as outcome:
         if action == "open-checkin":
-            session_service.open_checkin(session)
+            session_service.open_checkin(session, rotate=form.seconds)
         elif action == "close-checkin":
             session_service.close_checkin(session)
+        elif action == "reopen-checkin":
+            back = session_service.reopen_checkin(session, rotate=form.seconds)
         else:
             count = session_service.close_session(session)
     if outcome.failed:
         return redirect(url_for("sessions.show", session_id=session.id))
-    if action == "open-checkin":
-        flash(f"Check-in is open with code {session.checkin_code}.", "success")
+    if action == "reopen-checkin":
+        flash(f"Check-in is open again; {back} student(s) checked out by the close are back.")
+    if action in ("open-checkin", "reopen-checkin"):
         return redirect(url_for("checkin.projector", session_id=session.id))
     if action == "close-checkin":
         flash("Check-in is closed.", "success")

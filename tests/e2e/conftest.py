@@ -163,4 +163,16 @@ def check_current(page: Any) -> None:
     problems = serious_violations(page)
     assert problems == [], f"{page.url}: {problems}"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px: {page.evaluate(WIDE)}"
+
+
+# What sticks out on the right, innermost first: names the element to fix when a page scrolls.
+WIDE = """() => {
+  const out = (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5;
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "");
+  return [...document.querySelectorAll("body *")]
+    .filter((e) => out(e) && ![...e.children].some(out))
+    .slice(0, 3)
+    .map((e) => name(e) + " " + Math.round(e.getBoundingClientRect().width) + "px: "
+                + e.textContent.trim().slice(0, 40));
+}"""

@@ -1,6 +1,6 @@
 """Hostile input in a real browser: XSS vectors pushed in through every way text gets in
-(lesson Markdown, quiz files native and GIFT, names, written answers, CSV enrolment) run no
-script on any page that shows them.
+(lesson Markdown, quiz files native, GIFT and Moodle XML in each text format, names, written
+answers, CSV enrolment) run no script on any page that shows them.
 
 Every vector calls `__xss.push(label)` (a sentinel installed before the page's own scripts)
 if it ever runs. Each page is checked as users get it, under the app's Content-Security-Policy,
@@ -11,6 +11,7 @@ stop every vector, and the policy must block nothing but vectors.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from seminar.core.content.moodle_xml_export import to_moodle_xml
 from seminar.core.content.quiz_export import to_gift, to_native
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question, Quiz
 from seminar.db import db
@@ -232,6 +234,16 @@ def gift_quiz(slug: str) -> Quiz:
     )  # fmt: skip
 
 
+def xml_quiz(slug: str) -> Quiz:
+    """The GIFT quiz as a Moodle bank has it: its texts plain, HTML, Moodle's auto-format."""
+    quiz = gift_quiz(slug)
+    formats = ("plain", "html", "moodle")
+    questions = tuple(
+        dataclasses.replace(q, format=fmt) for q, fmt in zip(quiz.questions, formats, strict=True)
+    )
+    return dataclasses.replace(quiz, questions=questions)
+
+
 @pytest.fixture(scope="module")
 def hostile(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     """One server for the module, its lessons and quizzes carrying the vectors, a cohort."""
@@ -247,6 +259,7 @@ def hostile(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             quizzes = server.lessons_dir.parent / "quizzes"
             (quizzes / "hostile-native.md").write_text(to_native(native_quiz()))
             (quizzes / "hostile-gift.gift").write_text(to_gift(gift_quiz("hostile-gift")))
+            (quizzes / "hostile-xml.xml").write_text(to_moodle_xml(xml_quiz("hostile-xml")))
             with server.app.app_context():
                 report = sync_content(server.lessons_dir, quizzes)
                 assert report.ok, [str(p) for p in report.problems]
@@ -284,7 +297,7 @@ def test_lesson_markdown_runs_no_script(hostile: Hostile) -> None:
 def test_quiz_text_native_and_gift_runs_no_script(hostile: Hostile) -> None:
     student = hostile.visitor("student")
     student.check("/quizzes/")
-    for slug in ("hostile-native", "hostile-gift"):
+    for slug in ("hostile-native", "hostile-gift", "hostile-xml"):
         student.check(f"/quizzes/{slug}")
         student.page.get_by_role("button", name="Start the quiz").click()
         student.page.wait_for_url(re.compile(r"/attempts/\d+$"))
@@ -300,16 +313,20 @@ def test_quiz_text_native_and_gift_runs_no_script(hostile: Hostile) -> None:
     staff = hostile.visitor("instructor")
     staff.check("/quizzes/hostile-native/statistics")
     staff.check("/quizzes/hostile-gift/statistics")
-    staff.check("/quizzes/manage/upload")
-    upload = to_gift(gift_quiz("hostile-upload"))
-    staff.page.get_by_label("Quiz file (.md or .gift)").set_input_files(
-        files=[{"name": "hostile-upload.gift", "mimeType": "text/plain", "buffer": upload.encode()}]
-    )
-    staff.page.get_by_role("button", name="Preview").click()
-    staff.page.get_by_text("Preview: not saved yet").wait_for()
-    staff.check(literal=True)
-    pasted = staff.page.get_by_label("Or paste the quiz text").input_value()
-    assert pasted.replace("\r\n", "\n") == upload
+    staff.check("/quizzes/hostile-xml/statistics")
+    for name, upload in (
+        ("hostile-upload.gift", to_gift(gift_quiz("hostile-upload"))),
+        ("hostile-upload.xml", to_moodle_xml(xml_quiz("hostile-upload"))),
+    ):
+        staff.check("/quizzes/manage/upload")
+        staff.page.get_by_label("Quiz file (.md, .gift, .txt or .xml)").set_input_files(
+            files=[{"name": name, "mimeType": "text/plain", "buffer": upload.encode()}]
+        )
+        staff.page.get_by_role("button", name="Preview").click()
+        staff.page.get_by_text("Preview: not saved yet").wait_for()
+        staff.check(literal=True)
+        pasted = staff.page.get_by_label("Or paste the quiz text").input_value()
+        assert pasted.replace("\r\n", "\n") == upload
 
 
 def test_names_and_written_answers_run_no_script(hostile: Hostile) -> None:

@@ -1,17 +1,42 @@
-"""A live question in real browsers: the host's projector page and two students' phones."""
+"""A live quiz in real browsers: the projector page and three phones run four questions (one
+right answer, several right answers, true/false, a poll). One phone reloads mid-question,
+one goes offline (the browser context's offline mode) and comes back by itself, and one
+answer is typed offline and sent when the network returns. Every screen is checked with axe
+and photographed at 1920x1080 and 375 px (under the test's tmp dir)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from seminar.db import db, now_utc
+from seminar.models import LiveAnswer, LiveQuiz
 from seminar.services import cohorts as cohort_service
+from seminar.services import live as live_service
 from seminar.services import sessions as session_service
 from seminar.services.accounts import create_user, find_user
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import PHONE, LiveServer, check_page, log_in
+from tests.e2e.conftest import PHONE, LiveServer, check_page, log_in, serious_violations
+
+PROJECTOR = {"width": 1920, "height": 1080}
+PLAYERS = (("ana@example.org", "Ana"), ("ben@example.org", "Ben"), ("cai@example.org", "Cai"))
+QUESTIONS = [
+    live_service.Draft(
+        "Which bone is at the base of the spine?", ["Occiput", "Sacrum", "Atlas"], [1]
+    ),
+    live_service.Draft(
+        "Which of these are S.O.T. categories?",
+        ["Category I", "Category II", "Category IV", "Category III"],
+        [0, 1, 3],
+        "multiple",
+    ),
+    live_service.Draft("The occiput is part of the skull.", ["True", "False"], [0], "true_false"),
+    live_service.Draft(
+        "How confident are you about blocking?", ["Very", "Somewhat", "Not yet"], [], "poll"
+    ),
+]
 
 
 def setup(server: LiveServer) -> tuple[int, str]:
@@ -19,23 +44,21 @@ def setup(server: LiveServer) -> tuple[int, str]:
         cohort = cohort_service.create_cohort("live", title="Live cohort", program_slug="sot-basic")
         instructor = find_user("instructor@example.org")
         cohort_service.enroll(cohort, instructor, cohort_service.MemberRole.INSTRUCTOR)
-        for email, name in (("ana@example.org", "Ana"), ("ben@example.org", "Ben")):
+        for email, name in PLAYERS:
             cohort_service.enroll(cohort, create_user(email, name=name, password=PASSWORD))
         start = now_utc().replace(second=0, microsecond=0) - timedelta(minutes=10)
         seminar = session_service.create_session(
-            cohort,
-            title="Weekend seminar",
-            starts_at=start,
-            ends_at=start + timedelta(hours=4),
-            location="Hotel",
-            ce_hours=4,
-            lessons=[],
-        )
+            cohort, title="Weekend seminar", starts_at=start, ends_at=start + timedelta(hours=4),
+            location="Hotel", ce_hours=4, lessons=[],
+        )  # fmt: skip
         code = session_service.open_checkin(seminar)
-        session_id = seminar.id
+        live = live_service.create_live_quiz(
+            seminar, title="Morning warm-up", drafts=QUESTIONS, seconds=240, leaderboard=True
+        )
+        live_id = live.id
         db.session.commit()
         db.session.remove()
-    return session_id, code
+    return live_id, code
 
 
 def phone_login(browser: Any, server: LiveServer, email: str) -> Any:
@@ -50,44 +73,196 @@ def phone_login(browser: Any, server: LiveServer, email: str) -> Any:
     return page
 
 
-def test_live_question_with_projector_and_two_phones(
-    page: Any, browser: Any, live_server: LiveServer
+def axe_clean(page: Any) -> None:
+    assert serious_violations(page) == [], page.url
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def shot(page: Any, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+def stored(server: LiveServer, question: int) -> dict[str, list[int]]:
+    with server.app.app_context():
+        live = db.session.scalars(db.select(LiveQuiz)).one()
+        rows = db.session.scalars(
+            db.select(LiveAnswer).where(LiveAnswer.live_question_id == live.questions[question].id)
+        ).all()
+        names = {a.user_id: a.choices for a in rows}
+        from seminar.models import User
+
+        out = {db.session.get(User, uid).name: picks for uid, picks in names.items()}
+        db.session.commit()
+        db.session.remove()
+    return out
+
+
+def test_a_live_quiz_on_the_projector_and_three_phones(
+    browser: Any, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    session_id, code = setup(live_server)
+    live_id, code = setup(live_server)
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    host_context = browser.new_context(viewport=PROJECTOR)
+    host = host_context.new_page()
+    host.set_default_timeout(10_000)
+    log_in(host, live_server, "instructor")
+    host.goto(live_server.at(f"/live/{live_id}/host"))
+    assert host.get_by_text(code).first.is_visible()  # the lobby shows the code and its QR
+    assert host.locator("img.stage-qr").is_visible()
+    assert "<kbd>N</kbd> next" in host.locator(".shortcuts").inner_html()
+    axe_clean(host)
+
+    ana, ben, cai = phones = [phone_login(browser, live_server, email) for email, _ in PLAYERS]
+    for phone in phones:
+        phone.goto(live_server.at(f"/live/{live_id}?code={code}"))  # what the QR code opens
+        if phone is ana:
+            axe_clean(phone)
+            shot(phone, shots, "phone-join")
+        phone.get_by_role("button", name="Join the live quiz").click()
+        phone.get_by_role("heading", name="You are in!").wait_for()
+    host.locator(".joined-count").filter(has_text="3").wait_for()  # the lobby counts them
+    assert host.locator(".joined-names li").all_inner_texts() == ["Cai", "Ben", "Ana"]
+    shot(host, shots, "projector-lobby")
+
+    # Question 1, one right answer: the host presses N; the phones see it by themselves.
+    host.keyboard.press("n")
+    host.locator(".stage-question").wait_for()
+    size = host.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 40, f"the question is {size}px on a 1920x1080 projector"
+    axe_clean(host)
+    shot(host, shots, "projector-question")
+    for phone in phones:
+        phone.get_by_role("button", name="Sacrum").wait_for()
+    axe_clean(ana)
+    shot(ana, shots, "phone-question")
+    ana.get_by_role("button", name="Sacrum").click()
+    ana.get_by_text("Answer sent: Sacrum").wait_for()
+    ben.get_by_role("button", name="Atlas").click()
+    cai.reload()  # mid-question: the same seat, the same question
+    cai.get_by_role("button", name="Sacrum").click()
+    cai.get_by_text("Answer sent").wait_for()
+    host.locator(".answer-count").filter(has_text="3").wait_for()
+    host.keyboard.press("r")
+    host.locator("table.chart").wait_for()
+    axe_clean(host)
+    shot(host, shots, "projector-results")
+    ana.locator(".feedback-box.right").get_by_text("Right!").wait_for()
+    ben.locator(".feedback-box.wrong").get_by_text("Not this time.").wait_for()
+    right = ana.locator(".feedback-box").evaluate("e => getComputedStyle(e).backgroundColor")
+    wrong = ben.locator(".feedback-box").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert right != wrong  # wrong is never drawn in the right colour
+    assert "of 3" in ben.locator(".phone-score").inner_text()
+    axe_clean(ben)
+    shot(ben, shots, "phone-wrong")
+    shot(ana, shots, "phone-right")
+
+    # Question 2, several right answers: Ben's Wi-Fi drops as it opens and comes back.
+    ben.context.set_offline(True)
+    host.keyboard.press("n")
+    host.locator(".kind-label").filter(has_text="Several right answers").wait_for()
+    ben.locator(".connection-lost").wait_for(state="visible", timeout=20_000)
+    shot(ben, shots, "phone-offline")
+    ben.context.set_offline(False)
+    ben.get_by_text("Category III").wait_for(timeout=30_000)  # back by itself, on question 2
+    for phone, picks in (
+        (ana, ["Category I"]),
+        (ben, ["Category I", "Category II", "Category III"]),
+        (cai, ["Category I", "Category II", "Category IV"]),
+    ):
+        for label in picks:
+            phone.get_by_label(label, exact=True).check()
+        if phone is ana:
+            axe_clean(ana)
+            shot(ana, shots, "phone-multiple")
+        phone.get_by_role("button", name="Send my answer").click()
+        phone.get_by_text("Answer sent").wait_for()
+    host.keyboard.press("c")  # close answers first, then show the results
+    host.get_by_text("answers are closed").wait_for()
+    host.keyboard.press("r")
+    host.locator("table.chart").wait_for()
+    ben.get_by_text("Right!").wait_for()
+    ana.get_by_text("Partly right.").wait_for()
+    assert stored(live_server, 1) == {"Ana": [0], "Ben": [0, 1, 3], "Cai": [0, 1, 2]}
+
+    # Question 3, true/false: Cai answers while offline; it is sent when the network returns.
+    host.keyboard.press("n")
+    for phone in phones:
+        phone.get_by_role("button", name="True").wait_for()
+    cai.context.set_offline(True)
+    cai.get_by_role("button", name="True").click()
+    cai.get_by_text("Waiting to send your answer").wait_for()
+    assert "Cai" not in stored(live_server, 2)
+    cai.context.set_offline(False)
+    cai.get_by_text("Answer sent: True").wait_for(timeout=20_000)
+    ana.get_by_role("button", name="False").click()
+    ben.get_by_role("button", name="True").click()
+    host.locator(".answer-count").filter(has_text="3").wait_for()
+    host.keyboard.press("r")
+    host.locator("table.chart").wait_for()
+    assert stored(live_server, 2) == {"Ana": [1], "Ben": [0], "Cai": [0]}
+
+    # Question 4, a poll: a chart, no right answer, no points.
+    host.keyboard.press("n")
+    for phone, choice in zip(phones, ("Very", "Somewhat", "Very"), strict=True):
+        phone.get_by_role("button", name=choice).click()
+        phone.get_by_text("Answer sent").wait_for()
+    host.keyboard.press("r")
+    host.get_by_text("Poll results: 3 picks").wait_for()
+    assert host.locator(".verdict-mark.right").count() == 0
+    ana.get_by_text("your answer is counted").wait_for()
+    shot(host, shots, "projector-poll")
+
+    host.keyboard.press("n")  # after the last question: the podium
+    host.get_by_role("heading", name="Final podium").wait_for()
+    axe_clean(host)
+    shot(host, shots, "projector-podium")
+    # Cai: 2 right, 1 partly; Ben: 2 right after a wrong start; Ana: 1 right, 1 partly.
+    assert [host.locator(f".step-{n}").inner_text().split("\n")[-1] for n in (1, 2, 3)] == [
+        "Cai",
+        "Ben",
+        "Ana",
+    ]
+    for phone in phones:
+        phone.get_by_role("heading", name="Thank you for playing").wait_for()
+    assert "You finished 2nd of 3" in ben.locator(".phone-score").inner_text()
+    shot(ben, shots, "phone-finished")
+    for context in {p.context for p in [host, *phones]}:
+        context.close()
+    assert len(list(shots.glob("*.png"))) == 12
+
+
+def test_the_check_in_projector_rotates_its_code(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    live_id, _ = setup(live_server)
+    with live_server.app.app_context():
+        live = db.session.get(LiveQuiz, live_id)
+        session_id = live.session_id
+        db.session.commit()
+        db.session.remove()
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
     log_in(page, live_server, "instructor")
     page.goto(live_server.at(f"/sessions/{session_id}"))
-    page.get_by_label("Quick question").fill("Which category does S.O.T. tie to weight bearing?")
-    page.get_by_label("Choices, one per line").fill("Category I\nCategory II\nCategory III")
-    page.get_by_label("Number of the right choice").fill("2")
-    page.get_by_role("button", name="Start the live quiz").click()
-    page.wait_for_url(re.compile(r"/live/\d+/host$"))
+    page.get_by_role("button", name="Close check-in").click()
+    page.get_by_label("Check-in code").select_option("10")
+    page.get_by_role("button", name="Open check-in").click()
+    page.wait_for_url(re.compile(r"/projector$"))
+    first = page.locator(".code-value").inner_text()
+    assert page.get_by_text("A new code every 10 seconds").is_visible()
+    axe_clean(page)
+    page.screenshot(path=str(tmp_path / "projector-checkin.png"))
+    page.wait_for_function(
+        "code => document.querySelector('.code-value').textContent !== code",
+        arg=first,
+        timeout=15_000,
+    )
+    page.goto(live_server.at(f"/sessions/{session_id}/close"))
     check_page(page, page.url)
-
-    phones = []
-    for email in ("ana@example.org", "ben@example.org"):
-        phone = phone_login(browser, live_server, email)
-        phone.goto(live_server.at("/checkin"))
-        phone.get_by_label("Check-in code").fill(code)
-        phone.get_by_role("button", name="Check in").click()
-        phone.get_by_role("link", name=re.compile("Join the live quiz")).click()
-        phone.get_by_role("button", name="Join the live quiz").click()
-        assert phone.get_by_text("You are in.").is_visible()
-        phones.append(phone)
-    check_page(phones[0], phones[0].url)
-
-    page.get_by_role("button", name="Open the first question").click()
-    for phone, choice in zip(phones, ("Category II", "Category I"), strict=True):
-        # The phone's poll notices the open question by itself.
-        phone.get_by_role("button", name=choice, exact=True).click()
-        phone.get_by_text("Answer received").wait_for()
-    page.locator(".answer-count").filter(has_text="2").wait_for()  # the projector counts them
-    page.get_by_role("button", name="Close the question and show results").click()
-    assert page.get_by_text("Right answer").is_visible()
-    assert page.locator(".leaderboard li").first.inner_text().startswith("Ana")
-    phones[0].get_by_text("Right!").wait_for()
-    phones[1].get_by_text("Not this time.").wait_for()
-    page.get_by_role("button", name="Finish the quiz").click()
-    phones[0].get_by_text("Thank you for playing").wait_for()
-    assert "place 1" in phones[0].locator(".score").inner_text()
-    for phone in phones:
-        phone.context.close()
+    page.get_by_role("button", name="Yes, close the session").click()
+    page.get_by_role("button", name="Reopen check-in").click()
+    page.wait_for_url(re.compile(r"/projector$"))
+    context.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from seminar.db import db
 from seminar.models import Attempt, AttemptState
 from tests.e2e.conftest import LiveServer, check_page, log_in
@@ -14,7 +16,7 @@ def test_timed_quiz_survives_a_reload_and_reviews(page: Any, live_server: LiveSe
     log_in(page, live_server, "student")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Quizzes").click()
     page.get_by_role("link", name="The category system").click()
-    assert page.get_by_text("15 minutes").is_visible()
+    expect(page.get_by_text("15 minutes")).to_be_visible()
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url(re.compile(r"/attempts/\d+$"))
     assert page.locator(".timer .timer-value").inner_text().startswith(("15:", "14:"))
@@ -40,14 +42,17 @@ def test_timed_quiz_survives_a_reload_and_reviews(page: Any, live_server: LiveSe
     if typed:
         assert page.locator("fieldset.question input[type=text]").first.input_value() == typed
 
-    # Move through the pages to the summary and submit.
+    # Move through the pages to the summary and submit. Each click loads the next page before
+    # the buttons are counted again: counting the page being left would click it twice.
     while page.get_by_role("button", name="Next page").count():
-        page.get_by_role("button", name="Next page").click()
-    page.get_by_role("button", name="Finish attempt…").click()
-    assert page.get_by_role("heading", name="Check, then submit").is_visible()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next page").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Finish attempt…").click()
+    expect(page.get_by_role("heading", name="Check, then submit")).to_be_visible()
     page.get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r"/review$"))
-    assert page.get_by_text("Your attempt is submitted.").is_visible()
+    expect(page.get_by_text("Your attempt is submitted.")).to_be_visible()
     assert page.locator(".score").count() == 1
     assert page.locator(".feedback").count() >= 1
 

@@ -1,17 +1,18 @@
 """Parse Moodle's GIFT format (docs.moodle.org/en/GIFT_format) into the question model.
 
 Every question type Moodle documents is read with Moodle's meaning: multiple choice (with
-`%N%` weights and `#feedback`), multiple answers, true/false (`#wrong#right` feedback),
-short answer, missing word, matching, numeric (`value:tolerance`, `low..high`, weighted
-answers, `~#feedback` catch-all), essay `{}`, description (no braces), `####` general
-feedback, `::title::`, `$CATEGORY:`, `[html]`/`[moodle]`/`[plain]`/`[markdown]` format tags,
-`//` comments and the escapes `\\ \\~ \\= \\# \\{ \\} \\: \\n`.
+`%N%` weights and `#feedback`; without an `=` answer, Moodle's multiple-answer question),
+true/false (`#wrong#right` feedback), short answer, missing word, matching (`= -> answer`
+adds a distractor), numeric (`value:tolerance`, `low..high`, weighted answers, `~#feedback`
+catch-all), essay `{}`, description (no braces), `####` general feedback, `::title::`,
+`$CATEGORY:`, the `[html]`/`[moodle]`/`[plain]`/`[markdown]` format of each text (a tag, else
+the question's own), `[id:...]` and `[tag:...]` in comments (`gift_meta`), and the escapes
+`\\ \\~ \\= \\# \\{ \\} \\: \\n`. Untagged text is Markdown here (Moodle's own
+"auto-format" otherwise).
 
-Our extensions live in comments, so Moodle still imports the file: `// quiz: key: value`
-lines before the first question hold the quiz settings (as in native front matter, values are
-YAML scalars); `// id: some-id` and `// points: 2` directly above a question (in its block)
-give its id and mark. One escape is ours: `\\>` for a literal '>' in '->', which GIFT cannot
-otherwise write in a short answer or on the left of a matching pair.
+Our extensions live in comments, so Moodle still imports the file (`gift_meta`). One escape
+is ours: `\\>` for a literal '>' in '->', which GIFT cannot otherwise write in a short
+answer or on the left of a matching pair.
 
 Where Moodle silently does what an author cannot have meant, we report an error or warning at
 its line instead (see the messages below), never a silent guess.
@@ -19,43 +20,28 @@ its line instead (see the messages below), never a silent guess.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
 from typing import Any
 
-import yaml
-
 from seminar.core.content.gift_answers import read_answers
-from seminar.core.content.gift_text import PHP_SPACE, GiftText, strip_tag
-from seminar.core.content.limits import yaml_problems
-from seminar.core.content.problems import ContentError
+from seminar.core.content.gift_meta import Comments, extras, pending_id, split_comments
+from seminar.core.content.gift_text import PHP_SPACE, GiftText, Texts, read_tag
 from seminar.core.content.quiz_common import (
-    ID_HELP,
-    ID_RE,
     PendingId,
     QuizParse,
     Report,
-    assign_ids,
-    check_draw,
-    read_settings,
-    slugify,
-    title_from_slug,
+    finish_question,
+    label_of,
 )
-from seminar.core.content.quiz_model import Question, Quiz
-from seminar.core.questions import question_type
-from seminar.core.questions.syntax import clean, normalize_newlines, read_number
+from seminar.core.content.quiz_model import Question
+from seminar.core.content.quiz_settings import SettingLines, finish_with_setting_lines
+from seminar.core.questions.model import MARKDOWN
+from seminar.core.questions.syntax import clean, normalize_newlines
 
-META_RE = re.compile(r"^\s*//\s*(quiz|id|points)\s*:(.*)$")
-SETTING_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*:(.*)$")
 CATEGORY = "$CATEGORY:"
 BLANK = "_____"  # where a missing-word question's answers were
 
 
 # --- one question -------------------------------------------------------------------------
-
-
-# Our '// id:' and '// points:' comments above a question: key -> (value, line).
-Meta = dict[str, tuple[str, int]]
 
 
 def _braces(t: GiftText, start: int, report: Report) -> tuple[int, int] | None:
@@ -100,8 +86,22 @@ def _braces(t: GiftText, start: int, report: Report) -> tuple[int, int] | None:
     return open_, close
 
 
+def _stem(
+    t: GiftText, start: int, braces: tuple[int, int], line: int, report: Report
+) -> tuple[str, str]:
+    """The question's text and its format (its tag, else Markdown); answers inside the
+    sentence leave a blank (Moodle's "missing word" format)."""
+    open_, close = braces
+    end = open_ if open_ != -1 else len(t.s)
+    fmt, after_tag = read_tag(t.s[start:end], line, report)
+    fmt = fmt or MARKDOWN
+    before = t.span(start + after_tag, end, dedent=fmt == MARKDOWN)
+    after = t.span(close + 1, len(t.s), dedent=fmt == MARKDOWN) if open_ != -1 else ""
+    return clean(before + (BLANK + after if after.strip() else "")), fmt
+
+
 def _question(
-    content: list[tuple[int, str]], meta: Meta, category: str, report: Report
+    content: list[tuple[int, str]], comments: Comments, category: str, report: Report
 ) -> tuple[Question | None, PendingId]:
     errors = len(report.errors)
     line = content[0][0]
@@ -112,62 +112,38 @@ def _question(
         title_end = t.find("::", start + 2)
         if title_end == -1:
             report.error(line, "the '::title' is not closed with '::'")
-            return None, PendingId(None, line, failed=True)
+            return None, PendingId(None, line, failed=True, label=label_of("", t.s))
         title = clean(t.s[start + 2 : title_end])
         start = title_end + 2
 
     fields: dict[str, Any] | None = {"type": "description"}
     general = ""
     braces = _braces(t, start, report)
+    stem, fmt = _stem(t, start, braces or (-1, -1), line, report)
+    texts = Texts(t, report, fmt)
     if braces is None:
-        fields, stem_text = None, ""
-    elif braces == (-1, -1):
-        stem_text = t.s[start:]
-    else:
-        open_, close = braces
-        after = t.s[close + 1 :]
-        # Answers inside the sentence leave a blank (Moodle's "missing word" format).
-        stem_text = t.s[start:open_] + (BLANK + after if after.strip() else "")
-        fields, general = read_answers(t, open_, close, line, report)
-    stem = clean(strip_tag(stem_text, line, report))
+        fields = None
+    elif braces != (-1, -1):
+        fields, general = read_answers(texts, *braces, line)
     if not stem and braces is not None:
         report.error(line, "a question with no stem: write the question before '{'")
 
-    pending = _pending_id(meta, title, stem, line, report)
-    points = _points(meta, fields, report)
-    if fields is None or len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    question = Question(
-        id="", stem=stem, title=title, feedback=general, category=category, points=points, **fields
+    pending = pending_id(comments, title, stem, line, report)
+    more = extras(comments, fields["type"] if fields else None, line, report)
+    return finish_question(
+        fields,
+        pending,
+        line=line,
+        errors=errors,
+        report=report,
+        stem=stem,
+        title=title,
+        feedback=general,
+        category=category,
+        format=fmt,
+        formats=tuple(texts.formats.items()),
+        **more,
     )
-    return question, pending
-
-
-def _pending_id(meta: Meta, title: str, stem: str, line: int, report: Report) -> PendingId:
-    if given := meta.get("id"):
-        value, at = given
-        if not ID_RE.match(value):
-            report.error(at, f"question id '{value}' may only use {ID_HELP}")
-            return PendingId(None, line, slugify(title or stem))
-        return PendingId(value, at)
-    if title and slugify(title):
-        return PendingId(None, line, slugify(title), False, "(from the title)")
-    return PendingId(None, line, slugify(stem), True, "(from the question text)")
-
-
-def _points(meta: Meta, fields: dict[str, Any] | None, report: Report) -> float:
-    given = meta.get("points")
-    if given is None:
-        return 1
-    value, at = given
-    points = read_number(value)
-    if points is None or points <= 0:
-        report.error(at, "'// points:' must be a number above 0")
-        return 1
-    if fields is not None and not question_type(fields["type"]).graded:
-        report.error(at, f"a {fields['type']} has no points")
-    return points
 
 
 # --- the file -----------------------------------------------------------------------------
@@ -188,84 +164,26 @@ def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-@dataclass
-class _Settings:
-    data: dict[str, Any]
-    lines: dict[str, int]
-
-
-def _read_setting(rest: str, number: int, settings: _Settings, report: Report) -> None:
-    m = SETTING_RE.match(rest)
-    if not m:
-        report.error(number, "write quiz settings as '// quiz: key: value'")
-        return
-    key, value_text = m.group(1), m.group(2)
-    if key in settings.data:
-        report.error(number, f"'{key}' is set twice (first at line {settings.lines[key]})")
-        return
-    if too_deep := yaml_problems(value_text, report.path, first_line=number):
-        report.error(number, too_deep[0].message)
-        return
-    try:
-        value = yaml.safe_load(value_text)
-    except Exception as exc:
-        # Besides YAMLError, PyYAML's constructors raise plain ValueError, KeyError, ... for
-        # values such as '2025-13-45' or '!!int x'.
-        problem = getattr(exc, "problem", None) or str(exc)
-        report.error(number, f"invalid value for '{key}': {problem}")
-        return
-    settings.data[key] = value
-    settings.lines[key] = number
-
-
-def _split_comments(
-    block: list[tuple[int, str]], settings: _Settings, started: bool, report: Report
-) -> tuple[list[tuple[int, str]], Meta]:
-    """A block's non-comment lines, and our '// id:' / '// points:' comments in it."""
-    content: list[tuple[int, str]] = []
-    meta: Meta = {}
-    for number, line in block:
-        if not line.lstrip().startswith("//"):
-            content.append((number, line))
-            continue
-        m = META_RE.match(line)
-        if not m:
-            continue  # an ordinary comment
-        key, rest = m.group(1), m.group(2).strip()
-        if key == "quiz":
-            if started or content:
-                report.error(number, "'// quiz:' settings go before the first question")
-            else:
-                _read_setting(rest, number, settings, report)
-        elif key in meta:
-            report.error(number, f"'// {key}:' is given twice for one question")
-        else:
-            meta[key] = (rest, number)
-    return content, meta
-
-
-def _unused_meta(meta: Meta, report: Report) -> None:
-    for key, (_, number) in meta.items():
-        report.warn(number, f"'// {key}:' belongs to no question: put it directly above one")
-
-
-def parse_gift_quiz(text: str, *, path: str, slug: str) -> QuizParse:
-    """Parse a GIFT quiz file; raise ContentError with every problem found."""
+def parse_gift_quiz(text: str, *, path: str, slug: str, partial: bool = False) -> QuizParse:
+    """Parse a GIFT quiz file; raise ContentError with every problem found (`partial`: unless
+    some questions load and the file itself has no errors)."""
     report = Report(path)
-    settings = _Settings({}, {})
+    settings = SettingLines({}, {})
     category = ""
     started = False
     swallowed = False  # a question read into a $CATEGORY line is still a question written
     built: list[tuple[Question | None, PendingId]] = []
     for block in _blocks(normalize_newlines(text).split("\n")):
-        content, meta = _split_comments(block, settings, started, report)
+        report.owner = len(built)  # a problem in the block is its question's
+        content, comments = split_comments(block, settings, started, report)
         if not content:
-            _unused_meta(meta, report)
+            comments.unused(report)
             continue
         number, first = content[0]
         if first.lstrip().startswith(CATEGORY):
+            report.owner = None
             category = GiftText.of([(number, first.lstrip()[len(CATEGORY) :])]).s.strip()
-            _unused_meta(meta, report)
+            comments.unused(report)
             if len(content) > 1:
                 swallowed = True
                 report.error(
@@ -275,19 +193,13 @@ def parse_gift_quiz(text: str, *, path: str, slug: str) -> QuizParse:
                 )
             continue
         if first.lstrip().lower().startswith(CATEGORY.lower()):
+            report.owner = None
             report.error(number, "write '$CATEGORY:' in capitals")
             continue
         started = True
-        built.append(_question(content, meta, category, report))
+        built.append(_question(content, comments, category, report))
+    report.owner = None
 
-    quiz_settings = read_settings(
-        settings.data, settings.lines, report, fallback_line=1, default_title=title_from_slug(slug)
-    )
     if not built and not swallowed:
         report.error(1, "the quiz has no questions")
-    ids = assign_ids([pending for _, pending in built], report)
-    questions = [replace(q, id=i) for (q, _), i in zip(built, ids, strict=True) if q is not None]
-    check_draw(quiz_settings, questions, settings.lines.get("draw", 1), report)
-    if report.errors:
-        raise ContentError(report.sorted())
-    return QuizParse(Quiz(slug=slug, questions=tuple(questions), **quiz_settings), report.warnings)
+    return finish_with_setting_lines(built, settings, report, slug=slug, partial=partial)

@@ -1,16 +1,21 @@
 """GIFT text as the parser reads it: escapes resolved, with the line of every character.
 
 `GiftText` is a question's text with Moodle's backslash escapes undone (an escaped character
-is text, never syntax); the helpers split the text between a question's braces into answers,
-weights and feedback.
+is text, never syntax); `Texts` reads each of its texts with its format tag; the helpers
+split the text between a question's braces into answers, weights and feedback.
+
+A line's indentation is kept in HTML, plain and Moodle-format texts (a `<pre>` block keeps
+its layout, as in Moodle's own test of it) and dropped from Markdown ones, where four
+spaces would start a code block.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from seminar.core.content.quiz_common import Report
 from seminar.core.questions.gift import FORMAT_TAGS, TAG_RE
+from seminar.core.questions.model import MARKDOWN
 from seminar.core.questions.syntax import clean, split_weight
 
 ESCAPES = {
@@ -35,18 +40,22 @@ class GiftText:
     s: str
     special: list[bool]
     lines: list[int]
+    indent: set[int] = field(default_factory=set)  # where a line's indentation is
 
     @classmethod
     def of(cls, lines: list[tuple[int, str]]) -> GiftText:
         chars: list[str] = []
         special: list[bool] = []
         numbers: list[int] = []
+        indent: set[int] = set()
         for k, (number, line) in enumerate(lines):
             if k:
                 chars.append("\n")
                 special.append(True)
                 numbers.append(number)
-            line = line.strip(PHP_SPACE)  # as Moodle does, so indentation is not Markdown
+            line = line.rstrip(PHP_SPACE)
+            body = line.lstrip(PHP_SPACE)
+            indent.update(range(len(chars), len(chars) + len(line) - len(body)))
             i = 0
             while i < len(line):
                 if line[i] == "\\" and line[i + 1 : i + 2] in ESCAPES:
@@ -58,7 +67,13 @@ class GiftText:
                     special.append(True)
                     i += 1
                 numbers.append(number)
-        return cls("".join(chars), special, numbers)
+        return cls("".join(chars), special, numbers, indent)
+
+    def span(self, start: int, end: int, *, dedent: bool) -> str:
+        """The text of [start, end), without the lines' indentation if `dedent`."""
+        if not dedent or not self.indent:
+            return self.s[start:end]
+        return "".join(self.s[i] for i in range(start, end) if i not in self.indent)
 
     def find(self, sub: str, start: int = 0, end: int | None = None) -> int:
         """The first unescaped occurrence of `sub` in [start, end), or -1."""
@@ -85,22 +100,43 @@ class GiftText:
         return not self.s[start:end].strip()
 
 
-def strip_tag(text: str, line: int, report: Report) -> str:
-    """Drop a leading format tag: our text is Markdown (or HTML, sanitised later) either way."""
-    text = text.lstrip()
-    m = TAG_RE.match(text)
+def read_tag(text: str, line: int, report: Report) -> tuple[str | None, int]:
+    """A leading format tag's format (None: no tag) and where the text after it starts."""
+    begin = len(text) - len(text.lstrip())
+    m = TAG_RE.match(text[begin:])
     if m and m.group(1) in FORMAT_TAGS:
-        return text[m.end() :]
+        return m.group(1), begin + m.end()
     if m and m.group(1).lower() in FORMAT_TAGS:
         report.warn(
             line, f"'{m.group(0)}' is kept as text: format tags are lower case, like [html]"
         )
-    return text
+    return None, 0
 
 
-def text_field(t: GiftText, start: int, end: int, report: Report, *, tags: bool = True) -> str:
-    text = t.s[start:end]
-    return clean(strip_tag(text, t.line(start), report) if tags else text)
+@dataclass
+class Texts:
+    """The texts of one GIFT question, each read with its format: a leading tag, else the
+    question's own (its stem's), as Moodle reads them. Formats are kept by text name."""
+
+    t: GiftText
+    report: Report
+    default: str = MARKDOWN
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def read(self, start: int, end: int, name: str | None = None, *, tags: bool = True) -> str:
+        raw = self.t.s[start:end]
+        fmt, after = read_tag(raw, self.t.line(start), self.report) if tags else (None, 0)
+        fmt = fmt or self.default
+        if name:
+            self.formats[name] = fmt
+        return clean(self.t.span(start + after, end, dedent=fmt == MARKDOWN))
+
+    def answer_and_feedback(self, start: int, end: int, name: str) -> tuple[str, str]:
+        """`text#feedback`: the text under `name`, its feedback under `name.feedback`."""
+        hash_at = self.t.find("#", start, end)
+        if hash_at == -1:
+            return self.read(start, end, name), ""
+        return self.read(start, hash_at, name), self.read(hash_at + 1, end, f"{name}.feedback")
 
 
 @dataclass
@@ -141,10 +177,3 @@ def weight_of(t: GiftText, item: GiftItem, report: Report) -> tuple[float | None
     if error:
         report.error(t.line(begin), error)
     return weight, begin + len(raw) - len(rest)
-
-
-def answer_and_feedback(t: GiftText, start: int, end: int, report: Report) -> tuple[str, str]:
-    hash_at = t.find("#", start, end)
-    if hash_at == -1:
-        return text_field(t, start, end, report), ""
-    return text_field(t, start, hash_at, report), text_field(t, hash_at + 1, end, report)

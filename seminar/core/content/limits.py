@@ -58,6 +58,15 @@ def _inline_units(text: str, first_line: int) -> list[tuple[int, str]]:
     return units
 
 
+def _unit_cost(unit: str) -> int:
+    return sum(unit.count(mark) ** 2 for mark in _MARKS)
+
+
+def markdown_cost(text: str) -> int:
+    """What rendering this Markdown costs, in the units MAX_FILE_COST bounds."""
+    return sum(_unit_cost(unit) for _, unit in _inline_units(text, 1))
+
+
 def markdown_problems(text: str, path: str, first_line: int = 1) -> list[Problem]:
     """What in this Markdown would take the renderer too long, each at its line."""
     if len(text) > MAX_FILE_CHARS:
@@ -72,9 +81,9 @@ def markdown_problems(text: str, path: str, first_line: int = 1) -> list[Problem
     problems: list[Problem] = []
     cost = 0
     for line, unit in _inline_units(text, first_line):
+        cost += _unit_cost(unit)
         for mark in _MARKS:
             count = unit.count(mark)
-            cost += count * count
             if count > MAX_UNIT_MARKS:
                 problems.append(
                     Problem(

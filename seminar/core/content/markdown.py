@@ -112,6 +112,8 @@ def check_images(
 
 def _attribute_filter(base_dir: str) -> Callable[[str, str, str], str | None]:
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
+        if value.startswith("@@PLUGINFILE@@"):
+            return None  # a file stored inside a Moodle question: not imported
         if tag == "img" and attribute == "src":
             resolved = resolve_asset(value, base_dir)
             return ASSET_URL + quote(resolved) if resolved else None

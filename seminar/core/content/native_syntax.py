@@ -29,12 +29,19 @@ LINE_KINDS = (
 # Types without answer lines are named in the heading; with neither, a question is an essay.
 HEADING_TYPES = tuple(name for name, t in TYPES.items() if t.named_in_heading)
 NO_ANSWERS = "essay"
+# Choice lines make a single choice (one [x]) or a multiple choice (several); the heading may
+# say which, for a multiple choice with one right answer.
+CHOICE_TYPES = ("single", "multiple")
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _TOKEN = rf'(?:#[^\s"{{}}]+|[A-Za-z_][\w-]*=(?:{_STRING}|[^\s"{{}}]+))'
 ATTRS_RE = re.compile(rf"\{{[ \t]*({_TOKEN}(?:[ \t]+{_TOKEN})*)[ \t]*\}}[ \t]*$")
 TOKEN_RE = re.compile(_TOKEN)
-ATTR_KEYS = ("type", "title", "category", "points", "stem")
+ATTR_KEYS = (
+    "type", "title", "category", "points", "stem", "tags", "format", "formats", "shuffle",
+    "penalty",
+)  # fmt: skip
+BARE_KEYS = ("type", "points", "format", "shuffle", "penalty")  # written without quotes
 
 
 def match_line(line: str) -> tuple[str, re.Match[str] | None]:

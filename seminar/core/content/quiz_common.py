@@ -1,65 +1,86 @@
-"""What the native and GIFT quiz parsers share: the report, settings and question ids.
+"""What the quiz parsers (native, GIFT, Moodle XML) share: the report, question ids, what any
+question may carry (tags, text formats), and putting the quiz together, whole or partial.
 
 Both formats parse into the frozen model of `quiz_model`; everything here is format-neutral so
-the two parsers accept exactly the same settings. What they share within one answer (numbers,
-weights) is in `seminar.core.questions.syntax`.
+the parsers accept exactly the same questions. Settings are in `quiz_settings`; what they
+share within one answer (numbers, weights) is in `seminar.core.questions.syntax`.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-import yaml
-
-from seminar.core.content.problems import Problem
-from seminar.core.content.quiz_model import GRADING_METHODS, REVIEW_TIMES, Quiz, Review
+from seminar.core.content.problems import ContentError, Problem
+from seminar.core.content.quiz_model import Quiz
 from seminar.core.questions import Question, question_type
-from seminar.core.questions.syntax import fmt_number
+from seminar.core.questions.model import TEXT_FORMATS, canonical_formats
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-ID_HELP = "letters, digits, '-' and '_'"
-SETTING_KEYS = (
-    "title",
-    "summary",
-    "pass_mark",
-    "time_limit",
-    "max_attempts",
-    "shuffle",
-    "grading",
-    "draw",
-    "closes",
-    "review",
-)
-REVIEW_PARTS = ("score", "answers", "feedback")
+# A question id: also a Moodle ID number, which may be up to 100 characters.
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+ID_HELP = "letters, digits, '.', '-' and '_' (at most 100)"
+MAX_TAG_LENGTH = 100
+PENALTY_SLACK = 0.005
+SHUFFLED_TYPES = ("single", "multiple", "matching")  # Moodle's "shuffle the choices"
 MAX_ID_LENGTH = 60
 
 
 @dataclass(frozen=True)
+class QuestionReport:
+    """One question of a file as the parser found it: where, what, and whether it loads."""
+
+    line: int
+    label: str  # its title, or the start of its text
+    type: str  # "" when it could not be read
+    id: str
+    imported: bool
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
 class QuizParse:
-    """A parsed quiz file: the quiz, and warnings that do not stop it loading."""
+    """A parsed quiz file: the quiz, warnings that do not stop it loading, and each question
+    of the file (a partial parse leaves out the questions with errors, listed here)."""
 
     quiz: Quiz
     warnings: tuple[Problem, ...] = ()
+    questions: tuple[QuestionReport, ...] = ()
+
+    @property
+    def skipped(self) -> list[QuestionReport]:
+        """The questions left out: with errors, or of a type the platform does not have."""
+        return [q for q in self.questions if not q.imported]
+
+    @property
+    def failed(self) -> list[QuestionReport]:
+        """The questions left out because of their errors."""
+        return [q for q in self.skipped if any(p.severity == "error" for p in q.problems)]
 
 
 class Report:
-    """Collects the problems of one file, errors and warnings, each at its 1-based line."""
+    """Collects the problems of one file, errors and warnings, each at its 1-based line, and
+    the question each belongs to (`owner`, set while a question is read; None: the file)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.owners: list[int | None] = []
+        self.owner: int | None = None
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, max(1, line), message))
+        self.owners.append(self.owner)
 
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, max(1, line), message, "warning"))
+        self.owners.append(self.owner)
+
+    def owned(self, owner: int | None) -> list[Problem]:
+        return [p for p, o in zip(self.problems, self.owners, strict=True) if o == owner]
 
     @property
     def errors(self) -> list[Problem]:
@@ -100,6 +121,8 @@ class PendingId:
     warn_if_derived: bool = True
     why: str = ""  # for the warning: what the id was derived from
     failed: bool = False  # the question has errors: no warning about its id on top
+    label: str = ""  # how the question is listed: its title, or the start of its text
+    start: int = 0  # the question's own line, when `line` is where its id is given
 
 
 def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
@@ -108,7 +131,8 @@ def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
     Two passes, because a derived id must not take an id that a later question names.
     """
     taken: dict[str, int] = {}
-    for p in pending:
+    for owner, p in enumerate(pending):
+        report.owner = owner
         if p.explicit is None:
             continue
         if p.explicit in taken:
@@ -118,7 +142,8 @@ def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
         else:
             taken[p.explicit] = p.line
     ids: list[str] = []
-    for p in pending:
+    for owner, p in enumerate(pending):
+        report.owner = owner
         if p.explicit is not None:
             ids.append(p.explicit)
             continue
@@ -135,132 +160,140 @@ def assign_ids(pending: list[PendingId], report: Report) -> list[str]:
                 f"no id: using '{candidate}' {p.why}; "
                 "an id keeps a question's identity across versions",
             )
+    report.owner = None
     return ids
 
 
-# --- settings -----------------------------------------------------------------------------
+def finish_question(
+    fields: dict[str, Any] | None,
+    pending: PendingId,
+    *,
+    line: int,
+    errors: int,
+    report: Report,
+    **common: Any,
+) -> tuple[Question | None, PendingId]:
+    """A question from what every format reads (`common`) and its type's `fields`, settled;
+    or None (its id marked failed) when reading it reported more than `errors` errors."""
+    if fields is not None and len(report.errors) == errors:
+        question = settled(Question(id="", **common, **fields), line, report)
+        if len(report.errors) == errors:
+            return question, pending
+    pending.failed = True
+    return None, pending
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def label_of(title: str, text: str) -> str:
+    """How a question is listed: its title, or the start of its text's first line."""
+    if title:
+        return title
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= 80 else first[:79] + "…"
 
 
-def _text_setting(value: Any) -> str | None:
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value).strip()
+def finish_quiz(
+    built: list[tuple[Question | None, PendingId]],
+    settings: dict[str, Any],
+    report: Report,
+    *,
+    slug: str,
+    draw_line: int,
+    partial: bool,
+    unsupported: tuple[QuestionReport, ...] = (),
+) -> QuizParse:
+    """The quiz from its questions as read (ids given, the draw checked); raise ContentError
+    with every problem found. A partial parse loads the questions without errors when the
+    file itself has none, and lists the others."""
+    ids = assign_ids([pending for _, pending in built], report)
+    kept: list[Question] = []
+    loaded: set[int] = set()
+    outcomes: list[QuestionReport] = list(unsupported)
+    for owner, ((q, pending), qid) in enumerate(zip(built, ids, strict=True)):
+        mine = report.owned(owner)
+        ok = q is not None and not any(p.severity == "error" for p in mine)
+        if q is not None and (ok or not partial):
+            kept.append(dataclasses.replace(q, id=qid))
+            loaded.add(owner)
+        outcomes.append(
+            QuestionReport(
+                pending.start or pending.line,
+                pending.label,
+                q.type if q else "",
+                qid,
+                ok,
+                tuple(mine),
+            )
+        )
+    if not kept and not report.errors:
+        report.error(1, "none of the file's questions can be loaded here")
+    check_draw(settings, kept, draw_line, report)
+    file_errors = [p for p in report.owned(None) if p.severity == "error"]
+    if (report.errors and not partial) or file_errors or not kept:
+        raise ContentError(report.sorted())
+    warnings = tuple(
+        sorted(
+            (
+                p
+                for p, o in zip(report.problems, report.owners, strict=True)
+                if p.severity != "error" and (o is None or o in loaded)
+            ),
+            key=lambda p: p.line,
+        )
+    )
+    quiz = Quiz(slug=slug, questions=tuple(kept), **settings)
+    return QuizParse(quiz, warnings, tuple(sorted(outcomes, key=lambda o: o.line)))
+
+
+# --- what every question may carry besides its type's fields -----------------------------
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why this cannot be a question's tag, or None."""
+    if "," in tag:
+        return f"tag '{tag}' has a ',': tags are listed with commas, so one cannot hold one"
+    if any(ord(c) < 32 or ord(c) == 127 for c in tag):
+        return f"tag '{tag}' has a control character"
+    if any(c in tag for c in "<>`") or tag.endswith("\\"):
+        return f"tag '{tag}' has '<', '>', '`' or a final '\\', which Moodle's tags cannot hold"
+    if len(tag) > MAX_TAG_LENGTH:
+        return f"a tag has at most {MAX_TAG_LENGTH} characters"
     return None
 
 
-def _closes(value: Any) -> str | None:
-    # YAML turns an unquoted date into a date object; keep the ISO text either way.
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if not isinstance(value, str):
-        return None
-    try:
-        datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return value.strip()
+def read_tags(raw: list[str], line: int, report: Report) -> tuple[str, ...]:
+    """Tags as written (each stripped), each once, in order; a bad one is reported."""
+    tags: list[str] = []
+    for tag in (t.strip() for t in raw):
+        if not tag:
+            continue
+        if problem := tag_problem(tag):
+            report.error(line, problem)
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
 
 
-def _review(value: Any) -> Review | str:
-    """A Review, or an error message."""
-    allowed = ", ".join(REVIEW_TIMES)
-    if isinstance(value, str):
-        if value not in REVIEW_TIMES:
-            return f"'review' must be one of: {allowed}"
-        return Review(value, value, value)
-    if not isinstance(value, dict):
-        return f"'review' must be one of: {allowed}, or a mapping of score/answers/feedback"
-    unknown = [str(k) for k in value if k not in REVIEW_PARTS]
-    if unknown:
-        return f"unknown 'review' key '{unknown[0]}' (known: {', '.join(REVIEW_PARTS)})"
-    bad = [k for k, v in value.items() if v not in REVIEW_TIMES]
-    if bad:
-        return f"'review: {bad[0]}' must be one of: {allowed}"
-    return Review(**{k: str(v) for k, v in value.items()})
-
-
-def read_settings(
-    data: dict[str, Any],
-    key_lines: dict[str, int],
-    report: Report,
-    *,
-    fallback_line: int,
-    default_title: str | None = None,
-) -> dict[str, Any]:
-    """Check the quiz settings (front matter or '// quiz:' lines); return Quiz keyword args."""
-
-    def line(key: str) -> int:
-        return key_lines.get(key, fallback_line)
-
-    def bad(key: str, message: str) -> None:
-        report.error(line(key), message)
-
-    out: dict[str, Any] = {}
-    for key in data:
-        if key not in SETTING_KEYS:
-            bad(key, f"unknown key '{key}' (known: {', '.join(sorted(SETTING_KEYS))})")
-    given = {k: v for k, v in data.items() if v is not None}
-
-    title = _text_setting(given.get("title", default_title))
-    if "title" not in given and default_title is None:
-        bad("title", "'title' is required")
-    elif not title:
-        bad("title", "'title' must be non-empty text")
-    out["title"] = title or ""
-    if "summary" in given:
-        summary = _text_setting(given["summary"])
-        if summary is None:
-            bad("summary", "'summary' must be text")
-        out["summary"] = summary or ""
-
-    if "pass_mark" in given:
-        value = given["pass_mark"]
-        if _is_number(value) and 0 <= value <= 100:
-            out["pass_mark"] = value
-        else:
-            bad("pass_mark", "'pass_mark' must be a number from 0 to 100")
-    if "time_limit" in given:
-        value = given["time_limit"]
-        if _is_number(value) and value > 0:
-            out["time_limit"] = value
-        else:
-            bad("time_limit", "'time_limit' must be a number of minutes above 0")
-    for key in ("max_attempts", "draw"):
-        if key in given:
-            value = given[key]
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-                out[key] = value
-            else:
-                bad(key, f"'{key}' must be a whole number of at least 1")
-    if "shuffle" in given:
-        if isinstance(given["shuffle"], bool):
-            out["shuffle"] = given["shuffle"]
-        else:
-            bad("shuffle", "'shuffle' must be true or false")
-    if "grading" in given:
-        if given["grading"] in GRADING_METHODS:
-            out["grading"] = given["grading"]
-        else:
-            bad("grading", f"'grading' must be one of: {', '.join(GRADING_METHODS)}")
-    if "closes" in given:
-        closes = _closes(given["closes"])
-        if closes is None:
-            bad("closes", "'closes' must be an ISO date or date-time, e.g. 2025-06-30T18:00")
-        out["closes"] = closes
-    if "review" in given:
-        review = _review(given["review"])
-        if isinstance(review, str):
-            bad("review", review)
-        else:
-            out["review"] = review
-            if "after_close" in (review.score, review.answers, review.feedback) and not given.get(
-                "closes"
-            ):
-                bad("review", "'review: after_close' needs a 'closes' date")
-    return out
+def settled(q: Question, line: int, report: Report) -> Question:
+    """The question with its text formats kept as the model keeps them; formats, shuffle and
+    penalty that do not fit the question are reported at its line."""
+    kind = question_type(q)
+    texts = kind.texts(q)
+    for name, fmt in [("stem", q.format), *q.formats]:
+        if fmt not in TEXT_FORMATS:
+            report.error(line, f"unknown text format '{fmt}' (known: {', '.join(TEXT_FORMATS)})")
+        elif name != "stem" and name not in texts:
+            report.error(line, f"a format is given for '{name}', which this question does not have")
+    if not q.shuffle and q.type not in SHUFFLED_TYPES:
+        report.error(line, f"only {', '.join(SHUFFLED_TYPES)} questions shuffle their choices")
+    penalty = q.penalty
+    if penalty is not None and not 0 <= penalty <= 1:
+        report.error(line, "a penalty is a fraction of the mark, from 0 to 1")
+    elif penalty is not None and abs(penalty - kind.moodle_penalty) < PENALTY_SLACK:
+        penalty = None  # Moodle's own default, as Moodle rounds old files' 0.33 to it
+    formats = canonical_formats(q.format, dict(q.formats), texts)
+    if formats == q.formats and penalty == q.penalty:
+        return q
+    return dataclasses.replace(q, formats=formats, penalty=penalty)
 
 
 def check_draw(
@@ -270,13 +303,3 @@ def check_draw(
     graded = sum(1 for q in questions if question_type(q).graded)
     if draw is not None and draw > graded:
         report.error(line, f"'draw: {draw}' is more than the {graded} graded questions")
-
-
-def yaml_scalar(value: Any) -> str:
-    """One-line YAML for a setting value: quoted text, plain numbers and booleans."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return fmt_number(value)
-    dumped = yaml.safe_dump(str(value), default_style='"', allow_unicode=True, width=math.inf)
-    return dumped.rstrip("\n")

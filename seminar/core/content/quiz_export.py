@@ -16,14 +16,16 @@ from typing import Any
 
 from seminar.core.content.native_syntax import (
     ANSWER_KINDS,
+    BARE_KEYS,
     HEADING_RE,
     NO_ANSWERS,
     classify,
     split_heading,
 )
-from seminar.core.content.quiz_common import SETTING_KEYS, yaml_scalar
 from seminar.core.content.quiz_model import Question, Quiz, Review, quiz_to_dict
+from seminar.core.content.quiz_settings import SETTING_KEYS, yaml_scalar
 from seminar.core.questions import gift, question_type
+from seminar.core.questions.model import MARKDOWN
 from seminar.core.questions.native import quote_lines
 from seminar.core.questions.syntax import fmt_number
 
@@ -53,7 +55,7 @@ def _review_yaml(review: Review) -> str:
     return f"{{score: {review.score}, answers: {review.answers}, feedback: {review.feedback}}}"
 
 
-def _settings(quiz: Quiz) -> list[tuple[str, str]]:
+def settings_of(quiz: Quiz) -> list[tuple[str, str]]:
     """(key, one-line YAML value) for the title and every setting that is not the default."""
     out: list[tuple[str, str]] = []
     for key in SETTING_KEYS:
@@ -67,16 +69,27 @@ def _settings(quiz: Quiz) -> list[tuple[str, str]]:
 # --- GIFT ---------------------------------------------------------------------------------
 
 
+def _gift_markers(q: Question) -> str:
+    """Moodle's ID number and tags, as Moodle 4 writes them in a comment."""
+    tags = "".join(f" [tag:{tag.replace(']', chr(92) + ']')}]" for tag in q.tags)
+    return f"// [id:{q.id}]{tags}"
+
+
 def _gift_question(q: Question) -> list[str]:
     """A question in GIFT; raises Unwritable for a type GIFT has no syntax for."""
-    lines = [f"// id: {q.id}"]
+    lines = [_gift_markers(q)]
     if q.points != 1:
         lines.append(f"// points: {fmt_number(q.points)}")
-    head = (f"::{gift.escape(q.title)}:: " if q.title else "") + gift.text(q.stem, starts=("//",))
+    if q.penalty is not None:
+        lines.append(f"// penalty: {fmt_number(q.penalty)}")
+    if not q.shuffle:
+        lines.append("// shuffle: false")
+    stem = gift.text(q.stem, starts=("//",), fmt=q.format)
+    head = (f"::{gift.escape(q.title)}:: " if q.title else "") + stem
     body = question_type(q).to_gift(q)
     if body is None:
         return [*lines, head]
-    general = "####" + gift.text(q.feedback, arrow=body.arrow) if q.feedback else ""
+    general = "####" + gift.part(q, "feedback", q.feedback, arrow=body.arrow) if q.feedback else ""
     if body.inline:
         return [*lines, f"{head} {body.opener}{''.join(body.answers)}{general}}}"]
     inner = ["\t" + line for line in body.answers] + (["\t" + general] if general else [])
@@ -84,7 +97,7 @@ def _gift_question(q: Question) -> list[str]:
 
 
 def to_gift(quiz: Quiz) -> str:
-    lines = [f"// quiz: {key}: {value}" for key, value in _settings(quiz)]
+    lines = [f"// quiz: {key}: {value}" for key, value in settings_of(quiz)]
     category = ""
     for q in quiz.questions:
         if q.category != category:
@@ -103,11 +116,27 @@ def _attr_block(tokens: list[tuple[str, str]]) -> str:
     for key, value in tokens:
         if key == "#":
             parts.append("#" + value)
-        elif key in ("points", "type"):
+        elif key in BARE_KEYS:
             parts.append(f"{key}={value}")
         else:
             parts.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
     return "{" + " ".join(parts) + "}"
+
+
+def _extras(q: Question) -> list[tuple[str, str]]:
+    """Heading attributes for what a question carries besides its type's fields."""
+    tokens = []
+    if q.tags:
+        tokens.append(("tags", ", ".join(q.tags)))
+    if q.format != MARKDOWN:
+        tokens.append(("format", q.format))
+    if q.formats:
+        tokens.append(("formats", " ".join(f"{name}={fmt}" for name, fmt in q.formats)))
+    if not q.shuffle:
+        tokens.append(("shuffle", "false"))
+    if q.penalty is not None:
+        tokens.append(("penalty", fmt_number(q.penalty)))
+    return tokens
 
 
 def _stem_fits(q: Question, tokens: list[tuple[str, str]], has_answers: bool) -> bool:
@@ -125,14 +154,16 @@ def _stem_fits(q: Question, tokens: list[tuple[str, str]], has_answers: bool) ->
 
 def _native_heading(q: Question, has_answers: bool) -> list[str]:
     tokens = [("#", q.id)]
-    if question_type(q).named_in_heading and q.type != NO_ANSWERS:
-        tokens.append(("type", q.type))
+    declared = question_type(q).native_heading_type(q)
+    if declared and declared != NO_ANSWERS:
+        tokens.append(("type", declared))
     if q.title:
         tokens.append(("title", q.title))
     if q.category:
         tokens.append(("category", q.category))
     if q.points != 1:
         tokens.append(("points", fmt_number(q.points)))
+    tokens += _extras(q)
     if _stem_fits(q, tokens, has_answers):
         first, *rest = q.stem.split("\n")
         return [f"## {first} {_attr_block(tokens)}", *rest]
@@ -150,7 +181,7 @@ def _native_question(q: Question) -> list[str]:
 
 
 def to_native(quiz: Quiz) -> str:
-    lines = ["---", *(f"{key}: {value}" for key, value in _settings(quiz)), "---"]
+    lines = ["---", *(f"{key}: {value}" for key, value in settings_of(quiz)), "---"]
     for q in quiz.questions:
         lines += ["", *_native_question(q)]
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seminar.core.questions import TYPES, question_type
-from seminar.core.questions.model import Answer, Choice, Pair, Question, json_number
+from seminar.core.questions.model import MARKDOWN, Answer, Choice, Pair, Question, json_number
 
 __all__ = [
     "DEFAULT_PASS_MARK",
@@ -77,6 +77,17 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         out["category"] = q.category
     if q.points != 1:
         out["points"] = json_number(q.points)
+    # Written only when set, so a question stored before these existed keeps its hash.
+    if q.tags:
+        out["tags"] = list(q.tags)
+    if q.format != MARKDOWN:
+        out["format"] = q.format
+    if q.formats:
+        out["formats"] = dict(q.formats)
+    if not q.shuffle:
+        out["shuffle"] = False
+    if q.penalty is not None:
+        out["penalty"] = json_number(q.penalty)
     return out
 
 
@@ -129,6 +140,11 @@ def question_from_dict(d: dict[str, Any]) -> Question:
         feedback=d.get("feedback", ""),
         category=d.get("category", ""),
         points=d.get("points", 1),
+        tags=tuple(d.get("tags", ())),
+        format=d.get("format", MARKDOWN),
+        formats=tuple(sorted((d.get("formats") or {}).items())),
+        shuffle=d.get("shuffle", True),
+        penalty=d.get("penalty"),
         **question_type(d["type"]).from_json(d),
     )
 

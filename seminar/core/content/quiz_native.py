@@ -10,6 +10,10 @@ Beyond FORMATS.md (all optional, used by the exporter so any quiz round-trips):
 - heading attributes `{#id type=essay|description title="..." category="..." points=2}`;
   quoted values are JSON strings. `stem="..."` holds a stem that cannot be written as
   Markdown under the heading (e.g. one with a line that reads as an answer).
+- what a Moodle question carries: `tags="a, b"`, `format=html` (the question's texts are
+  HTML, `plain`, `moodle` or `markdown`), `formats="choices.1=plain feedback=markdown"` (a
+  text in another format), `shuffle=false` (choices keep their order), `penalty=0.5`, and
+  `type=multiple` for a multiple choice with one right answer (one `[x]`).
 - a weight right after the checkbox or `=`: `- [ ] %50% half right`, `= %50% 4..6`.
 - an answer text written entirely as a JSON string (`- [x] "True"`, `= "5"`) is taken
   literally: for texts with line breaks, or that would otherwise read as syntax.
@@ -17,7 +21,7 @@ Beyond FORMATS.md (all optional, used by the exporter so any quiz round-trips):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from seminar.core.content.frontmatter import split_front_matter
@@ -25,6 +29,7 @@ from seminar.core.content.native_syntax import (
     ANSWER_KINDS,
     ANSWER_SYNTAXES,
     ATTR_KEYS,
+    CHOICE_TYPES,
     HEADING_RE,
     HEADING_TYPES,
     NO_ANSWERS,
@@ -32,20 +37,22 @@ from seminar.core.content.native_syntax import (
     match_line,
     split_heading,
 )
-from seminar.core.content.problems import ContentError
 from seminar.core.content.quiz_common import (
     ID_HELP,
     ID_RE,
     PendingId,
     QuizParse,
     Report,
-    assign_ids,
-    check_draw,
-    read_settings,
+    finish_question,
+    finish_quiz,
+    label_of,
+    read_tags,
     slugify,
 )
-from seminar.core.content.quiz_model import Question, Quiz
+from seminar.core.content.quiz_model import Question
+from seminar.core.content.quiz_settings import read_settings
 from seminar.core.questions import question_type
+from seminar.core.questions.model import MARKDOWN
 from seminar.core.questions.native import AnswerLine, quote_content
 from seminar.core.questions.syntax import clean, normalize_newlines, read_number
 
@@ -155,23 +162,73 @@ def _read_attrs(tokens: list[tuple[str, str | None]], line: int, report: Report)
                 report.error(line, f"question id '#{value}' may only use {ID_HELP}")
         elif key not in ATTR_KEYS:
             report.error(line, f"unknown attribute '{key}' (known: #id, {', '.join(ATTR_KEYS)})")
-        elif key == "type" and value not in HEADING_TYPES:
-            report.error(
-                line,
-                f"type= must be {' or '.join(HEADING_TYPES)} (other types follow from the answers)",
-            )
-        elif key == "points":
-            points = read_number(value)
-            if points is None or points <= 0:
-                report.error(line, "points= must be a number above 0")
+        elif reader := _ATTR_READERS.get(key):
+            read = reader(value)
+            if isinstance(read, _Refused):
+                report.error(line, read.message)
             else:
-                attrs["points"] = points
+                attrs[key] = read
         else:
-            attrs[key] = value if key == "type" else clean(value)
+            attrs[key] = clean(value)
     return attrs
 
 
-def _answers(items: list[AnswerLine], report: Report, line: int) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+def _type(value: str) -> str | _Refused:
+    if value in HEADING_TYPES or value in CHOICE_TYPES:
+        return value
+    known = " or ".join((*HEADING_TYPES, *CHOICE_TYPES))
+    return _Refused(f"type= must be {known} (other types follow from the answers)")
+
+
+def _points(value: str) -> float | _Refused:
+    points = read_number(value)
+    return _Refused("points= must be a number above 0") if points is None or points <= 0 else points
+
+
+def _penalty(value: str) -> float | _Refused:
+    penalty = read_number(value)
+    if penalty is None:
+        return _Refused("penalty= must be a number from 0 to 1")
+    return penalty
+
+
+def _shuffle(value: str) -> bool | _Refused:
+    if value not in ("true", "false"):
+        return _Refused("shuffle= must be true or false")
+    return value == "true"
+
+
+def _formats(value: str) -> dict[str, str] | _Refused:
+    out: dict[str, str] = {}
+    for part in value.split():
+        name, sep, fmt = part.partition("=")
+        if not sep or not name or not fmt:
+            return _Refused(
+                f"formats= lists text=format pairs, e.g. \"feedback=html\", not '{part}'"
+            )
+        out[name] = fmt
+    return out
+
+
+_ATTR_READERS = {
+    "type": _type,
+    "points": _points,
+    "penalty": _penalty,
+    "shuffle": _shuffle,
+    "formats": _formats,
+    "format": lambda value: value,
+    "tags": lambda value: value.split(","),
+}
+
+
+def _answers(
+    items: list[AnswerLine], report: Report, line: int, declared: str | None
+) -> dict[str, Any] | None:
     first = ANSWER_SYNTAXES[items[0].kind]
     other = next((item for item in items if item.kind != first.kind), None)
     if other is not None:
@@ -181,7 +238,11 @@ def _answers(items: list[AnswerLine], report: Report, line: int) -> dict[str, An
             f"after {first.plural}",
         )
         return None
-    return first.read(items, report, line)
+    fields = first.read(items, report, line, declared)
+    if fields is not None and declared is not None and fields["type"] != declared:
+        report.error(line, f"type={declared} needs choice lines '- [x] …'")
+        return None
+    return fields
 
 
 def _question(chunk: _Chunk, report: Report) -> tuple[Question | None, PendingId]:
@@ -202,37 +263,51 @@ def _question(chunk: _Chunk, report: Report) -> tuple[Question | None, PendingId
     if not stem:
         report.error(line, "a question with no stem: write it after '## '")
     pending = PendingId(
-        attrs.get("id"), line, slugify(heading_text or stem), True, "(from the heading)"
+        attrs.get("id"),
+        line,
+        slugify(heading_text or stem),
+        True,
+        "(from the heading)",
+        label=label_of(attrs.get("title", ""), stem),
     )
 
     kind = attrs.get("type")
     fields: dict[str, Any] | None = {"type": kind or NO_ANSWERS}
-    if items and kind:
+    if kind in CHOICE_TYPES:
+        if not items:
+            report.error(line, f"type={kind} needs choice lines '- [x] …'")
+        fields = _answers(items, report, line, kind) if items and complete else None
+    elif items and kind:
         report.error(items[0].line, f"a question marked type={kind} has no answer lines")
     elif items:
-        fields = _answers(items, report, line) if complete else None
-    if kind and not question_type(kind).graded:
+        fields = _answers(items, report, line, None) if complete else None
+    if kind and kind not in CHOICE_TYPES and not question_type(kind).graded:
         if general:
             report.error(general_lines[0][0], f"a {kind} has no feedback")
         if "points" in attrs:
             report.error(line, f"a {kind} has no points")
-    if fields is None or len(report.errors) > errors:
-        pending.failed = True
-        return None, pending
-    question = Question(
-        id="",
+    return finish_question(
+        fields,
+        pending,
+        line=line,
+        errors=errors,
+        report=report,
         stem=stem,
         title=attrs.get("title", ""),
         feedback=general,
         category=attrs.get("category", ""),
         points=attrs.get("points", 1),
-        **fields,
+        tags=read_tags(attrs.get("tags", []), line, report),
+        format=attrs.get("format", MARKDOWN),
+        formats=tuple(attrs.get("formats", {}).items()),
+        shuffle=attrs.get("shuffle", True),
+        penalty=attrs.get("penalty"),
     )
-    return question, pending
 
 
-def parse_native_quiz(text: str, *, path: str, slug: str) -> QuizParse:
-    """Parse a native quiz file; raise ContentError with every problem found."""
+def parse_native_quiz(text: str, *, path: str, slug: str, partial: bool = False) -> QuizParse:
+    """Parse a native quiz file; raise ContentError with every problem found (`partial`:
+    unless some questions load and the file itself has no errors)."""
     text = normalize_newlines(text)
     fm = split_front_matter(text, path)
     body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
@@ -241,10 +316,16 @@ def parse_native_quiz(text: str, *, path: str, slug: str) -> QuizParse:
     chunks = _chunks(fm.body.split("\n"), body_line, report)
     if not chunks:
         report.error(body_line, "the quiz has no questions: start each one with '## '")
-    built = [_question(chunk, report) for chunk in chunks]
-    ids = assign_ids([pending for _, pending in built], report)
-    questions = [replace(q, id=i) for (q, _), i in zip(built, ids, strict=True) if q is not None]
-    check_draw(settings, questions, fm.key_lines.get("draw", 1), report)
-    if report.errors:
-        raise ContentError(report.sorted())
-    return QuizParse(Quiz(slug=slug, questions=tuple(questions), **settings), report.warnings)
+    built = []
+    for owner, chunk in enumerate(chunks):
+        report.owner = owner
+        built.append(_question(chunk, report))
+    report.owner = None
+    return finish_quiz(
+        built,
+        settings,
+        report,
+        slug=slug,
+        draw_line=fm.key_lines.get("draw", 1),
+        partial=partial,
+    )

@@ -1,4 +1,5 @@
-"""Read quiz files (FORMATS.md, "Quizzes"): `quizzes/<slug>.md` (native) or `<slug>.gift`."""
+"""Read quiz files (FORMATS.md, "Quizzes"): `quizzes/<slug>.md` (native), `<slug>.gift` or
+`<slug>.txt` (GIFT: `.txt` is the name Moodle exports it under), `<slug>.xml` (Moodle XML)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from seminar.core.content.gift import parse_gift_quiz
 from seminar.core.content.limits import markdown_problems
+from seminar.core.content.moodle_xml import parse_moodle_xml, xml_size_problems
 from seminar.core.content.problems import ContentError, Problem, display_path
 from seminar.core.content.quiz_common import SLUG_RE, QuizParse
 from seminar.core.content.quiz_model import Quiz
@@ -21,9 +23,17 @@ __all__ = [
     "parse_quiz_file",
     "quiz_file",
     "scan_quizzes",
+    "slug_of",
 ]
 
-PARSERS = {".md": parse_native_quiz, ".gift": parse_gift_quiz}
+PARSERS = {
+    ".md": parse_native_quiz,
+    ".gift": parse_gift_quiz,
+    ".txt": parse_gift_quiz,
+    ".xml": parse_moodle_xml,
+}
+FORMATS = {".md": "md", ".gift": "gift", ".txt": "gift", ".xml": "xml"}
+SUFFIXES = "a quiz file ends in .md, .gift, .txt (GIFT) or .xml (Moodle XML)"
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,14 @@ class QuizFile:
 
     @property
     def format(self) -> str:
-        return "gift" if self.name.lower().endswith(".gift") else "md"
+        return FORMATS[Path(self.name).suffix.lower()]
+
+
+def slug_of(name: str) -> str:
+    """The slug a file name gives: its stem, without a '.gift' before '.txt' (Moodle's own
+    files are named 'questions.gift.txt')."""
+    stem = Path(name).stem
+    return stem[: -len(".gift")] if stem.lower().endswith(".gift") else stem
 
 
 def quiz_file(name: str, text: str, *, display_path: str | None = None) -> QuizFile:
@@ -44,21 +61,28 @@ def quiz_file(name: str, text: str, *, display_path: str | None = None) -> QuizF
     name = Path(name).name
     shown = display_path or name
     if Path(name).suffix.lower() not in PARSERS:
-        raise ContentError([Problem(shown, 1, "a quiz file ends in .md or .gift")])
-    if not SLUG_RE.match(Path(name).stem):
+        raise ContentError([Problem(shown, 1, SUFFIXES)])
+    if not SLUG_RE.match(slug_of(name)):
         raise ContentError(
             [Problem(shown, 1, "the file name is the quiz's slug: lowercase words and hyphens")]
         )
     # A byte-order mark and CRLF line ends come with files saved on Windows.
-    return QuizFile(Path(name).stem, name, text.lstrip("\ufeff").replace("\r\n", "\n"))
+    return QuizFile(slug_of(name), name, text.lstrip("\ufeff").replace("\r\n", "\n"))
 
 
-def parse_quiz(file: QuizFile, *, display_path: str | None = None) -> QuizParse:
+def parse_quiz(
+    file: QuizFile, *, display_path: str | None = None, partial: bool = False
+) -> QuizParse:
+    """Parse a quiz file by its suffix, after the checks that bound what parsing it costs.
+    `partial`: load the questions without errors (an upload may), else all or nothing."""
     path = display_path or file.name
-    if problems := markdown_problems(file.text, path):  # before anything is parsed or rendered
+    # Before anything is parsed or rendered; an XML file's Markdown texts are bounded as
+    # they are read.
+    check = xml_size_problems if file.format == "xml" else markdown_problems
+    if problems := check(file.text, path):
         raise ContentError(problems)
     parse = PARSERS[Path(file.name).suffix.lower()]
-    return parse(file.text, path=path, slug=file.slug)
+    return parse(file.text, path=path, slug=file.slug, partial=partial)
 
 
 @dataclass
@@ -92,9 +116,9 @@ def _quiz_files(root: Path) -> list[Path]:
         p
         for p in root.iterdir()
         if p.is_file()
-        and p.suffix in PARSERS
+        and p.suffix.lower() in PARSERS
         and not p.name.startswith(".")
-        and p.name.lower() != "readme.md"
+        and p.stem.lower() != "readme"  # README.md, README.txt: notes, not quizzes
     )
 
 
@@ -107,14 +131,18 @@ def scan_quizzes(root: Path) -> QuizTree:
     files = _quiz_files(root)
     by_slug: dict[str, list[Path]] = {}
     for path in files:
-        by_slug.setdefault(path.stem, []).append(path)
+        by_slug.setdefault(slug_of(path.name), []).append(path)
     for path in files:
         display = display_path(str(path))
-        others = [p.name for p in by_slug[path.stem] if p != path]
+        others = [p.name for p in by_slug[slug_of(path.name)] if p != path]
         if others:
             # Loading either would be a guess: both stay broken until one is renamed.
             tree.problems.append(
-                Problem(display, 1, f"quiz slug '{path.stem}' is also used by {', '.join(others)}")
+                Problem(
+                    display,
+                    1,
+                    f"quiz slug '{slug_of(path.name)}' is also used by {', '.join(others)}",
+                )
             )
             tree.broken.add(path.name)
             continue

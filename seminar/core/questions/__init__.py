@@ -9,6 +9,7 @@ templates in `templates/questions/<name>/` and its tests.
 from __future__ import annotations
 
 from seminar.core.questions.base import (
+    LIVE_KINDS,
     FormData,
     GiftBody,
     Grade,
@@ -28,6 +29,7 @@ from seminar.core.questions.short import ShortAnswer
 from seminar.core.questions.true_false import TrueFalse
 
 __all__ = [
+    "LIVE_KINDS",
     "TYPES",
     "Answer",
     "Choice",

@@ -12,18 +12,22 @@ own indices (never the shuffled display order), or None for no answer.
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+import nh3
+
 from seminar.core.errors import SeminarError
 from seminar.core.questions.model import Question
+from seminar.core.questions.moodle_xml import XmlRead
 from seminar.core.questions.native import LineSyntax
 from seminar.core.text import small_int
 
 Response = dict[str, Any] | None
-Render = Callable[[str], str]  # Markdown to sanitised HTML
+Render = Callable[[str, str], str]  # a text in its format (model.TEXT_FORMATS) to sanitised HTML
 OUTCOME_OPTIONS = ("right", "partial", "wrong", "blank")
 OUTCOME_LABELS = {"right": "Right", "partial": "Partly right", "wrong": "Wrong"}
 BLANK = "blank"
@@ -43,13 +47,20 @@ class Grade:
         return self.fraction is None
 
 
+# How the live quiz asks a question: one tap (single, true/false), several taps and a submit
+# (multiple), or one tap with no right answer and no points (poll).
+LIVE_KINDS = ("single", "multiple", "true_false", "poll")
+
+
 @dataclass(frozen=True)
 class LiveDraft:
-    """A question as the live quiz asks it: choices, of which those at `correct` are right."""
+    """A question as the live quiz asks it: choices, of which those at `correct` are right
+    (none in a poll), and how it is answered and scored (`kind`, one of LIVE_KINDS)."""
 
     stem: str
     choices: list[str]
     correct: list[int]
+    kind: str = "single"
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,14 @@ class FormData(Protocol):
 
 class Unwritable(SeminarError):
     """A format has no way to write this question."""
+
+
+def as_text(text: str, fmt: str) -> str:
+    """A text as plain text, where only plain text can be shown (the live quiz's big screen):
+    HTML's tags go, its entities are read."""
+    if fmt not in ("html", "moodle"):
+        return text
+    return html.unescape(nh3.clean(text, tags=set())).strip()
 
 
 def clamp(value: float) -> float:
@@ -114,6 +133,10 @@ class QuestionType:
     native_syntax: ClassVar[tuple[LineSyntax, ...]] = ()
     # No answer lines: the native format names it in the heading (`{type=essay}`).
     named_in_heading: ClassVar[bool] = False
+    # Moodle's name for the type (`<question type="...">` in Moodle XML), and the penalty
+    # per wrong try Moodle gives it unless told otherwise (`Question.penalty` None).
+    moodle_type: ClassVar[str] = ""
+    moodle_penalty: ClassVar[float] = 0.3333333
 
     # --- taking an attempt ----------------------------------------------------------------
 
@@ -164,7 +187,14 @@ class QuestionType:
 
     def rendered(self, q: Question, block: Render, inline: Render) -> dict[str, Any]:
         """Every text as HTML, computed once when the question version is stored."""
-        return {"stem": block(q.stem), "feedback": block(q.feedback)}
+        return {
+            "stem": block(q.stem, q.format),
+            "feedback": block(q.feedback, q.format_of("feedback")),
+        }
+
+    def texts(self, q: Question) -> dict[str, str]:
+        """Each text besides the stem, by the name `Question.formats` gives it."""
+        return {"feedback": q.feedback}
 
     def feedback_html(self, q: Question, rendered: dict[str, Any]) -> dict[str, str]:
         """The rendered HTML of each feedback text that `grade` may return."""
@@ -176,8 +206,9 @@ class QuestionType:
 
     # --- the live quiz --------------------------------------------------------------------
 
-    def to_live(self, q: Question) -> LiveDraft | None:
-        """The question as a live question, or None when the live quiz cannot ask it."""
+    def to_live(self, q: Question, *, poll: bool = False) -> LiveDraft | None:
+        """The question as a live question, or None when the live quiz cannot ask it. As a
+        poll (a warm-up or an evaluation) it keeps its choices and has no right answer."""
         return None
 
     # --- statistics -----------------------------------------------------------------------
@@ -214,3 +245,16 @@ class QuestionType:
         """The native format's answer lines (with their feedback), read back by the
         type's `native_syntax`."""
         return []
+
+    def to_xml(self, q: Question) -> list[str]:
+        """The type's own elements of a Moodle XML `<question>` (lines, inside it)."""
+        return []
+
+    def from_xml(self, x: XmlRead) -> dict[str, Any] | None:
+        """Question keyword arguments ("type" included) from a Moodle XML `<question>` of
+        this type's `moodle_type`; None after reporting why it cannot be read."""
+        return {"type": self.name}
+
+    def native_heading_type(self, q: Question) -> str | None:
+        """The `type=` the native heading needs, for a question its lines alone do not say."""
+        return self.name if self.named_in_heading else None

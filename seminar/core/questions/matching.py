@@ -1,8 +1,9 @@
 """Matching: each left-hand item to its right-hand answer, credit per pair.
 
 Native: `- left -> right` lines; GIFT: `=left -> right`. A pair with an empty left is a
-distractor (a right-hand answer that matches nothing). The right-hand answers are always
-shown shuffled: in the author's order they would give the key away.
+distractor (Moodle's `= -> Chat`): a right-hand answer that matches nothing, offered with the
+others. The right-hand answers are always shown shuffled: in the author's order they would
+give the key away. Credit is per item, distractors aside.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from typing import Any
 
 from seminar.core.questions import gift
+from seminar.core.questions import moodle_xml as xml
 from seminar.core.questions.base import (
     FormData,
     GiftBody,
@@ -56,23 +58,36 @@ def read_pair(raw: str) -> tuple[str, str, bool]:
     return left.strip(), right, quoted
 
 
-def _read_pair_lines(lines: list[AnswerLine], report: Report, line: int) -> Fields | None:
+def _read_pair_lines(
+    lines: list[AnswerLine], report: Report, line: int, declared: str | None
+) -> Fields | None:
     pairs: list[Pair] = []
-    seen: dict[str, int] = {}
     for item in lines:
         if item.feedback:
             report.error(item.feedback_line, "matching pairs have no feedback")
         left, right, _ = read_pair(item.body)
-        if not left or not right:
-            report.error(item.line, "a pair needs text on both sides of '->'")
-        elif left in seen:
-            report.error(item.line, f"'{left}' is already matched at line {seen[left]}")
-        else:
-            seen[left] = item.line
         pairs.append(Pair(left, right))
-    if len(pairs) < 2:
-        report.error(line, "a matching question needs at least two pairs")
+    check_pairs(pairs, [item.line for item in lines], line, report)
     return {"type": "matching", "pairs": tuple(pairs)}
+
+
+def check_pairs(pairs: list[Pair], lines: list[int], line: int, report: Report) -> None:
+    """Every format's rules for matching pairs, each reported at its pair's line."""
+    seen: dict[str, int] = {}
+    errors = len(report.errors)
+    for pair, at in zip(pairs, lines, strict=True):
+        if not pair.right:
+            report.error(at, "a pair needs a right-hand answer after '->'")
+        elif not pair.left:
+            continue  # a distractor: an answer that matches no item
+        elif pair.left in seen:
+            report.error(at, f"'{pair.left}' is already matched at line {seen[pair.left]}")
+        else:
+            seen[pair.left] = at
+    if len(report.errors) == errors and len(seen) < 2:
+        report.error(
+            line, "a matching question needs at least two pairs with text on both sides of '->'"
+        )
 
 
 PAIR_LINES = LineSyntax("pair", PAIR_RE, "'->' pairs", "'- a -> b'", _read_pair_lines)
@@ -83,13 +98,17 @@ def _pair_line(left: str, right: str) -> str:
         m = PAIR_RE.match(line)
         return bool(m) and read_pair(m.group("body"))[:2] == (left, right)
 
-    candidates = [f"- {lf} -> {rf}" for lf in inline_forms(left) for rf in inline_forms(right)]
+    lefts = inline_forms(left) if left else [""]
+    candidates = [
+        f"- {lf} -> {rf}".replace("-  ->", "- ->") for lf in lefts for rf in inline_forms(right)
+    ]
     return first_fitting(candidates, reads_back)
 
 
 class Matching(QuestionType):
     name = "matching"
     native_syntax = (PAIR_LINES,)
+    moodle_type = "matching"
 
     def display_order(self, q: Question, shuffle: bool, rng: random.Random) -> list[int]:
         order = list(range(len(q.pairs)))
@@ -98,6 +117,11 @@ class Matching(QuestionType):
 
     def read_form(self, form: FormData, name: str, order: list[int]) -> Any:
         return {"matches": [form.get(f"{name}-{i}", "") for i in range(len(order))]}
+
+    @staticmethod
+    def items(q: Question) -> list[int]:
+        """The pairs a student matches: all but the distractors."""
+        return [i for i, p in enumerate(q.pairs) if p.left]
 
     def from_positions(self, q: Question, order: list[int], raw: dict[str, Any]) -> Any:
         chosen = (digit_index(v, len(order)) for v in values_of(raw, "matches"))
@@ -115,15 +139,16 @@ class Matching(QuestionType):
 
     def grade(self, q: Question, response: Response) -> Grade:
         chosen = (response or {}).get("matches") or []
-        if not q.pairs:
+        items = self.items(q)
+        if not items:
             return Grade(0.0)
         right = 0
-        for i, pair in enumerate(q.pairs):
+        for i in items:
             j = index_in(chosen[i], len(q.pairs)) if i < len(chosen) else None
             # Two pairs may share a right-hand text: credit the text, not the index.
-            if j is not None and q.pairs[j].right == pair.right:
+            if j is not None and q.pairs[j].right == q.pairs[i].right:
                 right += 1
-        return Grade(right / len(q.pairs))  # credit per pair
+        return Grade(right / len(items))  # credit per item
 
     def correct(self, q: Question) -> Response:
         return {"matches": list(range(len(q.pairs)))}
@@ -132,13 +157,20 @@ class Matching(QuestionType):
         return self.correct(q) if right else {"matches": list(reversed(range(len(q.pairs))))}
 
     def rendered(self, q: Question, block: Render, inline: Render) -> dict[str, Any]:
+        # An empty left renders empty: the pages leave a distractor's row out.
         return super().rendered(q, block, inline) | {
-            "lefts": [inline(p.left) for p in q.pairs],
-            "rights": [inline(p.right) for p in q.pairs],
+            "lefts": [inline(p.left, q.format_of(f"pairs.{i}")) for i, p in enumerate(q.pairs)],
+            # Moodle's right-hand answers are plain text; in a Markdown question, Markdown.
+            "rights": [
+                inline(p.right, "markdown" if q.format == "markdown" else "plain") for p in q.pairs
+            ],
         }
 
+    def texts(self, q: Question) -> dict[str, str]:
+        return super().texts(q) | {f"pairs.{i}": p.left for i, p in enumerate(q.pairs)}
+
     def outline(self, q: Question) -> list[str]:
-        return [f"{p.left} → {p.right}" for p in q.pairs]
+        return [f"{p.left} → {p.right}" if p.left else f"(no item) → {p.right}" for p in q.pairs]
 
     def to_json(self, q: Question) -> dict[str, Any]:
         return {"pairs": [{"left": p.left, "right": p.right} for p in q.pairs]}
@@ -149,10 +181,40 @@ class Matching(QuestionType):
     def to_gift(self, q: Question) -> GiftBody | None:
         return GiftBody(
             [
-                "=" + gift.text(p.left, starts=("%",), arrow=True) + " -> " + gift.escape(p.right)
-                for p in q.pairs
+                "="
+                + gift.part(q, f"pairs.{i}", p.left, starts=("%",), arrow=True)
+                + " -> "
+                + gift.escape(p.right)
+                for i, p in enumerate(q.pairs)
             ]
         )
 
     def to_native(self, q: Question) -> list[str]:
         return [_pair_line(p.left, p.right) for p in q.pairs]
+
+    def to_xml(self, q: Question) -> list[str]:
+        lines = [xml.value("shuffleanswers", "true" if q.shuffle else "false", 2)]
+        for i, p in enumerate(q.pairs):
+            answer = [
+                "      <answer>",
+                f"        <text>{xml.xml_text(p.right)}</text>",
+                "      </answer>",
+            ]
+            lines += xml.text_element(
+                "subquestion", p.left, 2, fmt=q.format_of(f"pairs.{i}"), children=answer
+            )
+        return lines
+
+    def from_xml(self, x: xml.XmlRead) -> dict[str, Any] | None:
+        errors = len(x.report.errors)
+        pairs: list[Pair] = []
+        lines: list[int] = []
+        for i, sub in enumerate(x.el.findall("subquestion")):
+            left = x.text(sub, f"pairs.{i}")  # empty: a distractor
+            pairs.append(Pair(left, xml.child_text(sub.find("answer"), "text")))
+            lines.append(xml.line_of(sub, x.line))
+        check_pairs(pairs, lines, x.line, x.report)
+        if len(x.report.errors) > errors:
+            return None
+        shuffle = xml.flag(x.el.findtext("shuffleanswers"), True)
+        return {"type": self.name, "pairs": tuple(pairs), "shuffle": shuffle}

@@ -1,8 +1,10 @@
 """The question model every format parses into (FORMATS.md, "The question model").
 
 Frozen dataclasses: the fields common to all types, and the type-specific parts each question
-type reads and writes (see the type classes). Text fields hold Markdown. Weights are
-percentages (negative weights are allowed in `multiple`).
+type reads and writes (see the type classes). Text fields hold Markdown unless the question
+says otherwise: `format` is the stem's text format and every other text's, except those
+`formats` names (Moodle's `[html]`, `[plain]`, `[moodle]` and `[markdown]` markers, and the
+`format` of Moodle XML). Weights are percentages (negative weights are allowed in `multiple`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class Pair:
     right: str
 
 
+# Text formats, as Moodle has them: Markdown (this platform's own), sanitised HTML, plain text
+# shown literally, and Moodle's auto-format (HTML with line breaks kept).
+MARKDOWN = "markdown"
+TEXT_FORMATS = (MARKDOWN, "html", "plain", "moodle")
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -58,6 +66,32 @@ class Question:
     feedback_if_false: str = ""
     category: str = ""  # GIFT $CATEGORY, kept for export
     points: float = 1  # the question's mark within the quiz
+    tags: tuple[str, ...] = ()  # Moodle's tags, kept for export
+    format: str = MARKDOWN  # the stem's text format, and every other text's unless `formats`
+    # (text, format) of each non-empty text in another format than `format`, sorted by text:
+    # "feedback", "feedback_if_true", "feedback_if_false", "choices.N", "choices.N.feedback",
+    # "answers.N.feedback", "pairs.N" (the left side).
+    formats: tuple[tuple[str, str], ...] = ()
+    shuffle: bool = True  # False: choices keep their order even in a shuffled quiz
+    penalty: float | None = None  # Moodle's penalty per wrong try; None: Moodle's default
+
+    def format_of(self, text: str) -> str:
+        """The format of one of the question's texts, named as in `formats`."""
+        return next((f for name, f in self.formats if name == text), self.format)
+
+
+def canonical_formats(
+    question_format: str, formats: dict[str, str], texts: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """`Question.formats` as the model keeps it: only non-empty texts, only where the format
+    differs from the question's, sorted; `texts` gives each named text's content."""
+    return tuple(
+        sorted(
+            (name, fmt)
+            for name, fmt in formats.items()
+            if fmt != question_format and texts.get(name, "")
+        )
+    )
 
 
 # --- JSON of the parts --------------------------------------------------------------------

@@ -51,7 +51,9 @@ class AnswerLine:
         self.feedback.append(text)
 
 
-Reader = Callable[[list[AnswerLine], Report, int], Fields | None]
+# (the question's lines of one kind, the report, the question's line, the type the heading
+# declares with `type=` or None) -> the question's fields, or None after reporting why not.
+Reader = Callable[[list[AnswerLine], Report, int, str | None], Fields | None]
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class LineSyntax:
     `pattern` matches the whole line at column 0 and has a `body` group; no two kinds may
     match the same line. `read` turns a question's lines of this kind into the question's
     fields, or reports why it cannot (and returns None); the question's line is given for
-    question-level problems.
+    question-level problems, and the type the heading declares (`type=multiple`) for lines
+    that more than one type can read.
     """
 
     kind: str

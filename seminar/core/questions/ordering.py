@@ -18,6 +18,7 @@ import random
 import re
 from typing import Any
 
+from seminar.core.questions import moodle_xml as xml
 from seminar.core.questions.base import (
     FormData,
     GiftBody,
@@ -44,9 +45,10 @@ from seminar.core.questions.syntax import Report
 ITEM_RE = re.compile(r"^(?P<number>\d{1,9})[.)](?=[ \t]|$)(?P<body>.*)$")
 
 
-def _read_item_lines(lines: list[AnswerLine], report: Report, line: int) -> Fields | None:
+def _read_item_lines(
+    lines: list[AnswerLine], report: Report, line: int, declared: str | None
+) -> Fields | None:
     items: list[Choice] = []
-    seen: dict[str, int] = {}
     for place, item in enumerate(lines, start=1):
         if item.feedback:
             report.error(item.feedback_line, "ordering items have no feedback")
@@ -56,17 +58,23 @@ def _read_item_lines(lines: list[AnswerLine], report: Report, line: int) -> Fiel
                 f"item {place} is numbered {item.match.group('number')}: "
                 "number the items 1, 2, 3, … in their right order",
             )
-        text, _ = read_inline(item.body)
-        if not text:
-            report.error(item.line, "an item with no text")
-        elif text in seen:
-            report.error(item.line, f"'{text}' is already an item at line {seen[text]}")
-        else:
-            seen[text] = item.line
-        items.append(Choice(text))
-    if len(items) < 2:
-        report.error(line, "an ordering question needs at least two items")
+        items.append(Choice(read_inline(item.body)[0]))
+    _check_items([c.text for c in items], [item.line for item in lines], line, report)
     return {"type": "ordering", "choices": tuple(items)}
+
+
+def _check_items(texts: list[str], lines: list[int], line: int, report: Report) -> None:
+    """Every format's rules for the items, each reported at its item's line."""
+    seen: dict[str, int] = {}
+    for text, at in zip(texts, lines, strict=True):
+        if not text:
+            report.error(at, "an item with no text")
+        elif text in seen:
+            report.error(at, f"'{text}' is already an item at line {seen[text]}")
+        else:
+            seen[text] = at
+    if len(texts) < 2:
+        report.error(line, "an ordering question needs at least two items")
 
 
 ITEM_LINES = LineSyntax("item", ITEM_RE, "numbered items", "'1. …'", _read_item_lines)
@@ -83,6 +91,7 @@ def _item_line(place: int, text: str) -> str:
 class Ordering(QuestionType):
     name = "ordering"
     native_syntax = (ITEM_LINES,)
+    moodle_type = "ordering"
 
     def display_order(self, q: Question, shuffle: bool, rng: random.Random) -> list[int]:
         order = list(range(len(q.choices)))
@@ -121,7 +130,12 @@ class Ordering(QuestionType):
         return self.correct(q) if right else {"positions": list(reversed(range(len(q.choices))))}
 
     def rendered(self, q: Question, block: Render, inline: Render) -> dict[str, Any]:
-        return super().rendered(q, block, inline) | {"items": [inline(c.text) for c in q.choices]}
+        return super().rendered(q, block, inline) | {
+            "items": [inline(c.text, q.format_of(f"choices.{i}")) for i, c in enumerate(q.choices)]
+        }
+
+    def texts(self, q: Question) -> dict[str, str]:
+        return super().texts(q) | {f"choices.{i}": c.text for i, c in enumerate(q.choices)}
 
     def outline(self, q: Question) -> list[str]:
         return [f"{place}. {c.text}" for place, c in enumerate(q.choices, start=1)]
@@ -137,6 +151,38 @@ class Ordering(QuestionType):
             f"question '{q.id}' is an ordering question, which GIFT has no syntax for: "
             "export the quiz as md or json"
         )
+
+    def to_xml(self, q: Question) -> list[str]:
+        # Moodle's ordering question, set to grade as here: each item in its place.
+        lines = [
+            xml.value("layouttype", "VERTICAL", 2),
+            xml.value("selecttype", "ALL", 2),
+            xml.value("selectcount", "0", 2),
+            xml.value("gradingtype", "ABSOLUTE_POSITION", 2),
+            xml.value("showgrading", "SHOW", 2),
+        ]
+        for place, c in enumerate(q.choices, start=1):
+            fmt = q.format_of(f"choices.{place - 1}")
+            lines += xml.text_element("answer", c.text, 2, fmt=fmt, attrs={"fraction": str(place)})
+        return lines
+
+    def from_xml(self, x: xml.XmlRead) -> dict[str, Any] | None:
+        if x.value("gradingtype", "0").upper() not in ("0", "ABSOLUTE_POSITION", "ABSOLUTE", "ABS"):
+            x.warn(x.el.find("gradingtype"), "graded here by each item in its right place")
+        if x.value("selecttype", "0").upper() not in ("0", "ALL"):
+            x.warn(x.el.find("selecttype"), "every item is shown here, not a selection")
+        answers = sorted(x.el.findall("answer"), key=lambda a: x.fraction(a) or 0)  # the place
+        items: list[Choice] = []
+        for answer in answers:
+            if xml.child_text(answer.find("feedback"), "text"):
+                x.warn(answer, "an item's feedback is left out: items have none here")
+            items.append(Choice(x.text(answer, f"choices.{len(items)}")))
+        errors = len(x.report.errors)
+        lines = [xml.line_of(a, x.line) for a in answers]
+        _check_items([c.text for c in items], lines, x.line, x.report)
+        if len(x.report.errors) > errors:
+            return None
+        return {"type": self.name, "choices": tuple(items)}
 
     def to_native(self, q: Question) -> list[str]:
         return [_item_line(place, c.text) for place, c in enumerate(q.choices, start=1)]

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from seminar.core.questions import gift
+from seminar.core.questions import moodle_xml as xml
 from seminar.core.questions.base import GiftBody, Grade, Response, clamp, typed_text
 from seminar.core.questions.model import Answer, Question
 from seminar.core.questions.native import (
@@ -33,12 +34,14 @@ from seminar.core.questions.numeric import (
     numeric_answers,
     read_numeric,
 )
-from seminar.core.questions.syntax import NEGATIVE_WEIGHT, Report
+from seminar.core.questions.syntax import NEGATIVE_WEIGHT, Report, check_answer_weights
 
 EQ_RE = re.compile(r"^=(?=[ \t]|$)(?P<body>.*)$")
 
 
-def _read_eq_lines(lines: list[AnswerLine], report: Report, line: int) -> Fields | None:
+def _read_eq_lines(
+    lines: list[AnswerLine], report: Report, line: int, declared: str | None
+) -> Fields | None:
     errors = len(report.errors)
     entries: list[Entry] = []
     for item in lines:
@@ -127,6 +130,7 @@ class ShortAnswer(AcceptedAnswers):
     name = "short"
     key = "text"
     native_syntax = (EQ_LINES,)
+    moodle_type = "shortanswer"
 
     def clean(self, q: Question, raw: Any) -> Response:
         return typed_text(raw, "text")
@@ -155,10 +159,36 @@ class ShortAnswer(AcceptedAnswers):
         lines = [
             gift.weighted("=", a.weight, 100)
             + gift.text(a.text or "", starts=("%",), arrow=True)
-            + gift.feedback(a.feedback, arrow=True)
-            for a in q.answers
+            + gift.part_feedback(q, f"answers.{i}.feedback", a.feedback, arrow=True)
+            for i, a in enumerate(q.answers)
         ]
         return GiftBody(lines, arrow=True)
+
+    def to_xml(self, q: Question) -> list[str]:
+        return [
+            xml.value("usecase", "0", 2),
+            *self.xml_answers(q, [a.text or "" for a in q.answers]),
+        ]
+
+    def from_xml(self, x: xml.XmlRead) -> dict[str, Any] | None:
+        if xml.flag(x.el.findtext("usecase"), False):
+            x.warn(
+                x.el.find("usecase"),
+                "answers are matched whatever their case here (Moodle: case must match)",
+            )
+        errors = len(x.report.errors)
+        answers: list[Answer] = []
+        for answer, weight, feedback in self.read_xml_answers(x):
+            text = xml.child_text(answer, "text")
+            if not text:
+                x.error(answer, "an answer with no text")
+            answers.append(Answer(text=text, weight=weight, feedback=feedback))
+        if len(x.report.errors) > errors:
+            return None
+        if problem := check_answer_weights(answers):
+            x.error(x.el, problem)
+            return None
+        return {"type": self.name, "answers": tuple(answers)}
 
     def to_native(self, q: Question) -> list[str]:
         lines: list[str] = []

@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from seminar.core.questions import gift
+from seminar.core.questions import moodle_xml as xml
 from seminar.core.questions.base import (
     BLANK,
     FormData,
@@ -19,6 +20,7 @@ from seminar.core.questions.base import (
     QuestionType,
     Render,
     Response,
+    as_text,
 )
 from seminar.core.questions.choice_lines import ChoiceLine
 from seminar.core.questions.model import Question
@@ -28,6 +30,8 @@ from seminar.core.questions.syntax import Report
 
 class TrueFalse(QuestionType):
     name = "true_false"
+    moodle_type = "truefalse"
+    moodle_penalty = 1.0
 
     @staticmethod
     def from_lines(parsed: list[ChoiceLine], report: Report) -> Fields | None:
@@ -75,8 +79,14 @@ class TrueFalse(QuestionType):
 
     def rendered(self, q: Question, block: Render, inline: Render) -> dict[str, Any]:
         return super().rendered(q, block, inline) | {
-            "feedback_if_true": block(q.feedback_if_true),
-            "feedback_if_false": block(q.feedback_if_false),
+            "feedback_if_true": block(q.feedback_if_true, q.format_of("feedback_if_true")),
+            "feedback_if_false": block(q.feedback_if_false, q.format_of("feedback_if_false")),
+        }
+
+    def texts(self, q: Question) -> dict[str, str]:
+        return super().texts(q) | {
+            "feedback_if_true": q.feedback_if_true,
+            "feedback_if_false": q.feedback_if_false,
         }
 
     def feedback_html(self, q: Question, rendered: dict[str, Any]) -> dict[str, str]:
@@ -88,8 +98,11 @@ class TrueFalse(QuestionType):
     def outline(self, q: Question) -> list[str]:
         return [f"Answer: {q.answer}"]
 
-    def to_live(self, q: Question) -> LiveDraft | None:
-        return LiveDraft(q.stem, ["True", "False"], [0 if q.answer else 1])
+    def to_live(self, q: Question, *, poll: bool = False) -> LiveDraft | None:
+        stem = as_text(q.stem, q.format)
+        if poll:
+            return LiveDraft(stem, ["True", "False"], [], "poll")
+        return LiveDraft(stem, ["True", "False"], [0 if q.answer else 1], self.name)
 
     def options(self, q: Question) -> list[str]:
         return ["true", "false", BLANK]
@@ -117,14 +130,46 @@ class TrueFalse(QuestionType):
 
     def to_gift(self, q: Question) -> GiftBody | None:
         # Moodle: '#' feedback for the wrong choice first, then for the right one.
-        right = q.feedback_if_true if q.answer else q.feedback_if_false
-        wrong = q.feedback_if_false if q.answer else q.feedback_if_true
+        right, wrong = ("feedback_if_true", "feedback_if_false")[:: 1 if q.answer else -1]
         out = "TRUE" if q.answer else "FALSE"
-        if wrong or right:
-            out += "#" + gift.text(wrong)
-        if right:
-            out += "#" + gift.text(right)
+        if getattr(q, wrong) or getattr(q, right):
+            out += "#" + gift.part(q, wrong, getattr(q, wrong))
+        if getattr(q, right):
+            out += "#" + gift.part(q, right, getattr(q, right))
         return GiftBody([out], inline=True)
+
+    def to_xml(self, q: Question) -> list[str]:
+        lines: list[str] = []
+        for value, name in ((True, "feedback_if_true"), (False, "feedback_if_false")):
+            lines += xml.text_element(
+                "answer",
+                "true" if value else "false",
+                2,
+                fmt="moodle",
+                attrs={"fraction": "100" if q.answer == value else "0"},
+                children=xml.feedback(q, name, getattr(q, name), 3),
+            )
+        return lines
+
+    def from_xml(self, x: xml.XmlRead) -> dict[str, Any] | None:
+        answers = x.el.findall("answer")
+        if len(answers) != 2:
+            x.error(x.el, "a true/false question has two answers, 'true' and 'false'")
+            return None
+        fields: dict[str, Any] = {"type": self.name}
+        for position, answer in enumerate(answers):
+            text = xml.child_text(answer, "text")
+            if text not in ("true", "false"):
+                # Moodle: an old file with translated texts lists True first.
+                x.warn(
+                    answer, f"answer '{text}' read as '{('true', 'false')[position]}' by its place"
+                )
+                text = ("true", "false")[position]
+            name = f"feedback_if_{text}"
+            fields[name] = x.text(answer.find("feedback"), name)
+            right = (x.fraction(answer) or 0) == 100
+            fields["answer"] = right if text == "true" else not right
+        return fields
 
     def to_native(self, q: Question) -> list[str]:
         return [
