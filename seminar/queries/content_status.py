@@ -116,16 +116,8 @@ def content_status(lessons_root: Path, quizzes_root: Path) -> list[FileStatus]:
         for lesson in sorted(lessons, key=lambda x: (x.module.position, x.position))
     ]
     stored = {lesson.path for lesson in lessons}
-    out += [
-        FileStatus(
-            "File",
-            f"lessons/{path}",
-            Path(path).stem,
-            BROKEN if path in problems else NEW,
-            problems=problems.get(path, []),
-        )
-        for path in sorted((set(on_disk) | set(problems)) - stored)
-    ]
+    broken = set(problems)
+    out += _not_stored("File", "lessons", set(on_disk) | broken, stored, broken, problems)
 
     quizzes = scan_quizzes(quizzes_root)
     quiz_problems = _problems([*quizzes.problems, *quizzes.warnings], "quizzes", lambda p: p.name)
@@ -146,14 +138,27 @@ def content_status(lessons_root: Path, quizzes_root: Path) -> list[FileStatus]:
         for quiz in sorted(stored_quizzes, key=lambda q: q.path)
     ]
     known = {q.path for q in stored_quizzes}
-    out += [
-        FileStatus(
-            "Quiz",
-            f"quizzes/{name}",
-            Path(name).stem,
-            BROKEN if name in quizzes.broken else NEW,
-            problems=quiz_problems.get(name, []),
-        )
-        for name in sorted((set(files) | quizzes.broken) - known)
-    ]
+    names = set(files) | quizzes.broken
+    out += _not_stored("Quiz", "quizzes", names, known, quizzes.broken, quiz_problems)
     return out
+
+
+def _not_stored(
+    kind: str,
+    folder: str,
+    names: set[str],
+    stored: set[str],
+    broken: set[str],
+    problems: dict[str, list[str]],
+) -> list[FileStatus]:
+    """Files on disk that nothing serves yet: new, or broken before they ever loaded."""
+    return [
+        FileStatus(
+            kind,
+            f"{folder}/{name}",
+            Path(name).stem,
+            BROKEN if name in broken else NEW,
+            problems=problems.get(name, []),
+        )
+        for name in sorted(names - stored)
+    ]
