@@ -59,6 +59,7 @@ class World:
     reset_token: str  # a password reset link of the student's, as e-mailed
     import_id: int  # a previewed CSV import into the cohort
     device_id: int  # another login session (device) of the student's
+    declared_id: int = 0  # hours the student declared from another organisation
 
 
 # endpoint -> (method, url builder, expectations, form data)
@@ -349,6 +350,31 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_ADMIN,
         {},
     ),
+    "levels.hours": ("GET", lambda w: "/hours", USER, {}),
+    # Refused without its evidence file (400) for anyone logged in: access, not the upload.
+    "levels.declare": (
+        "POST",
+        lambda w: "/hours",
+        {p: 400 for p in PRINCIPALS} | {"anonymous": LOGIN},
+        {"organisation": "SOTO-Europe"},
+    ),
+    "levels.licence": ("POST", lambda w: "/hours/licence", USER, {"licensed_on": "2015-03-01"}),
+    "levels.evidence": ("GET", lambda w: f"/hours/{w.declared_id}/evidence", HOLDER, {}),
+    "levels.review": ("GET", lambda w: "/admin/hours", ADMIN, {}),
+    "levels.decide": ("POST", lambda w: f"/admin/hours/{w.declared_id}", ADMIN, {}),
+    "levels.table_instructors": (
+        "GET",
+        lambda w: f"/cohorts/{w.slug}/table-instructors",
+        COHORT_STAFF,
+        {},
+    ),
+    # The student holds no record that lets them assist: not found, even to the cohort's staff.
+    "levels.add_table_instructor": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/table-instructors/{w.student_id}",
+        STAFF | {"instructor": 404, "admin": 404, "other_instructor": 404},
+        {},
+    ),
     "auth.logout": ("POST", lambda w: "/logout", dict.fromkeys(PRINCIPALS, LOGIN), {}),
 }
 
@@ -444,6 +470,20 @@ def build_world(
         select(LoginSession.id).where(LoginSession.user_id == people["student"].id)
     ).all()[-1]
     assert isinstance(job, ImportJob)
+    from datetime import date
+
+    from seminar.services import declared_hours
+
+    declared = declared_hours.declare(
+        people["student"],
+        organisation="SOTO-Europe",
+        course="Basic seminar",
+        attended_on=date(2026, 1, 10),
+        hours=8,
+        file_name="certificate.pdf",
+        file_data=b"%PDF-1.4 attendance",
+    )
+    db.session.commit()
     return (
         World(
             slug=world.slug,
@@ -463,6 +503,7 @@ def build_world(
             reset_token=re.search(r"/reset-password/(\S+)", reset_link).group(1),
             import_id=job.id,
             device_id=device,
+            declared_id=declared.id,
         ),
         clients,
     )

@@ -131,3 +131,14 @@ def test_the_calendar_token_migration_gives_everyone_one(tmp_path: Path, lessons
             (token,) = conn.execute(text("SELECT calendar_token FROM users")).one()
         db.engine.dispose()
     assert token and len(token) >= 30
+
+
+def test_a_command_on_a_database_never_migrated_says_what_to_run(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE_LESSONS, base_config, write_lessons
+
+    lessons = write_lessons(tmp_path / "lessons", SAMPLE_LESSONS)
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path, lessons))
+    result = app.test_cli_runner().invoke(args=["seminar", "sync", "--check"])
+    assert result.exit_code == 1
+    assert "The database has no tables yet: run `flask db upgrade` first" in result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback

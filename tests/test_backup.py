@@ -192,6 +192,18 @@ def populate(app: Flask) -> dict[str, Any]:
     password_reset.request_reset(first.email)
     reminders.announce(cohort, subject="Bring a towel", body="For the table work.", by=teacher)
     db.session.add(SessionReminder(session_id=seminar.id, user_id=first.id))
+    # Levels: a licence date, hours declared with binary evidence and decided, a reminder
+    # before a record lapses.
+    from seminar.models import RecordReminder
+    from seminar.services import declared_hours
+
+    declared_hours.set_licensed_on(first, date(2019, 9, 1))
+    entry = declared_hours.declare(
+        first, organisation="SOTO-Europe", course="Basic seminar", attended_on=date(2026, 3, 14),
+        hours=6, file_name="c.png", file_data=b"\x89PNG\r\n\x1a\n\x00\xff\xfe binary",
+    )  # fmt: skip
+    declared_hours.decide(entry, approve=True, reason="", by=admin)
+    db.session.add(RecordReminder(record_id=issued.record.id, days_before=90))
     db.session.commit()  # the end of this unit of work, as a request's or command's end
     return {"admin": admin.id, "cohort": cohort.id}
 

@@ -19,6 +19,7 @@ from seminar.core.content.programs import (
     program_from_dict,
     program_to_dict,
 )
+from seminar.core.levels import Admission, Maintenance
 
 REPO = Path(__file__).resolve().parent.parent
 PATH = "lessons/program.yml"
@@ -73,6 +74,7 @@ def test_the_shipped_program_file_parses() -> None:
                 attendance_hours=12,
                 practical=True,
                 evaluation=True,
+                table_instructor_after=("sot-advanced",),
             ),
             Program(
                 slug="sot-advanced",
@@ -88,9 +90,12 @@ def test_the_shipped_program_file_parses() -> None:
                 attendance_hours=9,
                 practical=True,
                 evaluation=True,
+                admission=Admission(records=("sot-basic",)),
+                validity_months=36,
+                maintain=Maintenance(attended_hours=12, taught_hours=8),
             ),
         ),
-        lines={"sot-basic": 19, "sot-advanced": 42},
+        lines={"sot-basic": 19, "sot-advanced": 45},
     )
     assert parse_programs(text, path=PATH) == parsed.programs
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -15,9 +16,10 @@ from seminar.cli.records import keys_cli, outbox_cli, records_cli
 from seminar.core.content.problems import display_path
 from seminar.core.errors import SeminarError
 from seminar.models import Role
-from seminar.services import accounts, attempts, reminders, standing
+from seminar.services import accounts, attempts, recertification, reminders, standing
 from seminar.services.content_sync import sync_content
 from seminar.services.demo import add_synthetic_students, ensure_demo_cohort, seed_demo_accounts
+from seminar.services.demo_levels import ensure_demo_levels
 
 seminar_cli = Group("seminar", help="Manage the seminar platform.")
 
@@ -156,6 +158,7 @@ def demo_command(students: int, seed: int) -> None:
                 f.write(f"{login.role:<11} {login.email:<26} {login.password}\n")
     try:
         cohort = ensure_demo_cohort()
+        ensure_demo_levels(cohort)
     except SeminarError as exc:
         click.echo(f"demo cohort not created: {exc} (run 'flask seminar sync' first)", err=True)
         cohort = None
@@ -181,9 +184,30 @@ def sweep_command() -> None:
 
 @seminar_cli.command("remind")
 def remind_command() -> None:
-    """E-mail tomorrow's sessions to everyone enrolled (cron, e.g. hourly); never twice."""
+    """E-mail tomorrow's sessions to everyone enrolled, renew maintained records and remind
+    holders of records that lapse in 90 or 30 days (cron, e.g. hourly); never twice."""
     count = reminders.queue_reminders()
     click.echo(f"queued {count} session reminder(s)")
+    _recertify(None)
+
+
+@seminar_cli.command("recertify")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as on this date (default: today where the seminar is).",
+)
+def recertify_command(today: datetime | None) -> None:
+    """Renew records whose maintenance is met; remind holders 90 and 30 days before a record
+    lapses (each reminder once, however often it runs)."""
+    _recertify(today.date() if today else None)
+
+
+def _recertify(today: date | None) -> None:
+    for record in recertification.renew_maintained(today):
+        click.echo(f"renewed {record.display_id} until {record.expires_on}")
+    count = recertification.queue_reminders(today)
+    click.echo(f"queued {count} record reminder(s)")
 
 
 @seminar_cli.command("refresh-standing")

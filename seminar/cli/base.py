@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from seminar.db import db
 
@@ -24,6 +26,15 @@ def committed(command: Callable[..., Any]) -> Callable[..., Any]:
         except (SystemExit, click.exceptions.Exit):
             db.session.commit()
             raise
+        except (OperationalError, ProgrammingError) as exc:
+            db.session.rollback()
+            if not _migrated():
+                # A traceback about a missing table says nothing to someone who forgot a step.
+                raise click.ClickException(
+                    "The database has no tables yet: run `flask db upgrade` first "
+                    "(`make run` does it)."
+                ) from exc
+            raise
         except BaseException:
             db.session.rollback()
             raise
@@ -31,6 +42,10 @@ def committed(command: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return run
+
+
+def _migrated() -> bool:
+    return inspect(db.engine).has_table("alembic_version")
 
 
 class Group(AppGroup):

@@ -16,6 +16,7 @@ from seminar.models.cohorts import (
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.evaluations import EvaluationResponse, EvaluationSubmission
+from seminar.models.levels import Decision, DeclaredHours, RecordReminder
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
     ANSWER_GRACE,
@@ -58,6 +59,8 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "ContentRevision",
+    "Decision",
+    "DeclaredHours",
     "EvaluationResponse",
     "EvaluationSubmission",
     "ImportJob",
@@ -87,6 +90,7 @@ __all__ = [
     "ReadingClock",
     "Record",
     "RecordKind",
+    "RecordReminder",
     "Role",
     "RosterReport",
     "SeminarSession",

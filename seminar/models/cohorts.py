@@ -17,6 +17,9 @@ from seminar.models.content import enum_column
 class MemberRole(enum.StrEnum):
     STUDENT = "student"
     INSTRUCTOR = "instructor"
+    # Assists at the practical tables; eligible by holding a higher level's record
+    # (`table_instructor_after:` in program.yml). Not staff: no access to students' work.
+    TABLE_INSTRUCTOR = "table_instructor"
 
 
 class Program(db.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from flask_login import UserMixin
@@ -42,6 +42,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     licence_number: Mapped[str | None] = mapped_column(String(60))
     licence_state: Mapped[str | None] = mapped_column(String(60))
+    licensed_on: Mapped[date | None]  # when first licensed: years in practice, for admission
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_login_at: Mapped[datetime | None]

@@ -31,6 +31,11 @@ ACTIONS = {
     "user.erase": "Person erased",
     "enrolment.add": "Enrolled",
     "enrolment.remove": "Unenrolled",
+    "declared_hours.add": "Hours declared",
+    "declared_hours.approve": "Declared hours approved",
+    "declared_hours.reject": "Declared hours rejected",
+    "user.licensed_on": "Licence date set",
+    "record.renew": "Record renewed",
 }
 
 

@@ -27,6 +27,7 @@ SECRET_COLUMNS = {
     "status_index",
     "checkin_code",
     "invite_code",
+    "file_data",  # an uploaded certificate: downloaded from its own page, not inlined here
 }
 # The columns that make a row the person's own; others (issued_by_id, graded_by_id, actor_id,
 # invited_by_id...) only say that they acted on someone else's, which is that person's data.
@@ -58,6 +59,7 @@ TITLES = {
     "outbox": "E-mail sent to you",
     "session_reminders": "Session reminders",
     "announcements": "Announcements you wrote",
+    "declared_hours": "Hours you declared from other organisations",
     "attempt_questions": "Your answers in quiz attempts",
 }
 

@@ -22,7 +22,7 @@ from seminar.models import (
     User,
 )
 from seminar.queries.cohorts import get_cohort
-from seminar.services import audit, standing
+from seminar.services import audit, prerequisites, standing
 from seminar.services.accounts import AccountError, create_user, find_user, new_calendar_token
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -117,11 +117,16 @@ def enroll(
     *,
     actor: User | None = None,
 ) -> bool:
-    """Add a person to a cohort; False when they were already in it (nothing changes)."""
+    """Add a person to a cohort; False when they were already in it (nothing changes). A
+    student must meet the program's admission (services/prerequisites.py)."""
     if role == MemberRole.INSTRUCTOR and user.role == Role.STUDENT:
         raise CohortError(
             f"{user.email} is a student; make them an instructor first.", field="role"
         )
+    # Someone already in the cohort is told so, not refused: checked only where a rule applies
+    # (a CSV import of thousands into a cohort without prerequisites pays nothing for it).
+    if prerequisites.applies(cohort, role) and _membership(cohort, user) is None:
+        prerequisites.check(cohort, user, role, by_self=actor is not None and actor.id == user.id)
     # Enrolled concurrently (a double click, an invite opened twice): the same outcome.
     added = insert_ignore(
         CohortMember,

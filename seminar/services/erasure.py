@@ -22,6 +22,7 @@ from seminar.models import (
     Accommodation,
     Attempt,
     CohortMember,
+    DeclaredHours,
     ImportJob,
     Invitation,
     LessonCompletion,
@@ -54,6 +55,7 @@ DELETED = (
     (SessionReminder, SessionReminder.user_id),
     (LoginSession, LoginSession.user_id),
     (PasswordReset, PasswordReset.user_id),
+    (DeclaredHours, DeclaredHours.user_id),  # with the certificates uploaded as evidence
 )
 
 
@@ -95,6 +97,7 @@ def erase(user: User, *, by: User, confirm: str) -> dict[str, int]:
     user.active = False
     user.calendar_token = None
     user.last_login_at = None
+    user.licensed_on = None
     audit.log(
         "user.erase",
         target_type="user",

@@ -20,7 +20,7 @@ from seminar.core.text import refuse_unsafe_lines
 from seminar.db import db, insert_ignore, now_utc, update_if
 from seminar.models import Cohort, Invitation, MemberRole, Role, User
 from seminar.queries import links
-from seminar.services import audit, notifications
+from seminar.services import audit, notifications, prerequisites
 from seminar.services.accounts import create_user, find_user, normalise_email
 from seminar.services.cohorts import enroll
 
@@ -101,6 +101,8 @@ def add_person(
             raise InvitationError(f"{user.email} already has an account.", field="email")
         return Added(None, user, enroll(cohort, user, member_role, actor=by))
     email = check_person(email, name)
+    if cohort is not None:
+        prerequisites.check_invitation(cohort, email, member_role)
     return Added(
         invite(
             email,
@@ -278,6 +280,11 @@ def accept(
     for each in [invitation, *others]:
         each.accepted_at, each.active_key, each.user_id = now, None, user.id
         if each.cohort is not None:
-            enroll(each.cohort, user, MemberRole(each.member_role), actor=user)
+            try:
+                enroll(each.cohort, user, MemberRole(each.member_role), actor=user)
+            except prerequisites.NotAdmitted:
+                # The cohort's program came to need what a new account has not (a record,
+                # hours) after the invitation: the account is made, without that cohort.
+                continue
     db.session.flush()
     return user

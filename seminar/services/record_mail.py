@@ -29,6 +29,17 @@ def superseded(record: Record, holder: User, new: Record) -> None:
     )
 
 
+def renewed(record: Record, holder: User, new: Record, maintained: str) -> None:
+    _send(
+        "record_renewed",
+        record,
+        holder,
+        new=new,
+        new_verify_url=issuer.verify_url(new.public_id),
+        maintained=maintained,
+    )
+
+
 def _send(template: str, record: Record, holder: User, **extra: Any) -> None:
     notifications.queue(
         template,

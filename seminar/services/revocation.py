@@ -5,6 +5,9 @@ the other is told."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -72,8 +75,17 @@ def revoke(record: Record, *, reason: str, actor: User | None = None) -> None:
     record_mail.revoked(record, db.session.get(User, record.holder_id))
 
 
-def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record:
-    """A new record with the holder's current name and licence; the old one is superseded."""
+def reissue(
+    record: Record,
+    *,
+    reason: str,
+    actor: User | None = None,
+    changes: Mapping[str, Any] | None = None,
+    action: str = "record.reissue",
+) -> Record:
+    """A new record with the holder's current name and licence; the old one is superseded.
+    `changes`: what the new record states differently (a renewal's later expiry and its
+    evidence; see services/recertification.py), logged as `action`."""
     reason = reason.strip()
     if not reason:
         raise RecordError("Give a reason, e.g. 'name changed after marriage'.", field="reason")
@@ -101,7 +113,7 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
         holder,
         who=audit.acting_user(actor),
         taken=taken_status_indexes(),
-        **{name: getattr(record, name) for name in CARRIED_OVER},
+        **{name: getattr(record, name) for name in CARRIED_OVER} | dict(changes or {}),
     )
     try:
         add_signed(new, holder, program_at(record))
@@ -116,12 +128,12 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
         .values(superseded_by_id=new.id, superseded_at=now_utc())
     )
     db.session.refresh(record)
-    for action, target, snapshot_before in (
-        ("record.reissue", record, before),
+    for logged, target, snapshot_before in (
+        (action, record, before),
         ("record.issue", new, None),
     ):
         log_change(
-            action,
+            logged,
             target,
             holder.name,
             subject=holder,
@@ -130,5 +142,6 @@ def reissue(record: Record, *, reason: str, actor: User | None = None) -> Record
             reason=reason,
             actor=actor,
         )
-    record_mail.superseded(record, holder, new)
+    if action == "record.reissue":  # a renewal writes its own message
+        record_mail.superseded(record, holder, new)
     return new

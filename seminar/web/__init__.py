@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         invitations,
         join,
         lessons,
+        levels,
         live,
         progress,
         quiz_admin,
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         records,
         ce,
         evaluations,
+        levels,
         verify,
     ):
         app.register_blueprint(module.bp)

@@ -23,6 +23,7 @@ from seminar.models import (
     AttemptQuestion,
     Cohort,
     CohortMember,
+    DeclaredHours,
     ImportJob,
     Invitation,
     LiveQuiz,
@@ -32,7 +33,8 @@ from seminar.models import (
     SeminarSession,
     User,
 )
-from seminar.queries import catalogue, cohorts, records
+from seminar.queries import catalogue, cohorts, ladder, records
+from seminar.queries import declared_hours as declared_queries
 from seminar.queries import live as live_queries
 
 # --- predicates ----------------------------------------------------------------------------
@@ -200,6 +202,24 @@ def record_for_viewer(rid: str) -> Record:
     if record is None or not may_view_record(record, current_user):
         abort(404)
     return record
+
+
+def declared_for_viewer(entry_id: int) -> DeclaredHours:
+    """Hours declared from another organisation (and their evidence): for the person who
+    declared them and for admins."""
+    entry = declared_queries.get(entry_id)
+    if entry is None or not (entry.user_id == current_user.id or is_admin(current_user)):
+        abort(404)
+    return entry
+
+
+def assistant_for(cohort: Cohort, user_id: int) -> User:
+    """Someone whose record makes them eligible to assist on the cohort (staff of the cohort
+    ask; anyone else's account is 404, so user ids cannot be probed for names)."""
+    person = db.session.get(User, user_id)
+    if person is None or not person.active or not ladder.may_assist(cohort, person):
+        abort(404)
+    return person
 
 
 def attempt_for_viewer(slug: str, attempt_id: int, *, staff_may_view: bool = False) -> Attempt:

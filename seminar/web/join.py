@@ -8,8 +8,10 @@ from werkzeug.wrappers import Response
 
 from seminar.extensions import configured_limit, limiter
 from seminar.models import MemberRole
-from seminar.queries.cohorts import cohort_for_invite
+from seminar.queries import ladder
+from seminar.queries.cohorts import cohort_for_invite, member_role
 from seminar.services import cohorts as cohort_service
+from seminar.services.prerequisites import newcomer_missing
 from seminar.web.forms import EmptyForm, JoinForm, errors_on
 from seminar.web.signin import start_session
 
@@ -24,9 +26,17 @@ def join(code: str) -> str | Response | tuple[str, int]:
         return render_template("join/invalid.html"), 404
     if current_user.is_authenticated:
         form = EmptyForm()
-        if form.validate_on_submit():
+        # A program with prerequisites says what is missing before anyone presses Join.
+        missing = (
+            ()
+            if member_role(cohort.id, current_user.id)
+            else ladder.missing_for(cohort, current_user)
+        )
+        if form.validate_on_submit() and not missing:
             with errors_on() as outcome:
-                added = cohort_service.enroll(cohort, current_user, MemberRole.STUDENT)
+                added = cohort_service.enroll(
+                    cohort, current_user, MemberRole.STUDENT, actor=current_user
+                )
             if outcome.failed:
                 return redirect(url_for("lessons.home"))
             flash(
@@ -34,7 +44,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
                 "success",
             )
             return redirect(url_for("progress.path"))
-        return render_template("join/confirm.html", cohort=cohort, form=form)
+        return render_template("join/confirm.html", cohort=cohort, form=form, missing=missing)
     form = JoinForm()
     if form.validate_on_submit():
         with errors_on(form) as outcome:
@@ -50,4 +60,10 @@ def join(code: str) -> str | Response | tuple[str, int]:
             start_session(user)
             flash(f"Welcome, {user.name}. You are enrolled in {cohort.title}.", "success")
             return redirect(url_for("progress.path"))
-    return render_template("join/signup.html", cohort=cohort, form=form, code=code)
+    return render_template(
+        "join/signup.html",
+        cohort=cohort,
+        form=form,
+        code=code,
+        missing=newcomer_missing(cohort, you=True),
+    )

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from seminar.core.certification import RequirementStatus, State, next_step
 from seminar.db import now_utc
 from seminar.models import Cohort, User
-from seminar.queries import announcements, standing
+from seminar.queries import announcements, ladder, standing
 from seminar.queries.cohorts import cohorts_of_student
 from seminar.queries.dashboard import (
     AT_RISK_AFTER,
@@ -184,4 +184,7 @@ def path() -> str:
         links = {r.key: step_link(r, cohort) for r in status.eligibility.requirements}
         paths.append((cohort, standing.program_of(cohort), status, step, links))
     notices = announcements.for_student(current_user.id)
-    return render_template("progress/path.html", paths=paths, State=State, notices=notices)
+    rungs = ladder.ladder_of(current_user, [c.program_version.program.slug for c, *_ in paths])
+    return render_template(
+        "progress/path.html", paths=paths, State=State, notices=notices, rungs=rungs
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -18,6 +18,11 @@ import yaml
 from seminar.core.ce import Approval, Delivery
 from seminar.core.content.problems import ContentError, Problem
 from seminar.core.content.program_ce import parse_ce
+from seminar.core.content.program_levels import (
+    LevelTerms,
+    check_level_references,
+    parse_levels,
+)
 from seminar.core.content.program_requires import QuizRequirement, parse_requires
 from seminar.core.content.yaml_tree import (
     BOOL,
@@ -30,6 +35,7 @@ from seminar.core.content.yaml_tree import (
     slug_of,
     whole_number,
 )
+from seminar.core.levels import Admission, Maintenance
 
 PROGRAM_KEYS = (
     "slug",
@@ -41,6 +47,9 @@ PROGRAM_KEYS = (
     "recertify_months",
     "attendance_rounding",
     "requires",
+    "admission",
+    "maintain",
+    "table_instructor_after",
 )
 # Months are added to issue dates downstream; a cap keeps that arithmetic in range.
 MAX_MONTHS = 1200
@@ -67,6 +76,11 @@ class Program:
     delivery: Delivery = Delivery.IN_PERSON  # how its sessions are given, unless one differs
     evaluation: bool = False  # its CE certificates need the student's course evaluation
     approvals: tuple[Approval, ...] = ()  # course approvals, one per jurisdiction
+    admission: Admission = field(
+        default_factory=Admission
+    )  # what joining one of its cohorts needs (core/levels.py)
+    maintain: Maintenance | None = None  # what renews its record before it lapses
+    table_instructor_after: tuple[str, ...] = ()  # holders of these records may assist
 
 
 @dataclass(frozen=True)
@@ -86,11 +100,13 @@ def parse_programs_with_lines(text: str, *, path: str) -> ParsedPrograms:
     root = compose(text, path)
     programs: list[Program] = []
     lines: dict[str, int] = {}
+    levels = []
     for item in _program_items(reader, root):
         parsed = _program(reader, item)
         if parsed is None:
             continue
-        program, line = parsed
+        program, line, terms = parsed
+        levels.append((program.slug, terms))
         if program.slug in lines:
             first = lines[program.slug]
             message = f"duplicate program slug '{program.slug}' (first at line {first})"
@@ -98,6 +114,8 @@ def parse_programs_with_lines(text: str, *, path: str) -> ParsedPrograms:
             continue
         programs.append(program)
         lines[program.slug] = line
+    for slug, terms in levels:
+        check_level_references(reader, slug, terms, set(lines))
     if reader.problems:
         raise ContentError(sorted(reader.problems, key=lambda p: p.line))
     return ParsedPrograms(programs=tuple(programs), lines=lines)
@@ -154,8 +172,9 @@ def _program_items(reader: Reader, root: yaml.Node | None) -> list[yaml.Node]:
     return list(value.value)
 
 
-def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
-    """One program and the line of its `slug:` key; None when it has no usable slug."""
+def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int, LevelTerms] | None:
+    """One program, the line of its `slug:` key and its level terms as read (with the lines
+    of the programs they name); None when it has no usable slug."""
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "each program must be a mapping with slug, title and credential")
         return None
@@ -182,6 +201,7 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
     recertify_months = _months(reader, entries, "recertify_months")
     rounding = _rounding(reader, entries)
     requires = parse_requires(reader, entries.get("requires"))
+    levels = parse_levels(reader, entries, validity_months=validity_months)
     if slug is None:
         return None
     program = Program(
@@ -198,8 +218,11 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int] | None:
         delivery=ce.delivery,
         evaluation=ce.evaluation,
         approvals=ce.approvals,
+        admission=levels.admission,
+        maintain=levels.maintain,
+        table_instructor_after=levels.table_instructor_after,
     )
-    return program, line_of(entries["slug"][0])
+    return program, line_of(entries["slug"][0]), levels
 
 
 def _program_slug(reader: Reader, node: yaml.Node, entries: dict[str, Entry]) -> str | None:
@@ -260,6 +283,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     data["lessons"] = list(program.lessons) if program.lessons is not None else None
     data["delivery"] = program.delivery.value
     data["approvals"] = [a.to_dict() for a in program.approvals]
+    data["admission"]["records"] = list(program.admission.records)
+    data["table_instructor_after"] = list(program.table_instructor_after)
     return data
 
 
@@ -277,5 +302,21 @@ def program_from_dict(data: dict[str, Any]) -> Program:
             "quizzes": tuple(QuizRequirement(**q) for q in data.get("quizzes", [])),
             "delivery": Delivery(data.get("delivery") or Delivery.IN_PERSON),
             "approvals": tuple(Approval.from_dict(a) for a in data.get("approvals", [])),
+            **levels_from_dict(data),
         }
     )
+
+
+def levels_from_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """The level terms of a stored program version (absent from versions stored before)."""
+    admission = data.get("admission") or {}
+    maintain = data.get("maintain")
+    return {
+        "admission": Admission(
+            records=tuple(admission.get("records") or ()),
+            attended_hours=admission.get("attended_hours") or 0,
+            years_licensed=admission.get("years_licensed") or 0,
+        ),
+        "maintain": Maintenance(**maintain) if maintain else None,
+        "table_instructor_after": tuple(data.get("table_instructor_after") or ()),
+    }
