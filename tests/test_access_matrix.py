@@ -59,6 +59,8 @@ class World:
     reset_token: str  # a password reset link of the student's, as e-mailed
     import_id: int  # a previewed CSV import into the cohort
     device_id: int  # another login session (device) of the student's
+    exam_slot_id: int  # a practical exam slot of the cohort
+    exam_booking_id: int  # the student's booking in it
     declared_id: int = 0  # hours the student declared from another organisation
 
 
@@ -189,6 +191,24 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         COHORT_STAFF,
         {"outcome": "not_yet", "assessed_on": "2026-01-05"},
     ),
+    "exams.slots": ("GET", lambda w: f"/cohorts/{w.slug}/exams", COHORT_STAFF, {}),
+    "exams.create_slot": (
+        "POST",
+        lambda w: f"/cohorts/{w.slug}/exams",
+        COHORT_STAFF | {"instructor": 400, "admin": 400},  # allowed; refused: an empty form
+        {},
+    ),
+    "exams.slot": ("GET", lambda w: f"/exams/slots/{w.exam_slot_id}", COHORT_STAFF, {}),
+    "exams.booking": ("GET", lambda w: f"/exams/bookings/{w.exam_booking_id}", COHORT_STAFF, {}),
+    "exams.mark": (
+        "POST",
+        lambda w: f"/exams/bookings/{w.exam_booking_id}/marks",
+        COHORT_STAFF | {"instructor": 400, "admin": 400},  # allowed; refused: nothing marked
+        {},
+    ),
+    "exams.candidate": ("GET", lambda w: f"/cohorts/{w.slug}/exam", MEMBER, {}),
+    # The student holds a seat already: refused with a message, on their exam page.
+    "exams.book": ("POST", lambda w: f"/exams/slots/{w.exam_slot_id}/book", OWNER, {}),
     "sessions.schedule": ("GET", lambda w: f"/cohorts/{w.slug}/sessions", MEMBER, {}),
     "sessions.create": ("GET", lambda w: f"/cohorts/{w.slug}/sessions/new", COHORT_STAFF, {}),
     "sessions.show": ("GET", lambda w: f"/sessions/{w.session_id}", COHORT_STAFF, {}),
@@ -330,6 +350,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
         OWNER,
         {},
     ),
+    "exams.cancel": ("POST", lambda w: f"/exams/bookings/{w.exam_booking_id}/cancel", OWNER, {}),
     "account.end_other_devices": ("POST", lambda w: "/account/devices/others/end", USER, {}),
     "records.reissue": (
         "POST",
@@ -483,6 +504,14 @@ def build_world(
         file_name="certificate.pdf",
         file_data=b"%PDF-1.4 attendance",
     )
+    from seminar.services import exam_slots
+    from tests.exam_world import give_exam, open_slot
+
+    give_exam(app, world)
+    examiner = make_user("instructor")
+    cohort_service.enroll(world, examiner, cohort_service.MemberRole.INSTRUCTOR)
+    slot = open_slot(world, teacher, examiner)
+    booking = exam_slots.book(slot, people["student"])
     db.session.commit()
     return (
         World(
@@ -504,6 +533,8 @@ def build_world(
             import_id=job.id,
             device_id=device,
             declared_id=declared.id,
+            exam_slot_id=slot.id,
+            exam_booking_id=booking.id,
         ),
         clients,
     )

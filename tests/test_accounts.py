@@ -170,11 +170,11 @@ def test_cli_demo_seeds_once_and_prints_logins(
     assert first.exit_code == 0, first.output
     after = first.output.split("Demo accounts (role, email, password):\n", 1)[1]
     lines = [line.split() for line in after.splitlines()]
-    assert [line[0] for line in lines] == ["admin", "instructor", "student"]
+    assert [line[0] for line in lines] == ["admin", "instructor", "instructor", "student"]
     second = runner.invoke(args=["seminar", "demo"])
     assert second.output == first.output  # same accounts, same passwords, nothing reset
-    assert len(db.session.scalars(select(User)).all()) == 3
-    _role, email, password = lines[2]
+    assert len(db.session.scalars(select(User)).all()) == 4
+    _role, email, password = lines[3]
     assert login(client, email, password).status_code == 302
 
 

@@ -27,6 +27,8 @@ from seminar.models import Lesson, MemberRole, Quiz, RecordKind, Role, SessionRe
 from seminar.queries import live as live_queries
 from seminar.services import (
     backup,
+    exam_slots,
+    exams,
     imports,
     issuing,
     logins,
@@ -46,6 +48,7 @@ from seminar.services.lessons import save_web_edit, set_complete
 from seminar.services.restore import restore
 from seminar.services.standing import refresh
 from tests.conftest import PASSWORD, PROGRAM, QUIZ, base_config, postgres_url
+from tests.exam_world import EXAM, begin, open_slot
 
 ESSAY = "\n## Explain why the sacrum matters. {#why}\n"
 
@@ -58,7 +61,7 @@ def populate(app: Flask) -> dict[str, Any]:
     lessons, quizzes = Path(app.config["LESSONS_DIR"]), Path(app.config["QUIZZES_DIR"])
     quizzes.mkdir(parents=True, exist_ok=True)
     (quizzes / "check.md").write_text(QUIZ + ESSAY)
-    (lessons / "program.yml").write_text(PROGRAM)
+    (lessons / "program.yml").write_text(PROGRAM.rstrip("\n") + "\n" + EXAM)
     report = sync_content(lessons, quizzes)
     assert report.ok, [str(p) for p in report.problems]
 
@@ -160,6 +163,13 @@ def populate(app: Flask) -> dict[str, Any]:
         assessed_on=now_utc().date(),
         assessor=teacher,
     )
+    # A practical exam: a slot, the second student's booking and the first examiner's sheet.
+    examiner = create_user("eli@example.org", name="Eli", role=Role.INSTRUCTOR, password=PASSWORD)
+    cohort_service.enroll(cohort, examiner, MemberRole.INSTRUCTOR)
+    slot = open_slot(cohort, teacher, examiner)
+    exam_booking = exam_slots.book(slot, second)
+    begin(slot)
+    exams.mark(exam_booking, teacher, marks=[2, 2, 1, 2, 2], comments=["Thorough.", "", "", "", ""])
     refresh(cohort)
     # The course evaluation (who submitted, apart from what was answered), and a roster
     # reported to a board.

@@ -20,6 +20,7 @@ from seminar.core.content.programs import (
     program_to_dict,
 )
 from seminar.core.levels import Admission, Maintenance
+from seminar.core.rubric import ExamSpec, RubricItem
 
 REPO = Path(__file__).resolve().parent.parent
 PATH = "lessons/program.yml"
@@ -40,6 +41,23 @@ ADVANCED_LESSONS = (
     "concussion",
     "pregnancy",
     "older-adults",
+)
+
+
+# The introductory course's practical exam (its rubric is the former sign-off checklist).
+SHIPPED_EXAM = ExamSpec(
+    rubric=(
+        RubricItem("Case history and screening for red flags", 2, critical=True),
+        RubricItem("Category assessment with the indicators, as taught", 3),
+        RubricItem("Patient set-up and comfort, with consent", 2, critical=True),
+        RubricItem("Re-check of indicators after the procedure", 2),
+        RubricItem("A clear, attributed explanation to the patient", 1),
+    ),
+    title="Practical examination",
+    minutes=45,
+    pass_percent=75,
+    examiners=2,
+    tolerance=15,
 )
 
 
@@ -75,6 +93,7 @@ def test_the_shipped_program_file_parses() -> None:
                 practical=True,
                 evaluation=True,
                 table_instructor_after=("sot-advanced",),
+                exam=SHIPPED_EXAM,
             ),
             Program(
                 slug="sot-advanced",
@@ -95,7 +114,7 @@ def test_the_shipped_program_file_parses() -> None:
                 maintain=Maintenance(attended_hours=12, taught_hours=8),
             ),
         ),
-        lines={"sot-basic": 19, "sot-advanced": 45},
+        lines={"sot-basic": 19, "sot-advanced": 64},
     )
     assert parse_programs(text, path=PATH) == parsed.programs
 

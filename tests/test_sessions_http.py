@@ -197,6 +197,10 @@ def test_corrections_need_a_reason_and_keep_history(
     start = seminar.starts_at.strftime("%Y-%m-%dT%H:%M")
     end = (seminar.starts_at + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
     times = {f"{prefix}-checked_in_at": start, f"{prefix}-checked_out_at": end}
+    # A form is read from a form only: the same fields as JSON (a list where a time belongs)
+    # are an empty form, refused as one.
+    as_json = client.post(url, json={f"{prefix}-checked_in_at": [[start]], f"{prefix}-reason": "x"})
+    assert as_json.status_code == 400 and "Give the reason for the correction." in as_json.text
     no_reason = client.post(url, data=times)
     refused = no_reason.get_data(as_text=True)  # next to the reason, with the times as typed
     assert no_reason.status_code == 400 and "Give the reason for the correction." in refused

@@ -34,12 +34,24 @@ class QuizFact:
 
 
 @dataclass(frozen=True)
+class ExamFact:
+    """A student's practical exam: "booked", "marking", "flagged", "passed" or "failed"."""
+
+    state: str
+    percent: float | None = None  # the reconciled score, once final
+
+
+EXAM_PASSED = "Practical exam passed"
+
+
+@dataclass(frozen=True)
 class Facts:
     completed_lessons: frozenset[str]
     quizzes: Mapping[str, QuizFact]  # by quiz slug; a missing slug means never attempted
     attendance_hours: float = 0
     practical_passed: bool = False
     practical_attempted: bool = False  # a sign-off was recorded as "not yet"
+    exam: ExamFact | None = None  # the program's practical exam, when it has one
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ def eligibility(program: Program, facts: Facts, *, lesson_slugs: Sequence[str]) 
         _lessons_status(program, facts, lesson_slugs),
         *(_quiz_status(quiz, facts.quizzes.get(quiz.slug)) for quiz in program.quizzes),
         _attendance_status(program.attendance_hours, facts.attendance_hours),
-        _practical_status(program.practical, facts),
+        _practical_status(program, facts),
     ]
     requirements = tuple(s for s in statuses if s is not None)
     eligible = all(r.state is State.DONE for r in requirements)
@@ -204,26 +216,43 @@ def _attendance_status(required: float, attended: float) -> RequirementStatus | 
     )
 
 
-def _practical_status(required: bool, facts: Facts) -> RequirementStatus | None:
-    if not required:
+def _practical_status(program: Program, facts: Facts) -> RequirementStatus | None:
+    if not program.practical:
         return None
-    state = _state(facts.practical_passed, facts.practical_attempted)
-    details = {
-        State.DONE: "Passed",
-        State.IN_PROGRESS: "Assessed: not passed yet",
-        State.NOT_STARTED: "Not assessed yet",
-    }
+    exam = facts.exam
+    # A passed exam or an instructor's sign-off (the way before exams, still counted) meets it.
+    if exam is not None and exam.state == "passed":
+        state, detail = State.DONE, f"{EXAM_PASSED} with {grade_text(exam.percent or 0)}%"
+    elif facts.practical_passed:
+        state, detail = State.DONE, "Passed"
+    elif exam is not None:
+        state, detail = State.IN_PROGRESS, _EXAM_DETAILS[exam.state]
+        if exam.state == "failed":
+            detail += f" ({grade_text(exam.percent or 0)}%)"
+    else:
+        state = _state(False, facts.practical_attempted)
+        detail = "Assessed: not passed yet" if facts.practical_attempted else "Not assessed yet"
     return RequirementStatus(
         kind="practical",
         key="practical",
-        label="Practical assessment",
+        label=program.exam.title if program.exam else "Practical assessment",
         state=state,
-        # A "not yet" sign-off is no part of a pass, so it earns no progress.
+        # A "not yet" sign-off or an exam not passed is no part of a pass: no progress.
         progress=1.0 if state is State.DONE else 0.0,
-        detail=details[state],
-        missing="" if state is State.DONE else "An instructor's sign-off",
+        detail=detail,
+        missing=""
+        if state is State.DONE
+        else ("Pass the practical exam" if program.exam else "An instructor's sign-off"),
         short={State.DONE: "passed", State.IN_PROGRESS: "not yet"}.get(state, ""),
     )
+
+
+_EXAM_DETAILS = {
+    "booked": "Practical exam booked",
+    "marking": "Practical exam being marked",
+    "flagged": "Examiners disagree: a third examiner decides",
+    "failed": "Practical exam not passed",
+}
 
 
 def _number(value: float) -> str:

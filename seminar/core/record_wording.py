@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from seminar.core import ce
-from seminar.core.certification import RequirementStatus, State
+from seminar.core.certification import EXAM_PASSED, RequirementStatus, State
 from seminar.core.content.programs import Program
 from seminar.core.credentials import Achievement, Issuer
 
@@ -105,7 +105,13 @@ def program_criteria(program: Program) -> str:
             f"Attend at least {program.attendance_hours:g} hours of seminar sessions in person, "
             f"{PRESENCE}."
         )
-    if program.practical:
+    if program.exam is not None:
+        who = "two examiners" if program.exam.examiners == 2 else "an examiner"
+        parts.append(
+            f"Pass a practical exam marked by {who} ({program.exam.pass_percent:g}% or more, "
+            "and every critical item)."
+        )
+    elif program.practical:
         parts.append("Have practical skills assessed and signed off by an instructor.")
     return " ".join(parts)
 
@@ -129,6 +135,11 @@ def requirement_evidence(
             f"at least {hours_words(program.attendance_hours)}" if met else status.detail
         )  # the detail reads "1.5 of 12 hours"
         public = f"Seminar attendance: {attended} present in person"
+    elif status.kind == "practical" and status.detail.startswith(EXAM_PASSED):
+        # Passed, and nothing more: the score, the rubric and the examiners stay private.
+        public = "Practical skills: practical exam passed"
+    elif status.kind == "practical" and program.exam is not None and not met:
+        public = "Practical skills: practical exam not passed"
     elif status.kind == "practical":
         public = "Practical skills: " + ("signed off by an instructor" if met else "not signed off")
     else:

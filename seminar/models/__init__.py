@@ -16,6 +16,7 @@ from seminar.models.cohorts import (
 )
 from seminar.models.content import ContentRevision, Lesson, LessonVersion, Module, ModuleVersion
 from seminar.models.evaluations import EvaluationResponse, EvaluationSubmission
+from seminar.models.exams import ExamBooking, ExamMark, ExamSlot
 from seminar.models.levels import Decision, DeclaredHours, RecordReminder
 from seminar.models.progress import LessonCompletion
 from seminar.models.quizzes import (
@@ -63,6 +64,9 @@ __all__ = [
     "DeclaredHours",
     "EvaluationResponse",
     "EvaluationSubmission",
+    "ExamBooking",
+    "ExamMark",
+    "ExamSlot",
     "ImportJob",
     "Invitation",
     "IssuerKey",

@@ -30,7 +30,7 @@ from seminar.models import (
     RecordKind,
     SeminarSession,
 )
-from seminar.queries import ce, evaluations
+from seminar.queries import ce, evaluations, exams
 from seminar.queries.cohorts import instructors as cohort_instructors
 from seminar.queries.records import RecordStatus, local_today, local_zone, status_of
 from seminar.queries.sessions import sessions_of
@@ -166,6 +166,8 @@ def candidates(
         dates += [date.fromisoformat(q["passed_on"]) for q in evidence.get("quizzes", [])]
         if practical := evidence.get("practical"):
             dates.append(date.fromisoformat(practical["assessed_on"]))
+        if exam := evidence.get("exam"):
+            dates.append(date.fromisoformat(exam["passed_on"]))
         key = keys[status.user_id]
         existing = renews = current.get(key)
         if existing is not None and status_of(existing, today) == RecordStatus.EXPIRED:
@@ -311,4 +313,13 @@ def _completion_evidence(
         }
         if practical is not None and practical.passed
         else None,
+        "exam": _exam_evidence(status),
     }
+
+
+def _exam_evidence(status: StudentStatus) -> dict[str, Any] | None:
+    """The passed practical exam, its rubric scores and examiners (holder and admins only)."""
+    booking = status.exam
+    if booking is None or booking.decided_at is None:
+        return None
+    return exams.evidence(booking, booking.decided_at.astimezone(local_zone()).date().isoformat())

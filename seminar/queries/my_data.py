@@ -36,6 +36,7 @@ OWNER_COLUMNS = ("user_id", "holder_id", "subject_id")
 CHILDREN = {
     "attempt_questions": ("attempt_id", "attempts"),
     "attendance_changes": ("attendance_id", "attendance"),
+    "exam_marks": ("booking_id", "exam_bookings"),
 }
 TITLES = {
     "users": "Your account",
@@ -48,6 +49,8 @@ TITLES = {
     "attendance_credits": "Attendance hours credited",
     "attendance_changes": "Corrections to attendance",
     "practical_signoffs": "Practical assessments",
+    "exam_bookings": "Practical exams booked, and their results",
+    "exam_marks": "Examiners' marks of your practical exams",
     "student_progress": "Your standing on the dashboards",
     "live_participants": "Live quizzes joined",
     "live_answers": "Live quiz answers",

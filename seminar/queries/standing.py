@@ -40,7 +40,7 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.queries import catalogue
+from seminar.queries import catalogue, exams
 
 AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
 
@@ -56,6 +56,7 @@ class StudentStatus:
     reading_seconds: int = 0
     live_answers: int = 0  # participation in live quizzes, as evidence (never graded)
     practical: PracticalSignoff | None = None
+    exam: Any = None  # the passed practical exam's booking (models.ExamBooking), if any
     quiz_results: dict[str, QuizFact] = field(default_factory=dict)
 
 
@@ -151,7 +152,7 @@ def _students(cohort: Cohort, user_ids: Iterable[int] | None) -> Select:
 
 
 def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> list[StudentStatus]:
-    """Every student of the cohort (or the given ones), in nine queries."""
+    """Every student of the cohort (or the given ones), in eleven queries."""
     program = program_of(cohort)
     students = db.session.execute(_students(cohort, user_ids)).all()
     ids = [s.id for s in students]
@@ -239,6 +240,8 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
         practicals[signoff.user_id] = signoff  # the latest wins
         touch(signoff.user_id, signoff.created_at)
 
+    exam_facts, exam_passes = exams.facts_of(cohort, ids)
+
     live = dict(
         db.session.execute(
             select(LiveAnswer.user_id, func.count())
@@ -265,6 +268,7 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
             attendance_hours=float(hours.get(s.id) or 0),
             practical_passed=bool(practical and practical.passed),
             practical_attempted=practical is not None,
+            exam=exam_facts.get(s.id),
         )
         out.append(
             StudentStatus(
@@ -279,6 +283,7 @@ def cohort_statuses(cohort: Cohort, user_ids: Iterable[int] | None = None) -> li
                 reading_seconds=reading.get(s.id, 0),
                 live_answers=int(live.get(s.id, 0)),
                 practical=practical,
+                exam=exam_passes.get(s.id),
                 quiz_results=results,
             )
         )

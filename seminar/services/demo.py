@@ -28,6 +28,7 @@ from seminar.queries.cohorts import get_cohort
 from seminar.queries.standing import live_lesson_slugs
 from seminar.services.accounts import create_user, find_user, generate_password
 from seminar.services.cohorts import create_cohort, enroll
+from seminar.services.demo_exam import ensure_demo_exam
 from seminar.services.demo_rows import (
     FIRST_NAMES,
     LAST_NAMES,
@@ -43,6 +44,7 @@ from seminar.services.standing import refresh
 DEMO_ACCOUNTS = (
     ("admin@demo.seminar", "Avery Admin", Role.ADMIN, None, None),
     ("instructor@demo.seminar", "Dr. Ines Instructor", Role.INSTRUCTOR, None, None),
+    ("examiner@demo.seminar", "Dr. Eli Examiner", Role.INSTRUCTOR, None, None),
     ("student@demo.seminar", "Dr. Sam Student", Role.STUDENT, "DC-12345", "CA"),
 )
 
@@ -81,7 +83,8 @@ DEMO_PROGRAM = "sot-basic"
 
 
 def ensure_demo_cohort() -> Cohort:
-    """The demo cohort on sot-basic, with the demo instructor and student in it."""
+    """The demo cohort on sot-basic, with the demo instructor, examiner and student in it, and
+    the student booked for its practical exam."""
     cohort = get_cohort(DEMO_COHORT)
     if cohort is None:
         today = now_utc().date()
@@ -94,11 +97,13 @@ def ensure_demo_cohort() -> Cohort:
         )
     for email, role in (
         ("instructor@demo.seminar", MemberRole.INSTRUCTOR),
+        ("examiner@demo.seminar", MemberRole.INSTRUCTOR),
         ("student@demo.seminar", MemberRole.STUDENT),
     ):
         user = find_user(email)
         if user is not None:
             enroll(cohort, user, role)
+    ensure_demo_exam(cohort)  # a booked practical exam with two examiners
     return cohort
 
 

@@ -5,7 +5,8 @@ records (each is a frozen copy with the holder's name, which the verify page sho
 audit log (append-only). The account row stays, so those keep pointing somewhere, but without
 e-mail, password, calendar secret or login: its name stays only where a record was issued to
 it (as the records themselves do), else it becomes "Erased person N". Deleted: progress,
-reading time, quiz attempts, live answers, accommodations, sign-offs, memberships, logins,
+reading time, quiz attempts, live answers, accommodations, sign-offs, exam bookings (a seat in a
+sitting still to come goes back), declared hours, memberships, logins,
 links, reminders and the e-mail sent to the address. An audit entry says who erased whom.
 """
 
@@ -23,6 +24,7 @@ from seminar.models import (
     Attempt,
     CohortMember,
     DeclaredHours,
+    ExamBooking,
     ImportJob,
     Invitation,
     LessonCompletion,
@@ -39,7 +41,7 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.services import audit
+from seminar.services import audit, exam_slots
 
 # What belongs to the person alone, deleted row by row: (model, its column naming the person).
 DELETED = (
@@ -50,6 +52,7 @@ DELETED = (
     (LiveAnswer, LiveAnswer.user_id),
     (LiveParticipant, LiveParticipant.user_id),
     (PracticalSignoff, PracticalSignoff.user_id),
+    (ExamBooking, ExamBooking.user_id),  # the examiners' sheets go with it (ON DELETE CASCADE)
     (StudentProgress, StudentProgress.user_id),
     (CohortMember, CohortMember.user_id),
     (SessionReminder, SessionReminder.user_id),
@@ -72,6 +75,7 @@ def erase(user: User, *, by: User, confirm: str) -> dict[str, int]:
     if user.role == Role.ADMIN:
         raise NotAllowed("Make this admin a student first (People), then erase.", field="confirm")
     email = user.email
+    exam_slots.release_seats_of(user.id)
     deleted: dict[str, int] = {}
     for model, column in DELETED:
         deleted[model.__tablename__] = db.session.execute(

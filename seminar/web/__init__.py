@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         checkin,
         cohorts,
         evaluations,
+        exams,
         health,
         imports,
         invitations,
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         ce,
         evaluations,
         levels,
+        exams,
         verify,
     ):
         app.register_blueprint(module.bp)

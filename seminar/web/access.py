@@ -24,6 +24,8 @@ from seminar.models import (
     Cohort,
     CohortMember,
     DeclaredHours,
+    ExamBooking,
+    ExamSlot,
     ImportJob,
     Invitation,
     LiveQuiz,
@@ -293,3 +295,37 @@ def register_template_access(app: Flask) -> None:
     @app.context_processor
     def permissions() -> dict[str, object]:
         return {"may": Permissions(current_user)}
+
+
+# --- practical exams ----------------------------------------------------------------------
+
+
+def exam_slot_for_staff(slot_id: int) -> ExamSlot:
+    """A slot, for the staff of its cohort."""
+    slot = db.session.get(ExamSlot, slot_id)
+    if slot is None or not teaches(slot.cohort, current_user):
+        abort(404)
+    return slot
+
+
+def exam_slot_for_candidate(slot_id: int) -> ExamSlot:
+    """A slot, for the students of its cohort (who may book it)."""
+    slot = db.session.get(ExamSlot, slot_id)
+    if slot is None or not studies_in(slot.cohort_id, current_user):
+        abort(404)
+    return slot
+
+
+def exam_booking_for_staff(booking_id: int) -> ExamBooking:
+    booking = db.session.get(ExamBooking, booking_id)
+    if booking is None or not teaches(booking.slot.cohort, current_user):
+        abort(404)
+    return booking
+
+
+def exam_booking_for_candidate(booking_id: int) -> ExamBooking:
+    """The candidate's own booking; to anyone else it does not exist."""
+    booking = db.session.get(ExamBooking, booking_id)
+    if booking is None or booking.user_id != current_user.id:
+        abort(404)
+    return booking

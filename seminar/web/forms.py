@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import flash, request
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -46,6 +45,7 @@ from seminar.db import db, now_utc
 from seminar.models import Role
 from seminar.models.users import MIN_PASSWORD_LENGTH
 from seminar.services.evidence import PRACTICAL_CHECKLIST
+from seminar.web.form_base import Form
 
 
 class Outcome:
@@ -57,7 +57,7 @@ class Outcome:
 
 
 @contextmanager
-def errors_on(form: FlaskForm | None = None) -> Iterator[Outcome]:
+def errors_on(form: Form | None = None) -> Iterator[Outcome]:
     """Run the service calls in the block; if one refuses (a SeminarError), undo what the
     block wrote and show the message next to the field it names, keeping what the user typed,
     else at the top of the form, or as a flashed message when there is no form."""
@@ -93,11 +93,11 @@ def json_body() -> Any:
         return None
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A POST that carries only its CSRF token (mark complete, log out, ...)."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me logged in on this device")
@@ -105,7 +105,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(
         "Full name",
         validators=[DataRequired(), Length(max=120)],
@@ -134,7 +134,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField("Save profile")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField(
         "New password",
@@ -148,12 +148,12 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
     submit = SubmitField("Change role")
 
 
-class LessonEditForm(FlaskForm):
+class LessonEditForm(Form):
     source = TextAreaField("Lesson source (front matter and Markdown)", validators=[DataRequired()])
     note = StringField(
         "What changed (optional)",
@@ -165,13 +165,13 @@ class LessonEditForm(FlaskForm):
     save = SubmitField("Save as new version")
 
 
-class EssayGradeForm(FlaskForm):
+class EssayGradeForm(Form):
     points = DecimalField("Points", places=2, validators=[InputRequired(), NumberRange(min=0)])
     comment = TextAreaField("Comment for the student", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Save grade")
 
 
-class AccommodationForm(FlaskForm):
+class AccommodationForm(Form):
     email = EmailField("Student's email", validators=[DataRequired(), Length(max=254)])
     time_multiplier = DecimalField(
         "Time multiplier",
@@ -187,7 +187,7 @@ class AccommodationForm(FlaskForm):
     submit = SubmitField("Save accommodation")
 
 
-class QuizUploadForm(FlaskForm):
+class QuizUploadForm(Form):
     file = FileField("Quiz file (.md, .gift, .txt or .xml)")
     source = TextAreaField("Or paste the quiz text")
     filename = StringField(
@@ -201,7 +201,7 @@ class QuizUploadForm(FlaskForm):
     save_loaded = SubmitField("Import the questions that load")
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     slug = StringField(
         "Slug",
         validators=[DataRequired(), Length(max=120)],
@@ -214,7 +214,7 @@ class CohortForm(FlaskForm):
     submit = SubmitField("Save cohort")
 
 
-class CsvImportForm(FlaskForm):
+class CsvImportForm(Form):
     file = FileField("CSV file")
     text = TextAreaField(
         "Or paste the CSV",
@@ -225,7 +225,7 @@ class CsvImportForm(FlaskForm):
     preview = SubmitField("Preview")
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
@@ -242,7 +242,7 @@ class JoinForm(FlaskForm):
     submit = SubmitField("Create my account and join")
 
 
-class PracticalForm(FlaskForm):
+class PracticalForm(Form):
     outcome = SelectField(
         "Outcome",
         choices=[SelectChoice("passed", "Passed"), SelectChoice("not_yet", "Not yet")],
@@ -270,7 +270,7 @@ APPROVALS_HELP = (
 )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField("Starts", validators=[DataRequired()])
     ends_at = DateTimeLocalField("Ends", validators=[DataRequired()])
@@ -298,7 +298,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField("Save session")
 
 
-class SessionCeForm(FlaskForm):
+class SessionCeForm(Form):
     delivery = SelectField("Delivery", choices=DELIVERY_CHOICES, validate_choice=False)
     approvals = TextAreaField(
         "Course approvals for this session",
@@ -308,7 +308,7 @@ class SessionCeForm(FlaskForm):
     submit = SubmitField("Save CE details")
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     code = StringField(
         "Check-in code",
         validators=[DataRequired(), Length(max=12)],
@@ -317,7 +317,7 @@ class CheckinForm(FlaskForm):
     submit = SubmitField("Check in")
 
 
-class OpenCheckinForm(FlaskForm):
+class OpenCheckinForm(Form):
     rotate = SelectField(
         "Check-in code",
         choices=[
@@ -332,7 +332,7 @@ class OpenCheckinForm(FlaskForm):
         return int(self.rotate.data) if str(self.rotate.data or "").isdigit() else None
 
 
-class LiveQuizForm(FlaskForm):
+class LiveQuizForm(Form):
     """A live quiz from a quiz's questions, or one question typed on the spot."""
 
     quiz = SelectField("Quiz", choices=[], validate_choice=False)
@@ -372,7 +372,7 @@ def live_quiz_form(quizzes: list[tuple[str, str]]) -> LiveQuizForm:
     return form
 
 
-class JoinLiveForm(FlaskForm):
+class JoinLiveForm(Form):
     code = StringField(
         "Check-in code",
         validators=[Optional(), Length(max=12)],
@@ -381,7 +381,7 @@ class JoinLiveForm(FlaskForm):
     submit = SubmitField("Join the live quiz")
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     checked_in_at = DateTimeLocalField("Checked in", validators=[DataRequired()])
     checked_out_at = DateTimeLocalField("Checked out", validators=[Optional()])
     reason = StringField(
@@ -394,7 +394,7 @@ class CorrectionForm(FlaskForm):
     submit = SubmitField("Save correction")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         "Reason (shown publicly)",
         validators=[DataRequired(message="Give a reason."), Length(max=1000)],
@@ -402,7 +402,7 @@ class RevokeForm(FlaskForm):
     )
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(Form):
     reason = TextAreaField(
         "Reason for reissuing",
         validators=[DataRequired(message="Give a reason."), Length(max=1000)],
@@ -410,7 +410,7 @@ class ReissueForm(FlaskForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a GET search form that changes nothing
 
@@ -423,7 +423,7 @@ class VerifyForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter that changes nothing
 
@@ -434,11 +434,11 @@ class AuditFilterForm(FlaskForm):
     until = DateField("To", validators=[Optional()])
 
 
-def evaluation_form() -> FlaskForm:
+def evaluation_form() -> Form:
     """The course evaluation's questions as a form: a statement rated on the five-point scale
     (the service says which is missing), or an optional text."""
 
-    class EvaluationForm(FlaskForm):
+    class EvaluationForm(Form):
         submit = SubmitField("Send my evaluation")
 
     for question in QUESTIONS:

@@ -3,13 +3,14 @@ the licence date, and inviting a table instructor. (The rest are in `forms.py`.)
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from seminar.web.form_base import Form
 
-class DeclareHoursForm(FlaskForm):
+
+class DeclareHoursForm(Form):
     organisation = StringField(
         "Organisation",
         validators=[Length(max=200)],
@@ -26,7 +27,7 @@ class DeclareHoursForm(FlaskForm):
     submit = SubmitField("Declare these hours")
 
 
-class LicenceDateForm(FlaskForm):
+class LicenceDateForm(Form):
     licensed_on = DateField(
         "Date of first licensure",
         validators=[Optional()],
@@ -35,7 +36,7 @@ class LicenceDateForm(FlaskForm):
     submit = SubmitField("Save the licence date")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     reason = TextAreaField(
         "Reason",
         validators=[Length(max=1000)],

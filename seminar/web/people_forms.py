@@ -3,7 +3,6 @@ accepted, announcements, erasure. (The rest are in `forms.py`.)"""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from seminar.core import passwords
 from seminar.models import Role
+from seminar.web.form_base import Form
 
 PASSWORD_HELP = (
     f"At least {passwords.MIN_LENGTH} characters, and not a common password: a few uncommon "
@@ -39,7 +39,7 @@ def repeat_field() -> PasswordField:
     )
 
 
-class AddPersonForm(FlaskForm):
+class AddPersonForm(Form):
     """The People page: anyone, with any role, optionally into a cohort."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
@@ -51,7 +51,7 @@ class AddPersonForm(FlaskForm):
     submit = SubmitField("Send the invitation")
 
 
-class EnrolPersonForm(FlaskForm):
+class EnrolPersonForm(Form):
     """A cohort's page: an account is enrolled; a new person is invited."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
@@ -67,18 +67,18 @@ class EnrolPersonForm(FlaskForm):
     submit = SubmitField("Add to the cohort")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
     submit = SubmitField("E-mail me a link")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = new_password_field()
     confirm = repeat_field()
     submit = SubmitField("Set my password")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         "Full name",
         validators=[DataRequired(), Length(max=120)],
@@ -95,7 +95,7 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField("Create my account")
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
         "Message",
@@ -105,7 +105,7 @@ class AnnouncementForm(FlaskForm):
     submit = SubmitField("Send to the cohort")
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = StringField(
         "Type the person's e-mail address to confirm",
         validators=[DataRequired(message="Type the e-mail address to confirm."), Length(max=254)],

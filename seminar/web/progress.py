@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.certification import RequirementStatus, State, next_step
+from seminar.core.content.programs import Program as ProgramSpec
 from seminar.db import now_utc
 from seminar.models import Cohort, User
 from seminar.queries import announcements, ladder, standing
@@ -164,13 +165,16 @@ def practical(slug: str, user_id: int) -> str | WerkzeugResponse | tuple[str, in
     return _student_page(cohort, student, form), 400
 
 
-def step_link(requirement: RequirementStatus, cohort: Cohort) -> str:
-    """Where a requirement is met: the lessons, the quiz, or the cohort's sessions (hours are
-    credited there, and the practical is assessed at a hands-on session)."""
+def step_link(requirement: RequirementStatus, cohort: Cohort, program: ProgramSpec) -> str:
+    """Where a requirement is met: the lessons, the quiz, the practical exam's page, or the
+    cohort's sessions (hours are credited there, and a practical without an exam is signed
+    off at a hands-on session)."""
     if requirement.kind == "lessons":
         return url_for("lessons.catalogue")
     if requirement.kind == "quiz":
         return url_for("quizzes.show", slug=requirement.key)
+    if requirement.kind == "practical" and program.exam:
+        return url_for("exams.candidate", slug=cohort.slug)
     return url_for("sessions.schedule", slug=cohort.slug)
 
 
@@ -181,8 +185,9 @@ def path() -> str:
     for cohort in cohorts_of_student(current_user.id):
         (status,) = standing.cohort_statuses(cohort, [current_user.id])
         step = next_step(status.eligibility)
-        links = {r.key: step_link(r, cohort) for r in status.eligibility.requirements}
-        paths.append((cohort, standing.program_of(cohort), status, step, links))
+        program = standing.program_of(cohort)
+        links = {r.key: step_link(r, cohort, program) for r in status.eligibility.requirements}
+        paths.append((cohort, program, status, step, links))
     notices = announcements.for_student(current_user.id)
     rungs = ladder.ladder_of(current_user, [c.program_version.program.slug for c, *_ in paths])
     return render_template(

@@ -18,6 +18,7 @@ import yaml
 from seminar.core.ce import Approval, Delivery
 from seminar.core.content.problems import ContentError, Problem
 from seminar.core.content.program_ce import parse_ce
+from seminar.core.content.program_exam import parse_exam
 from seminar.core.content.program_levels import (
     LevelTerms,
     check_level_references,
@@ -36,6 +37,7 @@ from seminar.core.content.yaml_tree import (
     whole_number,
 )
 from seminar.core.levels import Admission, Maintenance
+from seminar.core.rubric import ExamSpec
 
 PROGRAM_KEYS = (
     "slug",
@@ -50,6 +52,7 @@ PROGRAM_KEYS = (
     "admission",
     "maintain",
     "table_instructor_after",
+    "exam",
 )
 # Months are added to issue dates downstream; a cap keeps that arithmetic in range.
 MAX_MONTHS = 1200
@@ -81,6 +84,7 @@ class Program:
     )  # what joining one of its cohorts needs (core/levels.py)
     maintain: Maintenance | None = None  # what renews its record before it lapses
     table_instructor_after: tuple[str, ...] = ()  # holders of these records may assist
+    exam: ExamSpec | None = None  # the practical exam that meets `practical` (else a sign-off)
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,12 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int, LevelTerms]
     rounding = _rounding(reader, entries)
     requires = parse_requires(reader, entries.get("requires"))
     levels = parse_levels(reader, entries, validity_months=validity_months)
+    exam = parse_exam(reader, entries.get("exam"))
+    if exam is not None and not requires.practical:
+        reader.error(
+            entries["exam"][0],
+            "an 'exam' is taken for the practical requirement: add 'practical: true' to 'requires'",
+        )
     if slug is None:
         return None
     program = Program(
@@ -221,6 +231,7 @@ def _program(reader: Reader, node: yaml.Node) -> tuple[Program, int, LevelTerms]
         admission=levels.admission,
         maintain=levels.maintain,
         table_instructor_after=levels.table_instructor_after,
+        exam=exam,
     )
     return program, line_of(entries["slug"][0]), levels
 
@@ -285,6 +296,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     data["approvals"] = [a.to_dict() for a in program.approvals]
     data["admission"]["records"] = list(program.admission.records)
     data["table_instructor_after"] = list(program.table_instructor_after)
+    data["exam"] = program.exam.to_dict() if program.exam else None
     return data
 
 
@@ -303,6 +315,7 @@ def program_from_dict(data: dict[str, Any]) -> Program:
             "delivery": Delivery(data.get("delivery") or Delivery.IN_PERSON),
             "approvals": tuple(Approval.from_dict(a) for a in data.get("approvals", [])),
             **levels_from_dict(data),
+            "exam": ExamSpec.from_dict(data.get("exam")),
         }
     )
 

@@ -1,7 +1,7 @@
 """student_progress: stored dashboard cells and a covering index for filters and counts
 
 Revision ID: a3c1e5d7f902
-Revises: 79b2eb01145d
+Revises: 6652e99dfdbe
 Create Date: 2026-12-06 15:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import seminar.db  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = 'a3c1e5d7f902'
-down_revision = '79b2eb01145d'
+down_revision = '6652e99dfdbe'
 branch_labels = None
 depends_on = None
 
