@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from seminar.models import Cohort, User
 from seminar.web import forms
+from seminar.web.form_base import Form
 from tests.test_access_matrix import PRINCIPALS, ROUTES, build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
@@ -40,9 +41,9 @@ def _form_field_names() -> list[str]:
     """Every field of every form, also with the prefixes pages give per-row forms."""
     names: set[str] = set()
     for _, form in inspect.getmembers(forms, inspect.isclass):
-        if issubclass(form, forms.FlaskForm) and form is not forms.FlaskForm:
+        if issubclass(form, Form) and form is not Form:
             names.update(name for name, _ in inspect.getmembers(form) if not name.startswith("_"))
-    plain = sorted(n for n in names if n.islower() and n not in dir(forms.FlaskForm))
+    plain = sorted(n for n in names if n.islower() and n not in dir(Form))
     return plain + [f"{p}1-{n}" for p in ("c", "g") for n in plain[:12]]
 
 
