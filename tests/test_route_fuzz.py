@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seminar.models import Cohort, User
-from seminar.web import forms
+from seminar.web import exam_forms, forms, level_forms, people_forms, session_forms
 from seminar.web.form_base import Form
 from tests.test_access_matrix import PRINCIPALS, ROUTES, build_world
 
@@ -40,9 +40,10 @@ EXTRA_NAMES = [
 def _form_field_names() -> list[str]:
     """Every field of every form, also with the prefixes pages give per-row forms."""
     names: set[str] = set()
-    for _, form in inspect.getmembers(forms, inspect.isclass):
-        if issubclass(form, Form) and form is not Form:
-            names.update(name for name, _ in inspect.getmembers(form) if not name.startswith("_"))
+    for module in (forms, people_forms, exam_forms, level_forms, session_forms):
+        for _, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, Form) and form is not Form:
+                names.update(n for n, _ in inspect.getmembers(form) if not n.startswith("_"))
     plain = sorted(n for n in names if n.islower() and n not in dir(Form))
     return plain + [f"{p}1-{n}" for p in ("c", "g") for n in plain[:12]]
 

@@ -13,8 +13,9 @@ from seminar.services import sessions as session_service
 from seminar.web.access import session_for_staff, staff_required
 from seminar.web.checkin_guard import checkin_page, limit_wrong_codes, note_wrong_code
 from seminar.web.filters import absolute_url
-from seminar.web.forms import CheckinForm, EmptyForm, errors_on
+from seminar.web.forms import EmptyForm, errors_on
 from seminar.web.projector import invitation
+from seminar.web.session_forms import CheckinForm
 
 bp = Blueprint("checkin", __name__)
 

@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response
 from seminar.extensions import configured_limit, limiter, retry_in
 from seminar.queries import sessions as session_queries
 from seminar.services.sessions import WrongCode
-from seminar.web.forms import CheckinForm, Outcome
+from seminar.web.forms import Outcome
+from seminar.web.session_forms import CheckinForm
 
 
 def note_wrong_code(outcome: Outcome) -> None:

@@ -35,8 +35,9 @@ from seminar.web.access import (
 from seminar.web.checkin_guard import limit_wrong_codes, note_wrong_code
 from seminar.web.csv_export import csv_response
 from seminar.web.filters import absolute_url
-from seminar.web.forms import EmptyForm, JoinLiveForm, LiveQuizForm, errors_on, live_quiz_form
+from seminar.web.forms import EmptyForm, errors_on
 from seminar.web.projector import invitation, qr_image
+from seminar.web.session_forms import JoinLiveForm, LiveQuizForm, live_quiz_form
 
 bp = Blueprint("live", __name__)
 

@@ -29,13 +29,12 @@ from seminar.web.access import (
 )
 from seminar.web.csv_export import csv_response
 from seminar.web.filters import absolute_url, from_local, to_local
-from seminar.web.forms import (
+from seminar.web.forms import EmptyForm, errors_on
+from seminar.web.session_forms import (
     CorrectionForm,
-    EmptyForm,
     OpenCheckinForm,
     SessionCeForm,
     SessionForm,
-    errors_on,
     live_quiz_form,
 )
 
