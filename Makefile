@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench fuzz install install-test lint format clean-venv
+.PHONY: run test bench fuzz screenshots install install-test lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ bench: install
 FUZZ_EXAMPLES ?= 200
 fuzz: install-test
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_route_fuzz.py -m "not postgres"
+
+# Every page type as each role sees it, with 60 students, long names and long option texts,
+# at 375 and 1280 px, into SCREENSHOTS_DIR (screenshots/ by default) for review; the same run
+# fails on a page that scrolls sideways at 375 px or that axe finds serious problems on.
+SCREENSHOTS_DIR ?= screenshots
+screenshots: install-test
+	SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) PYTHONPATH=. $(BIN)/pytest -p no:cacheprovider -q tests/e2e/test_every_page.py
 
 lint: install-test
 	$(BIN)/ruff check --fix .

@@ -84,6 +84,22 @@ def query_rows(
     return rows, verdicts
 
 
+# A lesson's text edited and synced costs at most this share of a sync of every file: only a
+# change of what standings are computed from recomputes them (issue 18).
+SYNC_RATIO = 0.1
+
+
+def sync_verdict(timings: list[Timing]) -> Verdict | None:
+    one = next((t for t in timings if t.label.startswith("one-file sync")), None)
+    every = next((t for t in timings if t.label.startswith("full sync, every file")), None)
+    if one is None or every is None or every.seconds <= 0:
+        return None
+    ratio = one.seconds / every.seconds
+    return Verdict(
+        f"one-file sync: <= {SYNC_RATIO}x every-file sync", ratio <= SYNC_RATIO, f"{ratio:.3f}x"
+    )
+
+
 def render(
     *,
     heading: list[str],
@@ -127,6 +143,10 @@ def render(
     out.append("")
     out += table(["time", "seconds"], [[t.label, f"{t.seconds:.3f}"] for t in timings])
     out.append("")
+    verdict = sync_verdict(timings)
+    if verdict is not None:
+        out += [f"one-file sync / every-file sync: {verdict.detail} (target <= {SYNC_RATIO})", ""]
+        verdicts.append(verdict)
     if day is None:
         out.append(f"seminar day: {day_note or 'not run'}")
         verdicts.append(Verdict("seminar day: run", False, day_note))

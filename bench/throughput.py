@@ -10,8 +10,10 @@ from bench.load import LoadResult, Request, measure_pair
 from bench.logins import StudentSession, autosave_payloads
 from bench.seed import BIG, BenchDatabase
 
-# The pages whose throughput must be at least half of /healthz's.
-RATIO_TARGETS = {"lesson page": 0.5, "verify page": 0.5}
+# The pages whose throughput must be at least this share of /healthz's: half for the lesson
+# and verify pages; the cohort dashboard at 2,000 students served 0.04x before issue 18, which
+# asked for five times that.
+RATIO_TARGETS = {"lesson page": 0.5, "verify page": 0.5, "cohort dashboard": 0.2}
 PAGES = (
     "lesson page",
     "quiz attempt page",

@@ -75,6 +75,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # A reset request's answer takes at least this long, known address or not, so its
         # timing tells nothing about which addresses have accounts.
         RESET_RESPONSE_SECONDS=0.25,
+        # Each worker submits timed attempts whose time ran out this often (0: only
+        # `flask seminar sweep` from cron): within deadline + 10 s grace + this, under a minute.
+        SWEEP_SECONDS=20,
         IMPORT_BATCH=500,  # CSV rows enrolled per request of an import
         PROXY_COUNT=0,  # reverse proxies in front (1 behind nginx): trust their X-Forwarded-*
     )
@@ -128,7 +131,7 @@ def _register_extensions(app: Flask) -> None:
     from seminar import db, models  # noqa: F401  (models register the tables)
     from seminar.extensions import csrf, limiter, login_manager, warn_if_limits_per_worker
     from seminar.queries import content_cache
-    from seminar.services import audit, standing, unit_of_work
+    from seminar.services import audit, standing, sweeper, unit_of_work
     from seminar.web.signin import load_user
 
     db.init_app(app)
@@ -139,6 +142,7 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     warn_if_limits_per_worker(app)
+    sweeper.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -56,6 +56,8 @@ def base_config(database_url: str, tmp_path: Path, lessons_dir: Path) -> dict[st
         "BASE_URL": "http://127.0.0.1:5000",
         # Most tests post without tokens; tests marked `csrf` switch protection back on.
         "WTF_CSRF_ENABLED": False,
+        # No background sweeper thread in tests; tests/test_sweeper.py starts its own.
+        "SWEEP_SECONDS": 0,
     }
 
 

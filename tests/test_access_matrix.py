@@ -88,6 +88,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "lessons.heartbeat": ("POST", lambda w: "/lessons/first-lesson/heartbeat", USER, {}),
     "lessons.edit": ("GET", lambda w: "/lessons/first-lesson/edit", STAFF, {}),
     "lessons.history": ("GET", lambda w: "/lessons/first-lesson/history", STAFF, {}),
+    "lessons.content_status": ("GET", lambda w: "/content/status", STAFF, {}),
     "lessons.version": ("GET", lambda w: "/lessons/first-lesson/versions/1", STAFF, {}),
     "lessons.restore": ("POST", lambda w: "/lessons/first-lesson/versions/1/restore", STAFF, {}),
     "quizzes.index": ("GET", lambda w: "/quizzes/", USER, {}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -433,3 +434,26 @@ def test_unenrolled_students_leave_the_dashboard(
     board = client.get(f"/cohorts/{world.slug}/progress").get_data(as_text=True)
     assert "Leaving Soon" not in board
     assert db.session.get(StudentProgress, (world.id, student.id)) is None
+
+
+def test_my_path_and_lessons_agree_and_each_requirement_links_to_where_it_is_met(
+    client: FlaskClient, world: Cohort, make_user
+) -> None:
+    student = student_in(world, make_user, name="Ada Student")
+    db.session.commit()
+    login(client, student)
+    client.post("/lessons/first-lesson/complete")
+    lessons = client.get("/lessons/").get_data(as_text=True)
+    path = client.get("/path").get_data(as_text=True)
+    # one of three lessons reads 33% on both pages (rounded down on both, never 34%)
+    assert "<strong>1 of 3</strong> lessons (33%)" in lessons
+    assert "1 of 3 lessons (33%)" in path
+    # the Lessons page gives the whole standing My path gives, and sends there
+    overall = re.search(r"<strong>(\d+)%</strong> of the way", path)
+    assert overall and f"Towards your certificate: <strong>{overall.group(1)}%</strong>" in lessons
+    for target in (
+        'href="/lessons/"',
+        'href="/quizzes/check"',
+        f'href="/cohorts/{world.slug}/sessions"',
+    ):
+        assert f"<a {target}><strong>" in path, target

@@ -767,7 +767,9 @@ def test_warnings(text: str, expected: list[str]) -> None:
         ("A\nQ {=a", ["2: '{' is never closed"]),
         ("Q =a}", ["1: '}' without an opening '{'"]),
         ("Q } {=a}", ["1: '}' without an opening '{'"]),
-        ("Q {=a\n{=b}", ["2: a second '{'"]),
+        # A '}' forgotten: named where the answers open, not at the next question's '{'.
+        ("Q {=a\n{=b}", ["1: '{' is never closed with '}' before the next '{' (line 2)"]),
+        ("::A:: Q {=a ~b\n\n::B:: R {T}", ["1: '{' is never closed with '}': close the answers"]),
         ("Q {=a} then {=b}", ["1: a second '{'"]),
         ("Q {=a} x }", ["1: a second '}'"]),
         ("Q {T} // why", ["1: a '//' comment must start its own line"]),

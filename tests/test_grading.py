@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from seminar.core.content.quiz_model import Answer, Choice, Pair, Question
+from seminar.core.grading import grade_text
 from seminar.core.questions import TYPES, QuestionType, Response, question_type
 from seminar.core.questions.numeric import parse_number
 from seminar.core.questions.short import normalise_text
@@ -208,3 +209,22 @@ def test_discrimination_matches_pearson() -> None:
     assert discrimination(*sums) == pytest.approx(correlation(xs, ys))
     assert discrimination(1, 1, 1, 1, 1, 1) is None
     assert discrimination(3, 3, 1.5, 3, 0.9, 1.5) is None  # no variance in x
+
+
+@pytest.mark.parametrize(
+    ("percent", "needed", "text"),
+    [
+        (36.666, False, "36.6"),  # at most one decimal place
+        (97.5, False, "97.5"),
+        (98.0, False, "98"),  # no trailing .0
+        (79.96, False, "79.9"),  # a failing grade never rounds up to the mark it needs
+        (65.3, False, "65.3"),  # binary floating point does not make it 65.2
+        (0.04, False, "0"),
+        (100, False, "100"),
+        (66.666, True, "66.7"),  # a mark needed is rounded up: the figure shown is enough
+        (70, True, "70"),
+        (-12.5, False, "-12.5"),
+    ],
+)
+def test_grade_text(percent: float, needed: bool, text: str) -> None:
+    assert grade_text(percent, needed=needed) == text

@@ -451,10 +451,14 @@ def test_essay_grading_queue(client: FlaskClient, make_user, app: Flask) -> None
     queue = teacher.get("/quizzes/manage/grading").get_data(as_text=True)
     assert "Blocks use the body&#39;s weight." in queue
     aq = next(a for a in attempt.questions if a.question.key == "explain")
-    too_many = teacher.post(f"/quizzes/manage/grading/{aq.id}", data={f"g{aq.id}-points": "3"})
+    too_many = teacher.post(
+        f"/quizzes/manage/grading/{aq.id}",
+        data={f"g{aq.id}-points": "3", f"g{aq.id}-comment": "Say who decides & why."},
+    )
     refused = too_many.get_data(as_text=True)  # shown next to the points, as typed
     assert too_many.status_code == 400 and "Give between 0 and 1 points" in refused
     assert f'id="g{aq.id}-points-error"' in refused and 'value="3"' in refused
+    assert "Say who decides &amp; why.</textarea>" in refused  # the comment typed is kept
     db.session.refresh(attempt)
     assert attempt.needs_grading
     teacher.post(
@@ -481,7 +485,7 @@ def test_statistics_page_and_csv(client: FlaskClient, make_user, app: Flask) -> 
         c.post(f"/quizzes/cats/attempts/{attempt.id}/submit")
     login(client, make_user("instructor"))
     html = client.get("/quizzes/cats/statistics").get_data(as_text=True)
-    assert "cat-2" in html and "67%" in html  # facility of cat-2: 2 of 3
+    assert "cat-2" in html and "66.6%" in html  # facility of cat-2: 2 of 3, one decimal
     assert "Category II" in html
     csv_text = client.get("/quizzes/cats/statistics.csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("question,version,type")

@@ -592,6 +592,14 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     summary = page[page.index("form-errors") : page.index("</div>", page.index("form-errors"))]
     assert "Not eligible: Bob Newcomer. To issue anyway, give a reason" in summary
     assert "Ada" not in summary and page.index("form-errors") < page.index("<table")
+    # ... with a link to the field to fix, above the groups: eligible, then needing a reason
+    link = f'<a href="#reason-{bob.id}">Reason for Bob Newcomer</a>'
+    assert (
+        page.index(link)
+        < page.index('id="eligible-heading"')
+        < page.index('id="override-heading"')
+        < page.index(f'id="reason-{bob.id}"')
+    )
     nobody = staff.post(f"/cohorts/{world.slug}/records", data={"scope": "completion"})
     assert nobody.status_code == 400 and "Tick at least one student." in nobody.get_data(
         as_text=True
@@ -616,6 +624,9 @@ def test_an_admin_previews_and_issues_to_a_cohort(
     assert "Issued 0 records; 1 already held theirs" in staff.get(
         again.headers["Location"]
     ).get_data(as_text=True)
+    held = staff.get(f"/cohorts/{world.slug}/records").get_data(as_text=True)
+    assert 'id="holding-heading"' in held and "Show the 2 students who hold this record" in held
+    assert 'name="student"' not in held  # no one is left to tick
     assert db.session.scalar(select(func.count()).select_from(Record)) == 2
 
 
@@ -791,10 +802,14 @@ def test_admins_read_the_audit_log_with_filters(
     staff = app.test_client()
     login(staff, admin)
     everything = staff.get("/admin/audit").get_data(as_text=True)
-    assert "<td>Record issued" in everything and "<td>Record revoked" in everything
+    # each entry a sentence: who did what to which record, and why
+    assert f"Grace Admin revoked record {record.display_id}" in everything
+    assert f"Grace Admin issued record {record.display_id}" in everything
+    assert "Override was a mistake" in everything
     revoked = staff.get("/admin/audit?action=record.revoke").get_data(as_text=True)
-    assert "Override was a mistake" in revoked and "<td>Record issued" not in revoked
-    assert "False → True" in revoked  # only what changed: revoked, from False to True
+    assert "Override was a mistake" in revoked and "issued record" not in revoked
+    # the raw change on demand, only what changed: revoked, from False to True
+    assert "<summary>What changed (1 field)</summary>" in revoked and "False → True" in revoked
     by_person = staff.get("/admin/audit?person=ada").get_data(as_text=True)
     assert "Ada Lovelace" in by_person and "Bob Newcomer" not in by_person
     today = date.today()

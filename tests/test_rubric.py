@@ -263,7 +263,7 @@ SIGNED_OFF = dataclasses.replace(EXAMINED, exam=None)
                      State.IN_PROGRESS, "Examiners disagree: a third examiner decides",
                      "Pass the practical exam", id="flagged"),
         pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("failed", 74.999)),
-                     State.IN_PROGRESS, "Practical exam not passed (74.99%)",
+                     State.IN_PROGRESS, "Practical exam not passed (74.9%)",
                      "Pass the practical exam", id="failed: the score read down"),
         pytest.param(EXAMINED, Facts(frozenset(), {}, exam=ExamFact("passed", 92.5)),
                      State.DONE, "Practical exam passed with 92.5%", "", id="passed"),

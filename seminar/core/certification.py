@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from seminar.core.content.programs import Program, QuizRequirement
+from seminar.core.grading import grade_text
 
 # A quiz that is attempted but not passed never shows as complete, however close the grade.
 _QUIZ_PROGRESS_CAP = 0.99
@@ -62,6 +63,7 @@ class RequirementStatus:
     progress: float  # 0..1
     detail: str  # where the student stands, e.g. "12 of 27 lessons"
     missing: str  # what is left, "" when done, e.g. "15 lessons"
+    short: str = ""  # the same in a dashboard cell's few characters, e.g. "12/27", "85%"
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def _lessons_status(
         progress=completed / total,
         detail=f"{completed} of {_count(total, 'lesson')}",
         missing="" if left == 0 else _count(left, "lesson"),
+        short=f"{completed}/{total}",
     )
 
 
@@ -149,6 +152,7 @@ def _quiz_status(quiz: QuizRequirement, fact: QuizFact | None) -> RequirementSta
         progress=progress,
         detail=_quiz_detail(state, fact, needed),
         missing="" if done else _quiz_missing(needed),
+        short=_quiz_short(state, fact),
     )
 
 
@@ -172,15 +176,25 @@ def _quiz_detail(state: State, fact: QuizFact | None, needed: float | None) -> s
         return (
             "Attempt in progress or awaiting grading" if fact.pending else "No graded attempt yet"
         )
-    grade = _floored(fact.result)
+    grade = grade_text(fact.result)
     if state is State.DONE:
         return f"Passed with {grade}%"
-    detail = f"Grade {grade}% (needs {_number(needed or 0)}%)"
+    detail = f"Grade {grade}% (needs {grade_text(needed or 0, needed=True)}%)"
     return f"{detail}; an attempt is pending" if fact.pending else detail
 
 
+def _quiz_short(state: State, fact: QuizFact | None) -> str:
+    if fact is None or state is State.NOT_STARTED:
+        return ""
+    if fact.result is None:
+        return "pending" if fact.pending else "ungraded"
+    return f"{grade_text(fact.result)}%"
+
+
 def _quiz_missing(needed: float | None) -> str:
-    return "Pass the quiz" if needed is None else f"Pass with {_number(needed)}% or more"
+    if needed is None:
+        return "Pass the quiz"
+    return f"Pass with {grade_text(needed, needed=True)}% or more"
 
 
 def _attendance_status(required: float, attended: float) -> RequirementStatus | None:
@@ -198,6 +212,7 @@ def _attendance_status(required: float, attended: float) -> RequirementStatus | 
         progress=min(attended / required, 1.0),
         detail=f"{_floored(attended)} of {_hours(required)}",
         missing="" if done else f"{_number(left)} more {_plural(left, 'hour')}",
+        short=f"{_floored(attended)}/{_number(required)} h",
     )
 
 
@@ -207,13 +222,13 @@ def _practical_status(program: Program, facts: Facts) -> RequirementStatus | Non
     exam = facts.exam
     # A passed exam or an instructor's sign-off (the way before exams, still counted) meets it.
     if exam is not None and exam.state == "passed":
-        state, detail = State.DONE, f"{EXAM_PASSED} with {_floored(exam.percent or 0)}%"
+        state, detail = State.DONE, f"{EXAM_PASSED} with {grade_text(exam.percent or 0)}%"
     elif facts.practical_passed:
         state, detail = State.DONE, "Passed"
     elif exam is not None:
         state, detail = State.IN_PROGRESS, _EXAM_DETAILS[exam.state]
         if exam.state == "failed":
-            detail += f" ({_floored(exam.percent or 0)}%)"
+            detail += f" ({grade_text(exam.percent or 0)}%)"
     else:
         state = _state(False, facts.practical_attempted)
         detail = "Assessed: not passed yet" if facts.practical_attempted else "Not assessed yet"
@@ -228,6 +243,7 @@ def _practical_status(program: Program, facts: Facts) -> RequirementStatus | Non
         missing=""
         if state is State.DONE
         else ("Pass the practical exam" if program.exam else "An instructor's sign-off"),
+        short={State.DONE: "passed", State.IN_PROGRESS: "not yet"}.get(state, ""),
     )
 
 
@@ -245,8 +261,8 @@ def _number(value: float) -> str:
 
 
 def _floored(value: float) -> str:
-    # A student's own figure is rounded down, so a failing 79.999 never reads as the 80
-    # it needs; the epsilon keeps 65.29 * 100 == 6528.999... from showing as 65.28.
+    # Hours present are rounded down, so 11.999 never reads as the 12 needed; the epsilon
+    # keeps 65.29 * 100 == 6528.999... from showing as 65.28. (Grades: grading.grade_text.)
     return _number(math.floor(value * 100 + 1e-6) / 100)
 
 

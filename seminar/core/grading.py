@@ -7,6 +7,19 @@ from __future__ import annotations
 import math
 
 
+def grade_text(percent: float, *, needed: bool = False) -> str:
+    """A grade as every page writes it: at most one decimal place and no trailing ".0"
+    (36.666 -> "36.6", 97.5 -> "97.5", 98.0 -> "98"). A student's grade is rounded down, so a
+    failing 79.96 never reads as the 80 it needs; a mark `needed` to pass is rounded up, so
+    the figure shown is always enough (66.666 -> "66.7"). The epsilon keeps 65.3 * 10 ==
+    652.999... at 65.3."""
+    if percent < 0:  # no grade is negative; a penalty shown alone reads with its sign
+        return "-" + grade_text(-percent, needed=needed)
+    tenths = math.ceil(percent * 10 - 1e-6) if needed else math.floor(percent * 10 + 1e-6)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}" if tenth == 0 else f"{whole}.{tenth}"
+
+
 def aggregate(scores: list[float], method: str) -> float | None:
     """A student's quiz result from their graded attempt scores, oldest first."""
     if not scores:

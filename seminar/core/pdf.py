@@ -14,11 +14,14 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
+from seminar.core.palette import rgb
+
 FONTS = Path(__file__).parent.parent / "fonts"  # seminar/fonts, beside static/
-INK = (33, 37, 41)
-ACCENT = (31, 78, 121)
-MUTED = (95, 99, 104)
-WARNING = (176, 0, 32)
+# The site's own palette (core/palette.py): the certificate looks like the pages that issue it.
+INK = rgb("text")
+ACCENT = rgb("brand-dark")
+MUTED = rgb("muted")
+WARNING = rgb("bad")
 BAND_TOP = 168  # mm: the bottom band (issuer and instructors, verification) starts here
 
 

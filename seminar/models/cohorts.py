@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar.db import db, now_utc
@@ -176,6 +176,20 @@ class StudentProgress(db.Model):
     """
 
     __tablename__ = "student_progress"
+    __table_args__ = (
+        # Covers every filter, sort and count of the dashboard: they read this narrow index,
+        # never the rows' requirements JSON (queries/dashboard.py).
+        Index(
+            "ix_student_progress_dashboard",
+            "cohort_id",
+            "name",
+            "user_id",
+            "percent",
+            "eligible",
+            "last_activity",
+            "joined_at",
+        ),
+    )
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
@@ -192,4 +206,7 @@ class StudentProgress(db.Model):
     reading_seconds: Mapped[int] = mapped_column(default=0)
     live_answers: Mapped[int] = mapped_column(default=0, server_default="0")  # participation
     requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The dashboard's requirement cells as HTML, written with the standing
+    # (core/matrix_cells.py); None on rows computed before it existed.
+    cells: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)

@@ -43,6 +43,42 @@ ACTIONS = {
 }
 
 
+# What each action reads as after the person who did it: "Ines revoked record WAWH-…".
+_VERBS = {
+    "record.issue": "issued record",
+    "record.revoke": "revoked record",
+    "record.reissue": "reissued record",
+    "grade.essay": "graded an essay of",
+    "grade.accommodation": "set an accommodation for",
+    "practical.signoff": "signed off the practical of",
+    "attendance.present": "marked present",
+    "attendance.correct": "corrected the attendance of",
+    "attendance.close": "closed",
+    "roster.report": "reported the roster of",
+    "user.role": "changed the role of",
+    "user.invite": "invited",
+    "invitation.withdraw": "withdrew the invitation of",
+    "user.erase": "erased",
+    "enrolment.add": "enrolled",
+    "enrolment.remove": "unenrolled",
+}
+
+
+def sentence(entry: AuditEntry) -> str:
+    """The entry as a sentence, without its time or reason: "Avery Admin revoked record
+    P6NN-2T95-KY2B-5QRY (Certificate of Completion: …: Alex Fischer)"."""
+    verb = _VERBS.get(entry.action, ACTIONS.get(entry.action, entry.action).lower())
+    who = entry.actor_label.split(" <", 1)[0] or "Someone"
+    who = who[:1].upper() + who[1:]  # "command line" starts a sentence too
+    target = entry.target_label or f"{entry.target_type} {entry.target_id}"
+    record = (entry.after or entry.before or {}).get("id") if verb.endswith("record") else None
+    if record:
+        return f"{who} {verb} {record} ({target})"
+    if verb.endswith("record"):
+        return f"{who} {verb}: {target}"
+    return f"{who} {verb} {target}"
+
+
 def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """(field, before, after) for each field the entry changed, or set, or cleared."""
     before, after = entry.before or {}, entry.after or {}

@@ -61,7 +61,8 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        # Rounded down, as every standing is: 1 of 27 reads 3%, never the 4% it has not reached.
+        return 100 * self.done // self.total if self.total else 0
 
 
 def _live_lessons() -> Sequence[Row[Any]]:
@@ -83,6 +84,7 @@ def _query_live_lessons() -> Sequence[Row[Any]]:
             ModuleVersion.title.label("module_title"),
             ModuleVersion.summary.label("module_summary"),
             ModuleVersion.intro_html,
+            LessonVersion.quiz_slug,
         )
         .join(LessonVersion, Lesson.current_version_id == LessonVersion.id)
         .join(Module, Lesson.module_id == Module.id)
@@ -90,6 +92,35 @@ def _query_live_lessons() -> Sequence[Row[Any]]:
         .where(Lesson.retired.is_(False), Module.retired.is_(False))
         .order_by(Module.position, Lesson.position)
     ).all()
+
+
+def lesson_titles() -> dict[str, str]:
+    """Every live lesson's title by slug, in course order (from the cached outline): pages
+    name lessons by their titles, never their slugs."""
+    return {row.slug: row.title for row in _live_lessons()}
+
+
+def lessons_by_module() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(module title, [(lesson slug, title)...]) in course order, for lesson pickers."""
+    modules: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for row in _live_lessons():
+        title = row.module_title or row.module_slug
+        modules.setdefault(row.module_id, (title, []))[1].append((row.slug, row.title))
+    return list(modules.values())
+
+
+def quiz_order(slugs_and_titles: list[tuple[str, str]]) -> list[str]:
+    """Quiz slugs in module order: where the first lesson that names the quiz (`quiz:` in its
+    front matter) stands in the course; quizzes no lesson names follow, by title."""
+    first: dict[str, int] = {}
+    for i, row in enumerate(_live_lessons()):
+        if row.quiz_slug:
+            first.setdefault(row.quiz_slug, i)
+    unplaced = len(first)
+    ordered = sorted(
+        slugs_and_titles, key=lambda st: (first.get(st[0], unplaced), st[1].casefold(), st[0])
+    )
+    return [slug for slug, _ in ordered]
 
 
 def completed_lesson_ids(user_id: int) -> set[int]:

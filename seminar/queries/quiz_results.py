@@ -24,6 +24,7 @@ from seminar.models import (
     QuizVersion,
     User,
 )
+from seminar.queries import catalogue
 from seminar.queries.cohorts import taught_students
 
 
@@ -105,15 +106,17 @@ class Standing:
 
 
 def available_quizzes() -> list[Quiz]:
-    """Quizzes students can take now, by slug."""
-    return list(
-        db.session.scalars(
+    """Quizzes students can take now, in module order (catalogue.quiz_order)."""
+    quizzes = {
+        quiz.slug: quiz
+        for quiz in db.session.scalars(
             select(Quiz)
             .options(joinedload(Quiz.current))
             .where(Quiz.retired.is_(False), Quiz.current_version_id.is_not(None))
-            .order_by(Quiz.slug)
         )
-    )
+    }
+    titles = [(slug, q.current.title if q.current else slug) for slug, q in quizzes.items()]
+    return [quizzes[slug] for slug in catalogue.quiz_order(titles)]
 
 
 def available_quiz(slug: str) -> Quiz | None:

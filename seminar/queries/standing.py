@@ -37,9 +37,10 @@ from seminar.models import (
     QuizVersion,
     ReadingClock,
     SeminarSession,
+    StudentProgress,
     User,
 )
-from seminar.queries import exams
+from seminar.queries import catalogue, exams
 
 AttemptRow = Any  # a row of (user_id, quiz_id, score, state, needs_grading, when)
 
@@ -57,6 +58,20 @@ class StudentStatus:
     practical: PracticalSignoff | None = None
     exam: Any = None  # the passed practical exam's booking (models.ExamBooking), if any
     quiz_results: dict[str, QuizFact] = field(default_factory=dict)
+
+
+def own_standings(user_id: int) -> list[tuple[str, str, int, bool]]:
+    """(cohort title, slug, percent, eligible) of each cohort the student studies in, as
+    the dashboards show it (the precomputed standing): the Lessons page says the same."""
+    return [
+        (row.title, row.slug, row.percent, row.eligible)
+        for row in db.session.execute(
+            select(Cohort.title, Cohort.slug, StudentProgress.percent, StudentProgress.eligible)
+            .join(StudentProgress, StudentProgress.cohort_id == Cohort.id)
+            .where(StudentProgress.user_id == user_id)
+            .order_by(Cohort.title)
+        )
+    ]
 
 
 def program_of(cohort: Cohort) -> ProgramSpec:
@@ -77,6 +92,51 @@ def live_lesson_slugs() -> list[tuple[int, str]]:
             .order_by(Module.position, Lesson.position)
         )
     ]
+
+
+@dataclass(frozen=True)
+class StandingInputs:
+    """The content a standing is computed from, beside each student's own facts: which
+    lessons are live (and in what order), and each current quiz version's title, pass mark
+    and grading. A lesson's text, or a quiz's questions, move no standing."""
+
+    lessons: tuple[str, ...]
+    quizzes: dict[str, tuple[str, float, str]]
+
+
+def standing_inputs() -> StandingInputs:
+    """The inputs as stored now (two queries)."""
+    quizzes = {
+        slug: (title, float(pass_mark), str(grading))
+        for slug, title, pass_mark, grading in db.session.execute(
+            select(Quiz.slug, QuizVersion.title, QuizVersion.pass_mark, QuizVersion.grading).join(
+                QuizVersion, Quiz.current_version_id == QuizVersion.id
+            )
+        )
+    }
+    return StandingInputs(tuple(slug for _, slug in live_lesson_slugs()), quizzes)
+
+
+def cohorts_moved(before: StandingInputs, after: StandingInputs) -> list[int]:
+    """The cohorts whose standing a change of inputs can move: a program of every live lesson
+    when the live lessons change, a program naming a quiz whose title, mark or grading
+    changed. A cohort keeps its program version, so a program.yml change moves none."""
+    if before == after:
+        return []
+    lessons_moved = before.lessons != after.lessons
+    quizzes_moved = {
+        slug
+        for slug in before.quizzes.keys() | after.quizzes.keys()
+        if before.quizzes.get(slug) != after.quizzes.get(slug)
+    }
+    moved = []
+    for cohort in db.session.scalars(select(Cohort).options(joinedload(Cohort.program_version))):
+        program = program_of(cohort)
+        if (lessons_moved and program.lessons is None) or any(
+            q.slug in quizzes_moved for q in program.quizzes
+        ):
+            moved.append(cohort.id)
+    return moved
 
 
 def _students(cohort: Cohort, user_ids: Iterable[int] | None) -> Select:
@@ -253,17 +313,22 @@ def _quiz_fact(attempts: list[AttemptRow], version: QuizVersion) -> QuizFact:
     )
 
 
-def attempts_of(user_id: int) -> list[tuple[Attempt, Quiz]]:
-    """Every quiz attempt of the student, by quiz and number."""
-    return [
-        (attempt, quiz)
-        for attempt, quiz in db.session.execute(
-            select(Attempt, Quiz)
-            .join(Quiz, Attempt.quiz_id == Quiz.id)
-            .where(Attempt.user_id == user_id)
-            .order_by(Quiz.slug, Attempt.number)
-        )
-    ]
+def attempts_of(user_id: int) -> list[tuple[Attempt, Quiz, str]]:
+    """Every quiz attempt of the student with the quiz's title, quizzes in module order and
+    attempts by number."""
+    rows = db.session.execute(
+        select(Attempt, Quiz, QuizVersion.title)
+        .join(Quiz, Attempt.quiz_id == Quiz.id)
+        .join(QuizVersion, Attempt.quiz_version_id == QuizVersion.id)
+        .where(Attempt.user_id == user_id)
+        .order_by(Attempt.number)
+    ).all()
+    # The title the attempt was taken under: a quiz renamed since keeps its old attempts' words.
+    order = catalogue.quiz_order(list({q.slug: title for _, q, title in rows}.items()))
+    place = {slug: i for i, slug in enumerate(order)}
+    return sorted(
+        ((a, q, title) for a, q, title in rows), key=lambda r: (place[r[1].slug], r[0].number)
+    )
 
 
 def signoffs_of(cohort: Cohort, user_id: int) -> list[PracticalSignoff]:

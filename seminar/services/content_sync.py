@@ -31,6 +31,7 @@ def sync_content(
     """Load lessons and quizzes in the caller's transaction: all that parses lands (when it
     commits), or nothing does; with `check`, nothing is written."""
     tree = scan_lessons(lessons_root)
+    before = None if check else standing.content_snapshot()
     report = SyncReport(problems=list(tree.problems))
     if check:
         report.new = [p.path for p in tree.lessons]  # parsed fine; nothing written
@@ -48,9 +49,9 @@ def sync_content(
             lesson_slugs=_known_lesson_slugs(tree),
             quiz_slugs=_known_quiz_slugs(report),
         )
-    if not check and (report.new or report.changed or report.removed):
-        standing.mark_everyone()  # new lessons or requirements move everyone's standing
     db.session.flush()
+    if before is not None and (report.new or report.changed or report.removed):
+        standing.mark_moved(before)
     return report
 
 

@@ -57,6 +57,7 @@ def save_upload(file: QuizFile, *, author_id: int, partial: bool = False) -> tup
     elif quiz.current is not None and quiz.current.source_hash == source_hash(file.text):
         raise SeminarError("Nothing changed: this is the quiz's current version.", field="source")
     quiz.retired = False
+    before = standing.content_snapshot()
     add_quiz_version(
         quiz,
         parsed.quiz,
@@ -65,7 +66,7 @@ def save_upload(file: QuizFile, *, author_id: int, partial: bool = False) -> tup
         origin=Origin.WEB,
         author_id=author_id,
     )
-    standing.mark_everyone()  # pass marks and titles feed every cohort's standing
+    standing.mark_moved(before)  # a new title or pass mark moves the cohorts taking it
     return quiz, parsed
 
 

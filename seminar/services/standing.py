@@ -19,9 +19,15 @@ from flask import Flask
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from seminar.core.matrix_cells import cells_html
 from seminar.db import db, now_utc, on_session, upsert
 from seminar.models import Cohort, CohortMember, MemberRole, StudentProgress
-from seminar.queries.standing import cohort_statuses
+from seminar.queries.standing import (
+    StandingInputs,
+    cohort_statuses,
+    cohorts_moved,
+    standing_inputs,
+)
 
 _KEY = "stale_standing"
 _UPDATED = (
@@ -34,6 +40,7 @@ _UPDATED = (
     "reading_seconds",
     "live_answers",
     "requirements",
+    "cells",
     "updated_at",
 )
 
@@ -71,6 +78,19 @@ def mark(cohort: Cohort | int, user_ids: Iterable[int] | None = None) -> None:
 def mark_everyone() -> None:
     """Content or requirements changed: every cohort."""
     _stale().everyone = True
+
+
+def content_snapshot() -> StandingInputs:
+    """What standings are computed from, before a content change (for `mark_moved`)."""
+    return standing_inputs()
+
+
+def mark_moved(before: StandingInputs) -> None:
+    """Content changed since `before`: mark only the cohorts whose standing it can move (a
+    lesson added or retired, a quiz's title or pass mark); a text edit marks no one."""
+    db.session.flush()
+    for cohort_id in cohorts_moved(before, standing_inputs()):
+        mark(cohort_id)
 
 
 def refresh_marked(session: Session | None = None) -> None:
@@ -119,9 +139,13 @@ def refresh(cohort: Cohort, user_ids: Iterable[int] | None = None) -> int:
             "last_activity": s.last_activity,
             "reading_seconds": s.reading_seconds,
             "live_answers": s.live_answers,
-            "requirements": [
-                dataclasses.asdict(r) | {"state": r.state.value} for r in s.eligibility.requirements
-            ],
+            "requirements": (
+                requirements := [
+                    dataclasses.asdict(r) | {"state": r.state.value}
+                    for r in s.eligibility.requirements
+                ]
+            ),
+            "cells": cells_html(requirements),
             "updated_at": now,
         }
         for s in statuses

@@ -143,6 +143,7 @@ def audit_log() -> str:
         keep=keep,
         actions=audit.ACTIONS,
         changes=audit.changes,
+        sentence=audit.sentence,
     )
 
 

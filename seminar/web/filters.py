@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from seminar.core import ce
+from seminar.core.grading import grade_text
 from seminar.core.questions import question_type
 from seminar.core.record_wording import PublicAccount, is_exception, public_account
 from seminar.queries import links
@@ -38,6 +39,27 @@ def from_local(value: datetime) -> datetime:
 def to_local(value: datetime) -> datetime:
     """A stored time as the seminar's wall clock shows it (for forms and downloads)."""
     return value.astimezone(zone()).replace(tzinfo=None)
+
+
+def zone_name(value: datetime | None = None) -> str:
+    """The seminar's zone as people read it: its abbreviation at that moment (EST, CET),
+    or its offset from UTC where the zone has no letters (UTC-03)."""
+    abbreviation = (value or datetime.now(UTC)).astimezone(zone()).strftime("%Z")
+    return abbreviation if abbreviation.isalpha() else f"UTC{abbreviation}"
+
+
+def local_words(value: datetime) -> str:
+    """'06 Dec 2026, 14:20 CET': the seminar's wall clock and its zone."""
+    return f"{value.astimezone(zone()):%d %b %Y, %H:%M} {zone_name(value)}"
+
+
+def day(value: datetime | date | None) -> str:
+    """'06 Dec 2026': the day it was where the seminar is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(zone())
+    return value.strftime("%d %b %Y")
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
@@ -69,18 +91,33 @@ def register_template_helpers(app: Flask) -> None:
             "link_notice": link_notice,
             "absolute_url": absolute_url,
             "question_type": question_type,
+            "zone_name": zone_name,
         }
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:
-        return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
+        """A stored time as the seminar's clock shows it, with the zone named."""
+        return local_words(value) if value else ""
 
     @app.template_filter("localtime")
     def format_local(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-        """A time in the seminar's own time zone (TIMEZONE), where sessions take place."""
+        """A time in the seminar's own time zone (TIMEZONE), where sessions take place; the
+        caller names the zone once (`zone_name()`) when it shows several."""
         if value is None:
             return ""
-        return value.astimezone(ZoneInfo(app.config["TIMEZONE"])).strftime(fmt)
+        return value.astimezone(zone()).strftime(fmt)
+
+    app.add_template_filter(day, "date")
+
+    @app.template_filter("grade")
+    def format_grade(value: float | None) -> str:
+        """Every grade on every page: at most one decimal place, never rounded up."""
+        return "" if value is None else f"{grade_text(value)}%"
+
+    @app.template_filter("pass_mark")
+    def format_pass_mark(value: float) -> str:
+        """A mark needed to pass, rounded up: the figure shown is always enough."""
+        return f"{grade_text(value, needed=True)}%"
 
     @app.template_filter("ordinal")
     def ordinal(place: int) -> str:
@@ -93,10 +130,6 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("choice_text")
     def choice_text(index: int, choices: list[str]) -> str:
         return choices[index] if 0 <= index < len(choices) else ""
-
-    @app.template_filter("date")
-    def format_date(value: datetime | None) -> str:
-        return value.strftime("%d %b %Y") if value else ""
 
     @app.template_filter("approval")
     def approval_words(approval: ce.Approval) -> str:

@@ -1,4 +1,5 @@
-"""Lesson pages: catalogue, reading, completion, browser editing and version history."""
+"""Lesson pages: catalogue, reading, completion, browser editing, version history and the
+content status page."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from seminar.core.content.markdown import IMAGE_SUFFIXES
 from seminar.core.text import small_int
 from seminar.models import Lesson, LessonVersion, User
 from seminar.queries import catalogue as queries
+from seminar.queries.content_status import content_status as status_of_content
+from seminar.queries.standing import own_standings
 from seminar.services import lessons as lesson_service
 from seminar.services.evidence import record_heartbeat
 from seminar.web.access import is_staff, may_read_lesson, staff_required
@@ -55,7 +58,11 @@ def catalogue() -> str:
     visible = queries.visible_lessons(current_user)
     modules, progress = queries.catalogue(current_user.id, visible)
     return render_template(
-        "lessons/catalogue.html", modules=modules, progress=progress, no_cohort=visible == set()
+        "lessons/catalogue.html",
+        modules=modules,
+        progress=progress,
+        no_cohort=visible == set(),
+        standings=own_standings(current_user.id),
     )
 
 
@@ -120,6 +127,14 @@ def edit(slug: str) -> str | Response:
                 return redirect(url_for("lessons.show", slug=slug))
             preview = lesson_service.parse_edit(lesson, form.source.data or "", lessons_root())
     return render_template("lessons/edit.html", lesson=lesson, form=form, preview=preview)
+
+
+@bp.get("/content/status")
+@staff_required
+def content_status() -> str:
+    """Each lesson and quiz file: the version serving and what is wrong with the file now."""
+    files = status_of_content(lessons_root(), Path(current_app.config["QUIZZES_DIR"]))
+    return render_template("lessons/status.html", files=files)
 
 
 @bp.get("/lessons/<slug>/history")

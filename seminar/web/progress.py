@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.certification import RequirementStatus, State, next_step
+from seminar.core.content.programs import Program as ProgramSpec
 from seminar.db import now_utc
 from seminar.models import Cohort, User
 from seminar.queries import announcements, ladder, standing
 from seminar.queries.cohorts import cohorts_of_student
-from seminar.queries.dashboard import AT_RISK_AFTER, FILTERS, SORTS, DashboardQuery, overview
+from seminar.queries.dashboard import (
+    AT_RISK_AFTER,
+    FILTERS,
+    SORTS,
+    DashboardQuery,
+    columns,
+    overview,
+)
 from seminar.services.evidence import record_practical
+from seminar.web import matrix
 from seminar.web.access import cohort_for_staff, staff_required, student_of
 from seminar.web.csv_export import csv_response
+from seminar.web.filters import day
 from seminar.web.forms import PracticalForm, errors_on, practical_form
 
 bp = Blueprint("progress", __name__)
@@ -39,28 +57,32 @@ def dashboard_query(slug: str) -> DashboardQuery:
 @staff_required
 def dashboard(slug: str) -> str:
     q = dashboard_query(slug)
-    total = q.count()
+    summary = overview(q.cohort)
+    total = summary.counts[q.filter]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    counts, chart, columns = overview(q.cohort)
-    rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    now = now_utc()
+    rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE, cells=True)
     return render_template(
         "progress/dashboard.html",
         cohort=q.cohort,
         program=standing.program_of(q.cohort),
-        rows=rows,
-        overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
+        body=matrix.rows(
+            rows,
+            student_url=url_for("progress.student", slug=slug, user_id=0),
+            overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
+            at_risk=matrix.is_at_risk(now_utc(), AT_RISK_AFTER),
+            date=day,
+        ),
+        columns=columns(q.cohort) if rows else [],
         total=total,
-        everyone=counts["all"],
-        counts=counts,
-        columns=columns,
-        state={"filter": q.filter, "sort": q.sort, "dir": q.dir},
+        counts=summary.counts,
+        chart=summary.chart,
+        states=matrix.STATES,
+        state=(state := {"filter": q.filter, "sort": q.sort, "dir": q.dir}),
+        link=matrix.linker(request.script_root + request.path, state),
         filters=FILTERS,
         page=page,
         pages=pages,
-        chart=chart,
-        at_risk=lambda s: not s.eligible and now - (s.last_activity or s.joined_at) > AT_RISK_AFTER,
     )
 
 
@@ -143,12 +165,17 @@ def practical(slug: str, user_id: int) -> str | WerkzeugResponse | tuple[str, in
     return _student_page(cohort, student, form), 400
 
 
-def step_link(requirement: RequirementStatus) -> str | None:
+def step_link(requirement: RequirementStatus, cohort: Cohort, program: ProgramSpec) -> str:
+    """Where a requirement is met: the lessons, the quiz, the practical exam's page, or the
+    cohort's sessions (hours are credited there, and a practical without an exam is signed
+    off at a hands-on session)."""
     if requirement.kind == "lessons":
         return url_for("lessons.catalogue")
     if requirement.kind == "quiz":
         return url_for("quizzes.show", slug=requirement.key)
-    return None
+    if requirement.kind == "practical" and program.exam:
+        return url_for("exams.candidate", slug=cohort.slug)
+    return url_for("sessions.schedule", slug=cohort.slug)
 
 
 @bp.get("/path")
@@ -158,9 +185,9 @@ def path() -> str:
     for cohort in cohorts_of_student(current_user.id):
         (status,) = standing.cohort_statuses(cohort, [current_user.id])
         step = next_step(status.eligibility)
-        paths.append(
-            (cohort, standing.program_of(cohort), status, step, step_link(step) if step else None)
-        )
+        program = standing.program_of(cohort)
+        links = {r.key: step_link(r, cohort, program) for r in status.eligibility.requirements}
+        paths.append((cohort, program, status, step, links))
     notices = announcements.for_student(current_user.id)
     rungs = ladder.ladder_of(current_user, [c.program_version.program.slug for c, *_ in paths])
     return render_template(

@@ -12,12 +12,13 @@ from seminar.core import ce
 from seminar.core.rosters import GENERIC_HEADER, cebroker_row, generic_row
 from seminar.db import db, now_utc
 from seminar.models import Attendance, Cohort, SeminarSession
+from seminar.queries import catalogue
 from seminar.queries import sessions as session_queries
 from seminar.queries.ce import approvals_of, own_approvals, provider
 from seminar.queries.cohorts import instructors
 from seminar.queries.quiz_results import available_quizzes
 from seminar.queries.rosters import roster_lines
-from seminar.queries.standing import live_lesson_slugs, program_of
+from seminar.queries.standing import program_of
 from seminar.services import sessions as session_service
 from seminar.web.access import (
     cohort_for_member,
@@ -56,6 +57,7 @@ def schedule(slug: str) -> str:
         cohort=cohort,
         sessions=sessions,
         mine=session_queries.attendances_of(current_user, sessions),
+        lesson_titles=catalogue.lesson_titles(),
         staff=staff,
         feed=feed,
     )
@@ -76,7 +78,9 @@ def replace_feed(slug: str) -> WerkzeugResponse:
 
 def _session_form(cohort: Cohort) -> SessionForm:
     form = SessionForm()
-    form.lessons.choices = [SelectChoice(slug, slug) for _, slug in live_lesson_slugs()]
+    form.lessons.choices = [
+        SelectChoice(slug, title) for slug, title in catalogue.lesson_titles().items()
+    ]
     form.instructors.choices = [SelectChoice(u.id, u.name) for u in instructors(cohort)]
     if not form.is_submitted():
         form.delivery.data = program_of(cohort).delivery.value
@@ -105,7 +109,9 @@ def create(slug: str) -> str | WerkzeugResponse:
         if not outcome.failed:
             flash(f"Session {session.title} scheduled.", "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/form.html", cohort=cohort, form=form)
+    return render_template(
+        "sessions/form.html", cohort=cohort, form=form, modules=catalogue.lessons_by_module()
+    )
 
 
 @bp.route("/sessions/<int:session_id>/ce", methods=["GET", "POST"])

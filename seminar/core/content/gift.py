@@ -57,9 +57,23 @@ def _braces(t: GiftText, start: int, report: Report) -> tuple[int, int] | None:
         report.error(t.line(close), "'}' without an opening '{': write \\} for the character")
         return None
     if close == -1:
-        report.error(t.line(open_), "'{' is never closed with '}': write \\{ for the character")
+        report.error(
+            t.line(open_),
+            "'{' is never closed with '}': close the answers with '}', or write \\{ for the "
+            "character",
+        )
         return None
-    stray = [i for i in (t.find("{", open_ + 1), t.find("}", close + 1)) if i != -1]
+    again = t.find("{", open_ + 1)
+    if again != -1 and again < close:
+        # The answers were left open and the next question's '{' came first (the usual slip:
+        # a '}' forgotten): the mistake is where the first brace opens, not at the second.
+        report.error(
+            t.line(open_),
+            f"'{{' is never closed with '}}' before the next '{{' (line {t.line(again)}): "
+            "close the answers with '}', or write \\{ for the character",
+        )
+        return None
+    stray = [i for i in (again, t.find("}", close + 1)) if i != -1]
     if stray:
         at = min(stray)
         report.error(t.line(at), f"a second '{t.s[at]}': write \\{t.s[at]} for the character")
