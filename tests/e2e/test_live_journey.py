@@ -18,7 +18,7 @@ from seminar.services import live as live_service
 from seminar.services import sessions as session_service
 from seminar.services.accounts import create_user, find_user
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import PHONE, LiveServer, check_page, log_in, serious_violations
+from tests.e2e.conftest import PHONE, LiveServer, check_current, check_page, log_in
 
 PROJECTOR = {"width": 1920, "height": 1080}
 PLAYERS = (("ana@example.org", "Ana"), ("ben@example.org", "Ben"), ("cai@example.org", "Cai"))
@@ -73,12 +73,6 @@ def phone_login(browser: Any, server: LiveServer, email: str) -> Any:
     return page
 
 
-def axe_clean(page: Any) -> None:
-    assert serious_violations(page) == [], page.url
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-
-
 def shot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
@@ -112,13 +106,13 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     assert host.get_by_text(code).first.is_visible()  # the lobby shows the code and its QR
     assert host.locator("img.stage-qr").is_visible()
     assert "<kbd>N</kbd> next" in host.locator(".shortcuts").inner_html()
-    axe_clean(host)
+    check_current(host)
 
     ana, ben, cai = phones = [phone_login(browser, live_server, email) for email, _ in PLAYERS]
     for phone in phones:
         phone.goto(live_server.at(f"/live/{live_id}?code={code}"))  # what the QR code opens
         if phone is ana:
-            axe_clean(phone)
+            check_current(phone)
             shot(phone, shots, "phone-join")
         phone.get_by_role("button", name="Join the live quiz").click()
         phone.get_by_role("heading", name="You are in!").wait_for()
@@ -131,11 +125,11 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     host.locator(".stage-question").wait_for()
     size = host.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 40, f"the question is {size}px on a 1920x1080 projector"
-    axe_clean(host)
+    check_current(host)
     shot(host, shots, "projector-question")
     for phone in phones:
         phone.get_by_role("button", name="Sacrum").wait_for()
-    axe_clean(ana)
+    check_current(ana)
     shot(ana, shots, "phone-question")
     ana.get_by_role("button", name="Sacrum").click()
     ana.get_by_text("Answer sent: Sacrum").wait_for()
@@ -146,7 +140,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     host.locator(".answer-count").filter(has_text="3").wait_for()
     host.keyboard.press("r")
     host.locator("table.chart").wait_for()
-    axe_clean(host)
+    check_current(host)
     shot(host, shots, "projector-results")
     ana.locator(".feedback-box.right").get_by_text("Right!").wait_for()
     ben.locator(".feedback-box.wrong").get_by_text("Not this time.").wait_for()
@@ -154,7 +148,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     wrong = ben.locator(".feedback-box").evaluate("e => getComputedStyle(e).backgroundColor")
     assert right != wrong  # wrong is never drawn in the right colour
     assert "of 3" in ben.locator(".phone-score").inner_text()
-    axe_clean(ben)
+    check_current(ben)
     shot(ben, shots, "phone-wrong")
     shot(ana, shots, "phone-right")
 
@@ -174,7 +168,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
         for label in picks:
             phone.get_by_label(label, exact=True).check()
         if phone is ana:
-            axe_clean(ana)
+            check_current(ana)
             shot(ana, shots, "phone-multiple")
         phone.get_by_role("button", name="Send my answer").click()
         phone.get_by_text("Answer sent").wait_for()
@@ -216,7 +210,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
 
     host.keyboard.press("n")  # after the last question: the podium
     host.get_by_role("heading", name="Final podium").wait_for()
-    axe_clean(host)
+    check_current(host)
     shot(host, shots, "projector-podium")
     # Cai: 2 right, 1 partly; Ben: 2 right after a wrong start; Ana: 1 right, 1 partly.
     assert [host.locator(f".step-{n}").inner_text().split("\n")[-1] for n in (1, 2, 3)] == [
@@ -253,7 +247,7 @@ def test_the_check_in_projector_rotates_its_code(
     page.wait_for_url(re.compile(r"/projector$"))
     first = page.locator(".code-value").inner_text()
     assert page.get_by_text("A new code every 10 seconds").is_visible()
-    axe_clean(page)
+    check_current(page)
     page.screenshot(path=str(tmp_path / "projector-checkin.png"))
     page.wait_for_function(
         "code => document.querySelector('.code-value').textContent !== code",
