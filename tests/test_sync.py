@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
@@ -53,6 +54,36 @@ def test_second_sync_changes_nothing(app: Flask, lessons_dir: Path, synced: None
     assert report.new == [] and report.changed == []
     assert len(report.unchanged) == 5
     assert version_count("first-lesson") == 1
+
+
+def test_unchanged_files_are_checked_but_not_rendered_again(
+    app: Flask, lessons_dir: Path, synced: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering is most of a sync's cost: a file whose text is stored keeps its stored HTML,
+    so only the changed one is rendered, and a picture deleted under an unchanged lesson is
+    still found."""
+    import seminar.core.content.lessons as lessons_module
+
+    rendered: list[str] = []
+    real = lessons_module.render_markdown
+
+    def counting(text: str, *, base_dir: str = "") -> object:
+        rendered.append(text)
+        return real(text, base_dir=base_dir)
+
+    monkeypatch.setattr(lessons_module, "render_markdown", counting)
+    path = lessons_dir / "01-basics/02-second-lesson.md"
+    path.write_text(path.read_text().replace("As taught", "Now taught"))
+    report = sync_lessons(lessons_dir)
+    assert report.changed == ["01-basics/02-second-lesson.md"]
+    assert len(rendered) == 1 and "Now taught" in rendered[0]
+    assert "Now taught" in lesson("second-lesson").current.html
+
+    (lessons_dir / "01-basics/img/diagram.svg").unlink()
+    report = sync_lessons(lessons_dir)
+    assert [p.path for p in report.problems] == [str(lessons_dir / "01-basics/01-first-lesson.md")]
+    assert "diagram.svg' not found" in report.problems[0].message
+    assert 'src="/lessons/assets/01-basics/img/diagram.svg"' in lesson("first-lesson").current.html
 
 
 def test_changed_file_becomes_a_new_version(app: Flask, lessons_dir: Path, synced: None) -> None:

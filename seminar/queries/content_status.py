@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from seminar.core.content.lessons import scan_lessons, source_hash
+from seminar.core.content.lessons import Settled, scan_lessons, source_hash
 from seminar.core.content.problems import Problem
 from seminar.core.content.quizzes import scan_quizzes
 from seminar.db import db
-from seminar.models import Lesson, Quiz
+from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 
 # The state of a file against what serves, in the words the page shows (and its chip).
 UP_TO_DATE = ("Up to date", "ok")
@@ -85,10 +85,34 @@ def _row(kind: str, path: str, item: Any, state: tuple[str, str], problems: list
     )
 
 
+def settled_content() -> Settled:
+    """The modules and lessons whose file text is already stored, as the sync compares them:
+    a lesson's last synced file text or the text serving, a module's serving text."""
+    lessons = db.session.execute(
+        select(Lesson.slug, Lesson.synced_hash, LessonVersion.source_hash).outerjoin(
+            LessonVersion, LessonVersion.id == Lesson.current_version_id
+        )
+    )
+    modules = db.session.execute(
+        select(Module.slug, ModuleVersion.source_hash).join(
+            ModuleVersion, ModuleVersion.id == Module.current_version_id
+        )
+    )
+    return Settled(
+        modules=frozenset((slug, hashed) for slug, hashed in modules),
+        lessons=frozenset(
+            (slug, hashed)
+            for slug, synced, serving in lessons
+            for hashed in (synced, serving)
+            if hashed
+        ),
+    )
+
+
 def content_status(lessons_root: Path, quizzes_root: Path) -> list[FileStatus]:
     """Every lesson and quiz file, stored or on disk: lessons in course order, then quizzes."""
     root = lessons_root.resolve()
-    tree = scan_lessons(lessons_root)
+    tree = scan_lessons(lessons_root, settled_content())
 
     def relative(path: Path) -> str:
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name

@@ -10,12 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from seminar.core.content.lessons import LessonTree, ParsedLesson, ParsedModule, scan_lessons
+from seminar.core.content.lessons import (
+    LessonTree,
+    ParsedLesson,
+    ParsedModule,
+    Settled,
+    scan_lessons,
+)
 from seminar.core.content.problems import Problem, SyncReport
 from seminar.db import db, next_number
 from seminar.models import Lesson, LessonVersion, Module, ModuleVersion, Quiz
 from seminar.models.content import Origin
+from seminar.queries.content_status import settled_content
 from seminar.services import standing
 from seminar.services.program_sync import sync_programs
 from seminar.services.quiz_files import sync_quiz_folder
@@ -30,7 +38,7 @@ def sync_content(
 ) -> SyncReport:
     """Load lessons and quizzes in the caller's transaction: all that parses lands (when it
     commits), or nothing does; with `check`, nothing is written."""
-    tree = scan_lessons(lessons_root)
+    tree = scan_lessons(lessons_root, Settled() if check else settled_content())
     before = None if check else standing.content_snapshot()
     report = SyncReport(problems=list(tree.problems))
     if check:
@@ -88,7 +96,9 @@ def sync_lessons(root: Path, *, check: bool = False, prefer_files: bool = False)
 
 
 def _sync_modules(tree: LessonTree, report: SyncReport) -> dict[str, Module]:
-    existing = {m.slug: m for m in db.session.scalars(select(Module))}
+    existing = {
+        m.slug: m for m in db.session.scalars(select(Module).options(selectinload(Module.current)))
+    }
     parsed_slugs = {p.slug for p in tree.modules}
     broken_dirs = {b.split("/", 1)[0] for b in tree.broken if b.endswith("/_module.md")}
     for parsed in tree.modules:
@@ -115,6 +125,7 @@ def _sync_modules(tree: LessonTree, report: SyncReport) -> dict[str, Module]:
 
 
 def _module_version(module: Module, parsed: ParsedModule) -> ModuleVersion:
+    _rendered(parsed)
     version = ModuleVersion(
         module_id=module.id,
         number=next_number(ModuleVersion.number, ModuleVersion.module_id == module.id),
@@ -134,7 +145,7 @@ def _sync_lesson_files(
 ) -> None:
     existing = {
         lesson.slug: lesson
-        for lesson in db.session.scalars(select(Lesson).join(Lesson.current, isouter=True))
+        for lesson in db.session.scalars(select(Lesson).options(selectinload(Lesson.current)))
     }
     for parsed in tree.lessons:
         module = modules.get(parsed.module_slug)
@@ -201,6 +212,7 @@ def add_lesson_version(
     note: str = "",
 ) -> LessonVersion:
     """Store a parsed lesson as the lesson's next version (the caller makes it current)."""
+    _rendered(parsed)
     version = LessonVersion(
         lesson_id=lesson.id,
         number=next_number(LessonVersion.number, LessonVersion.lesson_id == lesson.id),
@@ -221,3 +233,9 @@ def add_lesson_version(
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _rendered(parsed: ParsedLesson | ParsedModule) -> None:
+    # Only a file already stored is left unrendered, and the sync never stores it again.
+    if not parsed.rendered:
+        raise RuntimeError(f"{parsed.slug}: a version would be stored without its HTML")

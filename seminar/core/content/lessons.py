@@ -35,6 +35,7 @@ class ParsedModule:
     intro_html: str
     source: str
     source_hash: str
+    rendered: bool = True  # False: checked only, as Settled allows (intro_html is empty)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,18 @@ class ParsedLesson:
     toc: tuple[dict[str, Any], ...]
     source: str
     source_hash: str
+    rendered: bool = True  # False: checked only, as Settled allows (html and toc are empty)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Files the database already holds, as (slug, source hash) pairs: one that still reads
+    the same is checked (front matter, pictures) but its Markdown is not rendered again, since
+    the sync keeps the stored version. Rendering is most of what a sync of unchanged files
+    costs, and what the content status page would cost on every view."""
+
+    modules: frozenset[tuple[str, str]] = frozenset()
+    lessons: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -116,8 +129,10 @@ def parse_lesson_text(
     position: int,
     rel_path: str,
     asset_exists: Callable[[str], bool] = lambda _p: True,
+    render: bool = True,
 ) -> ParsedLesson:
-    """Parse one lesson file's text; raise ContentError with every problem found."""
+    """Parse one lesson file's text; raise ContentError with every problem found. Without
+    `render`, everything is checked but the Markdown is not rendered (see Settled)."""
     if problems := markdown_problems(text, path):  # before anything is parsed or rendered
         raise ContentError(problems)
     fm = split_front_matter(text, path)
@@ -156,11 +171,11 @@ def parse_lesson_text(
     problems += check_images(
         fm.body, path=path, first_line=fm.body_line, base_dir=base_dir, exists=asset_exists
     )
-    rendered = render_markdown(_drop_title_heading(fm.body), base_dir=base_dir)
+    rendered = render_markdown(_drop_title_heading(fm.body), base_dir=base_dir) if render else None
 
     minutes = fm.data.get("minutes")
     if minutes is None:
-        minutes = max(1, math.ceil(rendered.words / WORDS_PER_MINUTE))
+        minutes = max(1, math.ceil(rendered.words / WORDS_PER_MINUTE)) if rendered else 0
     elif isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
         problems.append(
             Problem(path, _line(fm, "minutes"), "'minutes' must be a whole number from 1 to 600")
@@ -182,15 +197,16 @@ def parse_lesson_text(
         evidence=evidence,
         quiz=quiz,
         quiz_line=_line(fm, "quiz"),
-        html=rendered.html,
-        toc=tuple(rendered.toc),
+        html=rendered.html if rendered else "",
+        toc=tuple(rendered.toc) if rendered else (),
         source=text,
         source_hash=source_hash(text),
+        rendered=rendered is not None,
     )
 
 
 def parse_module_text(
-    text: str, *, path: str, slug: str, position: int, dirname: str
+    text: str, *, path: str, slug: str, position: int, dirname: str, render: bool = True
 ) -> ParsedModule:
     fm = split_front_matter(text, path)
     problems = _check_keys(fm, MODULE_KEYS, path)
@@ -204,9 +220,10 @@ def parse_module_text(
         dirname=dirname,
         title=title,
         summary=summary,
-        intro_html=render_markdown(fm.body, base_dir=dirname).html,
+        intro_html=render_markdown(fm.body, base_dir=dirname).html if render else "",
         source=text,
         source_hash=source_hash(text),
+        rendered=render,
     )
 
 
@@ -234,8 +251,9 @@ def asset_checker(root: Path) -> Callable[[str], bool]:
     return asset_exists
 
 
-def scan_lessons(root: Path) -> LessonTree:
-    """Read every module folder and lesson file under `root`."""
+def scan_lessons(root: Path, settled: Settled = Settled()) -> LessonTree:
+    """Read every module folder and lesson file under `root` (rendering only what is not
+    `settled`)."""
     tree = LessonTree()
     if not root.is_dir():
         tree.problems.append(Problem(str(root), 1, "lessons folder not found"))
@@ -280,6 +298,7 @@ def scan_lessons(root: Path) -> LessonTree:
                         slug=module_slug,
                         position=position,
                         dirname=module_dir.name,
+                        render=(module_slug, source_hash(text)) not in settled.modules,
                     )
                 )
             except ContentError as exc:
@@ -320,6 +339,7 @@ def scan_lessons(root: Path) -> LessonTree:
                         position=lesson_position,
                         rel_path=rel,
                         asset_exists=asset_exists,
+                        render=(lesson_slug, source_hash(text)) not in settled.lessons,
                     )
                 )
             except ContentError as exc:
