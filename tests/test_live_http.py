@@ -346,6 +346,40 @@ def test_nobody_scoring_all_share_first_place(
         )
 
 
+def test_the_results_are_read_once_while_the_room_reloads(
+    world: Cohort, seminar: SeminarSession, make_user, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every phone reloads when the host shows the results, which can no longer change: the
+    leaderboard and the chart are read once for the room, and afresh for the next question."""
+    import seminar.queries.live as live_queries
+
+    reads: list[int] = []
+    real = live_queries.standings
+    monkeypatch.setattr(
+        live_queries, "standings", lambda live: reads.append(live.current) or real(live)
+    )
+    live = live_of(
+        seminar, live_service.Draft("A", ["x", "y"], [1]), live_service.Draft("B", ["x", "y"], [0])
+    )
+    phones = playing(live, world, make_user, app, 3)
+    first, second = (q.id for q in live.questions)
+    phones[0][1].post(f"/live/{live.id}/answer", json={"question": first, "choices": [1]})
+    live_service.show_results(live)
+    db.session.commit()
+    for _, phone in phones:
+        page = phone.get(f"/live/{live.id}").get_data(as_text=True)
+        assert "of 3" in page
+    assert reads == [0]
+    live_service.open_next(live)
+    db.session.commit()
+    phones[1][1].post(f"/live/{live.id}/answer", json={"question": second, "choices": [0]})
+    live_service.show_results(live)
+    db.session.commit()
+    pages = [phone.get(f"/live/{live.id}").get_data(as_text=True) for _, phone in phones]
+    assert reads == [0, 1]
+    assert "You are <strong>1st</strong> of 3" in pages[0] and "1st" in pages[1]
+
+
 def test_two_hosts_pressing_at_once_move_once(
     world: Cohort, teacher: User, seminar: SeminarSession, make_user, app: Flask
 ) -> None:

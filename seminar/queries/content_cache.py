@@ -9,6 +9,7 @@ on the next request everywhere. Only if the row is missing is nothing cached.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import threading
 from collections.abc import Callable
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
     on_session("do_orm_execute", _on_bulk)
 
 
+@functools.cache
 def token_query() -> Select[tuple[int]]:
     return select(ContentRevision.token).where(ContentRevision.id == 1)
 

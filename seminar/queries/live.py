@@ -4,16 +4,21 @@ leaderboard and podium, and what each screen shows (`screen`) or polls for (`pul
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from seminar.core.live import KIND_LABELS, mark, places
 from seminar.db import db, now_utc
 from seminar.models import LiveAnswer, LiveParticipant, LiveQuestion, LiveQuiz, User
 
+T = TypeVar("T")
 LOBBY_NAMES = 120  # names on the lobby screen (the newest); the count says how many in all
 LEADERBOARD = 5
 PODIUM = 3
@@ -56,6 +61,59 @@ def _where(status: str, current: int, opened_at: datetime | None, seconds: int) 
         "index": current + 1,
         "seconds_left": _left(status, opened_at, seconds, None),
     }
+
+
+class ShownResults:
+    """What the results screen shows, kept by each worker while the host shows them.
+
+    Once the host shows a question's results no answer to it, or to any earlier one, can
+    change (services/live.py takes answers only while a question is open), yet every phone in
+    the room reloads its page at that moment: 300 phones would each read the whole room's
+    answers again. Kept under the quiz's id, question and state, so moving on reads afresh,
+    and for a few seconds only, so that a name changed or a person erased since shows soon."""
+
+    SECONDS = 5.0
+    SIZE = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(key)
+        if found is not None and now - found[0] < self.SECONDS:
+            return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            if len(self._entries) >= self.SIZE:
+                self._entries = {
+                    k: v for k, v in self._entries.items() if now - v[0] < self.SECONDS
+                }
+            self._entries[key] = (now, value)
+        return value
+
+
+def _shown() -> ShownResults:
+    """Per app and worker (as the content cache is)."""
+    extensions = current_app.extensions
+    found = extensions.get("live_results")
+    if found is None:
+        found = extensions["live_results"] = ShownResults()
+    return found  # type: ignore[no-any-return]
+
+
+def _shown_key(live: LiveQuiz, what: str) -> tuple[Any, ...] | None:
+    """The cache key of a result that can no longer change, or None while it still can."""
+    if live.status not in ("results", "finished"):
+        return None
+    return (what, live.id, live.current, live.status, live.opened_at)
+
+
+def _final(live: LiveQuiz, what: str, compute: Callable[[], T]) -> T:
+    key = _shown_key(live, what)
+    return compute() if key is None else _shown().get(key, compute)
 
 
 def choice_counts(question: LiveQuestion) -> list[int]:
@@ -180,7 +238,7 @@ def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str,
             view.setdefault("answers", answer_count(question))
         if live.status == "results":
             view["question"]["correct"] = question.correct
-            view["counts"] = choice_counts(question)
+            view["counts"] = _final(live, "counts", lambda: choice_counts(question))
     if user is not None and question is not None and live.status != "lobby":
         mine = answer_of(question, user)
         if mine is not None:
@@ -189,7 +247,7 @@ def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str,
                 outcome = mark(question.kind, question.correct, mine.choices, 0, 1).outcome
                 view["mine"].update(outcome=outcome, points=mine.points)
     if revealed and (live.leaderboard or host):
-        table = standings(live)
+        table = _final(live, "standings", lambda: standings(live))
         view["leaderboard"] = [
             {k: row[k] for k in ("name", "score", "place")} for row in table[:LEADERBOARD]
         ]

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from seminar.core import tokens
 from seminar.db import db, now_utc
 from seminar.models import LoginSession, User
 
 
-def user_for_cookie(extra: Any, login_id: str) -> tuple[User, Any] | None:
+@cache
+def _cookie_query(extra: Select[Any]) -> Select[Any]:
+    # Built once: every request runs it, and building the statement cost more than its SQL.
+    return (
+        select(User, LoginSession.verifier_hash, LoginSession.expires_at, extra.scalar_subquery())
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id == bindparam("sid"), User.id == bindparam("uid"))
+    )
+
+
+def user_for_cookie(extra: Select[Any], login_id: str) -> tuple[User, Any] | None:
     """The user of a live login session named by a cookie ("<user>.<session>.<secret>"), and
     one more scalar read in the same round trip (see `web.auth.load_user`); None for a session
     that ended, expired or never was, or a secret that does not match."""
@@ -20,11 +31,7 @@ def user_for_cookie(extra: Any, login_id: str) -> tuple[User, Any] | None:
     sid, _, verifier = login.partition(".")
     if not (user_id.isdigit() and sid.isdigit() and verifier):
         return None
-    row = db.session.execute(
-        select(User, LoginSession.verifier_hash, LoginSession.expires_at, extra.scalar_subquery())
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.id == int(sid), User.id == int(user_id))
-    ).first()
+    row = db.session.execute(_cookie_query(extra), {"sid": int(sid), "uid": int(user_id)}).first()
     if row is None or not tokens.matches(verifier, row[1]) or row[2] <= now_utc():
         return None
     user = row[0]

@@ -294,7 +294,8 @@ class Permissions:
 def register_template_access(app: Flask) -> None:
     @app.context_processor
     def permissions() -> dict[str, object]:
-        return {"may": Permissions(current_user)}
+        # The user itself, not the proxy: a page asks `may` a dozen times.
+        return {"may": Permissions(current_user._get_current_object())}
 
 
 # --- practical exams ----------------------------------------------------------------------
