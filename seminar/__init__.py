@@ -13,7 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
+    from seminar.web.app_class import SeminarFlask
+
+    app = SeminarFlask(__name__, instance_path=_instance_path(), instance_relative_config=True)
     _configure(app, test_config)
     _trust_proxy(app)
     _register_extensions(app)
@@ -92,7 +94,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    # No pool_pre_ping: it tries every connection before each use, a round trip that was a
+    # third of a phone's poll on PostgreSQL. seminar.db looks at each one's socket instead.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     # A CE provider profile that cannot be read stops the app here, saying why, rather than on
     # the first certificate.
