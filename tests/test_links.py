@@ -88,3 +88,32 @@ def test_a_configured_address_wins_and_outside_a_request_it_is_the_fallback(
     with app.app_context():
         assert links.base_url() == links.FALLBACK
     assert links.is_local("http://localhost:5000") and not links.is_local("http://10.0.0.5:5101")
+
+
+def test_links_kept_by_a_worker_are_the_links_flask_builds(app: Flask) -> None:
+    """Each worker keeps the relative links it built (the menu, the stylesheet): the same
+    text as Flask builds, per place the app is mounted, and never for external links, anchors
+    or relative endpoints, which depend on more than the endpoint and its values."""
+    from flask import Flask as PlainFlask
+    from flask import url_for
+
+    plain = PlainFlask.url_for.__get__(app)  # Flask's own builder, for comparison
+    cases = [
+        ("lessons.catalogue", {}),
+        ("lessons.show", {"slug": "first-lesson"}),
+        ("static", {"filename": "css/site.css"}),
+        ("progress.dashboard", {"slug": "spring", "filter": "at_risk"}),
+    ]
+    for root in ("", "/seminar"):
+        with app.test_request_context("/lessons/", base_url=f"http://venue.test{root}"):
+            for endpoint, values in cases:
+                expected = plain(endpoint, **values)
+                assert url_for(endpoint, **values) == expected  # built, then kept
+                assert url_for(endpoint, **values) == expected  # from the worker's memory
+                assert expected.startswith(f"{root}/")
+            for options in ({"_anchor": "end"}, {"_external": True}):
+                assert url_for("lessons.show", slug="x", **options) == plain(
+                    "lessons.show", slug="x", **options
+                )
+            assert url_for(".show", slug="x") == f"{root}/lessons/x"
+            assert url_for("quizzes.index", tag=["a", "b"]).endswith("?tag=a&tag=b")
