@@ -89,7 +89,8 @@ async def phone_day(room: Room, number: int) -> None:
         now = (state["status"], state["index"])
         if now != seen:
             seen = now
-            await phone.get("page", live)  # the page reloads when the host moves on
+            # When the host moves on the phone's script fetches its screen, not the page.
+            await phone.get("screen", f"{live}/phone")
             if state["status"] == "finished":
                 break
             if state["status"] == "open":
@@ -112,6 +113,7 @@ async def answer(room: Room, phone: Phone, rng: random.Random, index: int) -> No
     if first.status == 200:
         room.answered[index].append(time.perf_counter())
     await phone.post("answer", f"/live/{room.live_id}/answer", payload=payload)  # a retry
+    await phone.get("screen", f"/live/{room.live_id}/phone")  # it shows "Answer sent"
 
 
 async def projector(room: Room, host: Phone) -> None:

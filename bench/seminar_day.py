@@ -5,8 +5,9 @@
 than the 120 in two minutes a room needs), then check in with the projector's code (one in ten
 mistypes it first) within 60 seconds, open the live quiz and join it, then play 10 questions
 (single, several right, true/false, poll): each polls the quiz about once a second as the
-phone's page does, reloads its page when the host moves on, thinks 1 to 8 seconds and
-answers, sending each answer twice (as a retry on flaky Wi-Fi would). The host opens each
+phone's page does, fetches its screen when the host moves on (as static/js/live_phone.js
+does, rather than reload the page), thinks 1 to 8 seconds and answers, sending each answer
+twice (as a retry on flaky Wi-Fi would), then fetches its screen again. The host opens each
 question, shows the results once the projector counts every answer, and the projector polls
 the count twice a second, as its page does.
 
@@ -252,7 +253,7 @@ def run(database: str | None = None) -> DayResult:
     )
 
 
-KINDS = ("login", "check-in", "join", "page", "poll", "answer")
+KINDS = ("login", "check-in", "join", "page", "screen", "poll", "answer")
 
 
 def day_rows(r: DayResult) -> list[list[str]]:

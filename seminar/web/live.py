@@ -130,21 +130,24 @@ def state(live_id: int) -> Response:
     return jsonify(pulse)
 
 
-def _play_page(live: LiveQuiz, form: JoinLiveForm, status: int = 200) -> WerkzeugResponse:
+def _phone(live: LiveQuiz, form: JoinLiveForm) -> dict[str, object]:
+    """What a phone's screen shows (live/_phone.html)."""
     seat = live_queries.seat_of(live, current_user)
     session = live.session
     needs_code = (
         seat is None and session.checkin_open and attendance_of(session, current_user) is None
     )
-    page = render_template(
-        "live/play.html",
-        live=live,
-        seat=seat,
-        form=form,
-        needs_code=needs_code,
+    return {
+        "live": live,
+        "seat": seat,
+        "form": form,
+        "needs_code": needs_code,
         **live_queries.screen(live, host=False, user=current_user),
-    )
-    return make_response(page, status)
+    }
+
+
+def _play_page(live: LiveQuiz, form: JoinLiveForm, status: int = 200) -> WerkzeugResponse:
+    return make_response(render_template("live/play.html", **_phone(live, form)), status)
 
 
 @bp.get("/live/<int:live_id>")
@@ -152,6 +155,15 @@ def _play_page(live: LiveQuiz, form: JoinLiveForm, status: int = 200) -> Werkzeu
 def play(live_id: int) -> WerkzeugResponse:
     live = live_for_room(live_id)
     return _play_page(live, JoinLiveForm(code=request.args.get("code", "")))
+
+
+@bp.get("/live/<int:live_id>/phone")
+@login_required
+def phone(live_id: int) -> str:
+    """The phone's screen alone: its script swaps it in when the host moves on, so 300
+    phones ask for this (no menu, no page around it) rather than reload the page at once."""
+    live = live_for_room(live_id)
+    return render_template("live/_phone.html", **_phone(live, JoinLiveForm()))
 
 
 @bp.post("/live/<int:live_id>/join")

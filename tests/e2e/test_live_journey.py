@@ -120,7 +120,10 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     assert host.locator(".joined-names li").all_inner_texts() == ["Cai", "Ben", "Ana"]
     shot(host, shots, "projector-lobby")
 
-    # Question 1, one right answer: the host presses N; the phones see it by themselves.
+    # Question 1, one right answer: the host presses N; the phones see it by themselves, each
+    # showing its new screen in place (the mark set on the page survives: no reload).
+    for phone in phones:
+        phone.evaluate("() => { window.sameScreen = true; }")
     host.keyboard.press("n")
     host.locator(".stage-question").wait_for()
     size = host.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
@@ -129,6 +132,8 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     shot(host, shots, "projector-question")
     for phone in phones:
         phone.get_by_role("button", name="Sacrum").wait_for()
+        assert phone.evaluate("() => window.sameScreen === true")
+        assert phone.evaluate("() => document.activeElement.tagName") == "H1"
     check_current(ana)
     shot(ana, shots, "phone-question")
     ana.get_by_role("button", name="Sacrum").click()
@@ -144,6 +149,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     shot(host, shots, "projector-results")
     ana.locator(".feedback-box.right").get_by_text("Right!").wait_for()
     ben.locator(".feedback-box.wrong").get_by_text("Not this time.").wait_for()
+    assert ana.evaluate("() => window.sameScreen === true")  # answered and shown, in place
     right = ana.locator(".feedback-box").evaluate("e => getComputedStyle(e).backgroundColor")
     wrong = ben.locator(".feedback-box").evaluate("e => getComputedStyle(e).backgroundColor")
     assert right != wrong  # wrong is never drawn in the right colour

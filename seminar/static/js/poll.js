@@ -9,7 +9,8 @@
     var maxDelay = options.maxDelay || 15000;
     var failures = 0;
     var timer = null;
-    var banner = document.querySelector(".connection-lost");
+    // Looked up each time: a phone's screen, banner included, is replaced when the quiz moves.
+    function banner() { return document.querySelector(".connection-lost"); }
 
     function interval() {
       return typeof options.interval === "function" ? options.interval() : options.interval;
@@ -34,13 +35,13 @@
           if (state === null) return;
           var recovered = failures > 0;
           failures = 0;
-          if (banner) banner.hidden = true;
+          if (banner()) banner().hidden = true;
           options.onState(state, recovered);
           schedule(interval());
         })
         .catch(function () {
           failures += 1;
-          if (banner && failures >= 2) banner.hidden = false;
+          if (banner() && failures >= 2) banner().hidden = false;
           var delay = Math.min(maxDelay, interval() * Math.pow(2, failures));
           schedule(delay / 2 + Math.random() * delay / 2);
         });
