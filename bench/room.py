@@ -23,6 +23,7 @@ HOST_EMAIL = "host@bench.seminar"
 # Seconds between a phone's polls, as static/js/live_phone.js waits: longer while a question
 # is open (nothing urgent then), about a second while waiting for the next one.
 PHONE_POLL = {"open": (2.0, 2.6), "waiting": (1.0, 1.3)}
+SCREEN_SPREAD = 1.0  # seconds within which a phone fetches a screen that is not a new question
 PROJECTOR_POLL = 0.5  # seconds between the projector's polls (static/js/live_host.js)
 MISTYPE = 10  # one phone in this many types a wrong check-in code first
 
@@ -89,7 +90,10 @@ async def phone_day(room: Room, number: int) -> None:
         now = (state["status"], state["index"])
         if now != seen:
             seen = now
-            # When the host moves on the phone's script fetches its screen, not the page.
+            # When the host moves on the phone's script fetches its screen, not the page: a
+            # new question at once, anything else within a second (static/js/live_phone.js).
+            if state["status"] != "open":
+                await asyncio.sleep(rng.uniform(0, SCREEN_SPREAD))
             await phone.get("screen", f"{live}/phone")
             if state["status"] == "finished":
                 break

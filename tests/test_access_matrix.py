@@ -286,6 +286,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, A
     "live.host": ("GET", lambda w: f"/live/{w.live_id}/host", COHORT_STAFF, {}),
     "live.state": ("GET", lambda w: f"/live/{w.live_id}/state.json", OWNER_OR_TEACHER, {}),
     "live.play": ("GET", lambda w: f"/live/{w.live_id}", MEMBER, {}),
+    "live.phone": ("GET", lambda w: f"/live/{w.live_id}/phone", MEMBER, {}),
     "live.join": (
         "POST",
         lambda w: f"/live/{w.live_id}/join",

@@ -383,6 +383,26 @@ def test_the_results_are_read_once_while_the_room_reloads(
     assert "You are <strong>3rd</strong> of 3" in pages[2]
 
 
+def test_a_phone_screen_alone_follows_the_quiz(
+    world: Cohort, seminar: SeminarSession, make_user, app: Flask
+) -> None:
+    """What the phone's script swaps in when the host moves on: the screen without the page
+    around it, with the player's own answer and, after the results, their place."""
+    live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
+    (_, phone), (_, other) = playing(live, world, make_user, app, 2)
+    screen = phone.get(f"/live/{live.id}/phone").get_data(as_text=True)
+    assert screen.lstrip().startswith('<section class="phone status-open"')
+    assert "<html" not in screen and 'data-index="1"' in screen and "answer-tile" in screen
+    question = live.questions[0].id
+    phone.post(f"/live/{live.id}/answer", json={"question": question, "choices": [1]})
+    assert "Answer sent: y" in phone.get(f"/live/{live.id}/phone").get_data(as_text=True)
+    assert "answer-tile" in other.get(f"/live/{live.id}/phone").get_data(as_text=True)
+    live_service.show_results(live)
+    db.session.commit()
+    screen = phone.get(f"/live/{live.id}/phone").get_data(as_text=True)
+    assert "Right!" in screen and "You are <strong>1st</strong> of 2" in screen
+
+
 def test_two_hosts_pressing_at_once_move_once(
     world: Cohort, teacher: User, seminar: SeminarSession, make_user, app: Flask
 ) -> None:

@@ -24,6 +24,23 @@ LEADERBOARD = 5
 PODIUM = 3
 
 
+def seat_and_answer(live: LiveQuiz, user: User) -> tuple[LiveParticipant | None, LiveAnswer | None]:
+    """A player's seat and their answer to the current question, in one statement: every
+    phone asks for both each time the host moves on. No seat, no answer (answering needs
+    one)."""
+    question = current_question(live)
+    row = db.session.execute(
+        select(LiveParticipant, LiveAnswer)
+        .outerjoin(
+            LiveAnswer,
+            (LiveAnswer.user_id == LiveParticipant.user_id)
+            & (LiveAnswer.live_question_id == (question.id if question else None)),
+        )
+        .where(LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id)
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
 def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
     return db.session.execute(
         select(LiveParticipant).where(
@@ -217,8 +234,15 @@ def pulse(live: LiveQuiz, *, host: bool) -> dict[str, Any]:
     return state
 
 
-def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str, Any]:
-    """What a screen shows now; the right answer only once the host shows the results."""
+_ASK = object()  # `screen` reads the player's answer itself
+
+
+def screen(
+    live: LiveQuiz, *, host: bool, user: User | None = None, answer: Any = _ASK
+) -> dict[str, Any]:
+    """What a screen shows now; the right answer only once the host shows the results.
+    `answer`: the player's answer to the current question, when the caller read it already
+    (seat_and_answer)."""
     question = current_question(live)
     view: dict[str, Any] = pulse(live, host=host) | {
         "total": len(live.questions),
@@ -240,7 +264,7 @@ def screen(live: LiveQuiz, *, host: bool, user: User | None = None) -> dict[str,
             view["question"]["correct"] = question.correct
             view["counts"] = _final(live, "counts", lambda: choice_counts(question))
     if user is not None and question is not None and live.status != "lobby":
-        mine = answer_of(question, user)
+        mine = answer_of(question, user) if answer is _ASK else answer
         if mine is not None:
             view["mine"] = {"choices": mine.choices}
             if revealed:

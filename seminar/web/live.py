@@ -132,7 +132,7 @@ def state(live_id: int) -> Response:
 
 def _phone(live: LiveQuiz, form: JoinLiveForm) -> dict[str, object]:
     """What a phone's screen shows (live/_phone.html)."""
-    seat = live_queries.seat_of(live, current_user)
+    seat, answer = live_queries.seat_and_answer(live, current_user)
     session = live.session
     needs_code = (
         seat is None and session.checkin_open and attendance_of(session, current_user) is None
@@ -142,7 +142,7 @@ def _phone(live: LiveQuiz, form: JoinLiveForm) -> dict[str, object]:
         "seat": seat,
         "form": form,
         "needs_code": needs_code,
-        **live_queries.screen(live, host=False, user=current_user),
+        **live_queries.screen(live, host=False, user=current_user, answer=answer),
     }
 
 

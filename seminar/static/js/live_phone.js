@@ -32,7 +32,11 @@
     },
     onState: function (state) {
       if (state.status !== status || String(state.index) !== index) {
-        refresh();
+        // A new question shows at once (its time runs from when the host opened it); the
+        // rest (answers closed, results, the end) can wait up to a second, so that 300
+        // phones do not all ask at the same instant.
+        if (state.status === "open") refresh();
+        else setTimeout(refresh, Math.random() * 1000);
         return;
       }
       if (countdown) countdown.sync(state.seconds_left);
