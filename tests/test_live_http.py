@@ -101,7 +101,10 @@ def test_a_live_question_end_to_end(
     )
     client.post(f"/live/{live_id}/next")
     state = phone_one.get(f"/live/{live_id}/state.json").get_json()
-    assert state == {"status": "open", "index": 1, "seconds_left": 20}  # small: phones poll it
+    # Small: every phone polls it. The clock runs between the host's press and this poll (on
+    # a busy machine, seconds), so the time left is at most the 20 allowed.
+    assert state.keys() == {"status", "index", "seconds_left"}
+    assert (state["status"], state["index"]) == ("open", 1) and 10 <= state["seconds_left"] <= 20
     page = phone_one.get(f"/live/{live_id}").get_data(as_text=True)
     assert "Which bone is at the base of the spine?" in page and 'name="choice"' in page
     question = db.session.get(LiveQuiz, live_id).questions[0]
