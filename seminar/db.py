@@ -147,12 +147,13 @@ def _try_before_use(dbapi_connection: Any, connection_record: Any, connection_pr
     the connection has closed its socket or said so on it, and a pooled connection has nothing
     to read otherwise: one look at the socket, no query. Only a connection idle for long is
     tried with a query. Either failing drops the connection; the pool takes another."""
-    try:
-        said_something, _, _ = sockets.select([dbapi_connection.fileno()], [], [], 0)
-    except Exception as error:  # closed already: the driver's error or the socket's
-        raise DisconnectionError() from error
-    if said_something:
-        raise DisconnectionError()
+    if callable(getattr(dbapi_connection, "fileno", None)):  # psycopg's do; not every driver
+        try:
+            said_something, _, _ = sockets.select([dbapi_connection.fileno()], [], [], 0)
+        except Exception as error:  # closed already: the driver's error or the socket's
+            raise DisconnectionError() from error
+        if said_something:
+            raise DisconnectionError()
     idle_since = connection_record.info.get("idle_since")
     if idle_since is None or time.monotonic() - idle_since < IDLE_SECONDS:
         return
