@@ -67,6 +67,11 @@ class Cohort(db.Model):
     # The secret in the cohort's calendar feed address (calendar apps cannot log in).
     calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Moves whenever anything its progress dashboard shows does (its students' standing, their
+    # first activity of a day, a reading flag), in the transaction that moves it: a worker
+    # keeps a rendered dashboard under it (web/progress.py) and knows, from the cohort's own
+    # row, when that copy is old.
+    standing_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     program_version: Mapped[ProgramVersion] = relationship()
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
@@ -189,6 +194,8 @@ class StudentProgress(db.Model):
             "last_activity",
             "joined_at",
         ),
+        # A reader's heartbeat updates their rows in every cohort of theirs.
+        Index("ix_student_progress_user_id", "user_id"),
     )
 
     cohort_id: Mapped[int] = mapped_column(

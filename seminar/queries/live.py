@@ -4,8 +4,6 @@ leaderboard and podium, and what each screen shows (`screen`) or polls for (`pul
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -15,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from seminar.core.live import KIND_LABELS, mark, places
+from seminar.core.memo import Memo
 from seminar.db import db, now_utc
 from seminar.models import LiveAnswer, LiveParticipant, LiveQuestion, LiveQuiz, User
 
@@ -80,7 +79,7 @@ def _where(status: str, current: int, opened_at: datetime | None, seconds: int) 
     }
 
 
-class ShownResults:
+class ShownResults(Memo):
     """What the results screen shows, kept by each worker while the host shows them.
 
     Once the host shows a question's results no answer to it, or to any earlier one, can
@@ -89,27 +88,8 @@ class ShownResults:
     answers again. Kept under the quiz's id, question and state, so moving on reads afresh,
     and for a few seconds only, so that a name changed or a person erased since shows soon."""
 
-    SECONDS = 5.0
-    SIZE = 64
-
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[Any, ...], tuple[float, Any]] = {}
-
-    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        now = time.monotonic()
-        with self._lock:
-            found = self._entries.get(key)
-        if found is not None and now - found[0] < self.SECONDS:
-            return found[1]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            if len(self._entries) >= self.SIZE:
-                self._entries = {
-                    k: v for k, v in self._entries.items() if now - v[0] < self.SECONDS
-                }
-            self._entries[key] = (now, value)
-        return value
+        super().__init__(size=64, seconds=5.0)
 
 
 def _shown() -> ShownResults:

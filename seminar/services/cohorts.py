@@ -166,6 +166,7 @@ def unenroll(cohort: Cohort, user: User) -> None:
                 StudentProgress.cohort_id == cohort.id, StudentProgress.user_id == user.id
             )
         )
+        standing.shown_moved([cohort.id])
     db.session.flush()
 
 

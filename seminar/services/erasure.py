@@ -41,7 +41,7 @@ from seminar.models import (
     StudentProgress,
     User,
 )
-from seminar.services import audit, exam_slots
+from seminar.services import audit, exam_slots, standing
 
 # What belongs to the person alone, deleted row by row: (model, its column naming the person).
 DELETED = (
@@ -76,6 +76,11 @@ def erase(user: User, *, by: User, confirm: str) -> dict[str, int]:
         raise NotAllowed("Make this admin a student first (People), then erase.", field="confirm")
     email = user.email
     exam_slots.release_seats_of(user.id)
+    standing.shown_moved(  # their rows leave these dashboards
+        db.session.scalars(
+            select(StudentProgress.cohort_id).where(StudentProgress.user_id == user.id)
+        )
+    )
     deleted: dict[str, int] = {}
     for model, column in DELETED:
         deleted[model.__tablename__] = db.session.execute(

@@ -66,7 +66,7 @@ def record_heartbeat(user_id: int, lesson_id: int, *, now: datetime | None = Non
         .values(seconds=LessonReading.seconds + credit, last_beat_at=now)
         .execution_options(synchronize_session=False)
     )
-    standing.touch(user_id, credit)
+    standing.touch(user_id, credit, flagged=overlapping and not clock.overlaps)
     return credit
 
 

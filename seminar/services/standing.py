@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Flask
-from sqlalchemy import delete, select, update
+from flask import Flask, current_app
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from seminar.core.matrix_cells import cells_html
@@ -116,7 +118,7 @@ def refresh_marked(session: Session | None = None) -> None:
         if (ids := wanted[cohort_id]) is not None:
             ids.add(user_id)
     cohorts = {c.id: c for c in db.session.scalars(select(Cohort).where(Cohort.id.in_(wanted)))}
-    for cohort_id, ids in wanted.items():
+    for cohort_id, ids in sorted(wanted.items()):  # in id order (see `shown_moved`)
         if cohort_id in cohorts:
             refresh(cohorts[cohort_id], ids)
 
@@ -159,16 +161,51 @@ def refresh(cohort: Cohort, user_ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         gone = gone.where(StudentProgress.user_id.in_(ids))
     db.session.execute(gone)
+    shown_moved([cohort.id])
     return len(statuses)
 
 
-def touch(user_id: int, reading_seconds: int = 0) -> None:
-    """Reading counts as activity: a cheap update, no recomputation."""
+def shown_moved(cohort_ids: Iterable[int]) -> None:
+    """What these cohorts' dashboards show has moved, in this transaction: their revision
+    moves with it (so a kept dashboard is never older than what committed). One cohort at a
+    time in id order, so two transactions never wait on each other's cohorts."""
+    for cohort_id in sorted(set(cohort_ids)):
+        db.session.execute(
+            update(Cohort)
+            .where(Cohort.id == cohort_id)
+            .values(standing_revision=Cohort.standing_revision + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _start_of_day(now: datetime) -> datetime:
+    """Midnight where the seminar is, as UTC: the dashboard shows activity by day there."""
+    local = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def touch(user_id: int, reading_seconds: int = 0, *, flagged: bool = False) -> None:
+    """Reading counts as activity: a cheap update, no recomputation. A dashboard shows it only
+    by day (and whether the student ever started), so only a reader's first beat of the day
+    moves their cohorts' dashboards, or one that flags them (`flagged`: lessons read side by
+    side, newly)."""
+    now = now_utc()
+    theirs = StudentProgress.user_id == user_id
+    shown = (
+        theirs
+        if flagged
+        else theirs
+        & or_(
+            StudentProgress.last_activity.is_(None),
+            StudentProgress.last_activity < _start_of_day(now),
+        )
+    )
+    shown_moved(db.session.scalars(select(StudentProgress.cohort_id).where(shown)))
     db.session.execute(
         update(StudentProgress)
-        .where(StudentProgress.user_id == user_id)
+        .where(theirs)
         .values(
-            last_activity=now_utc(),
+            last_activity=now,
             reading_seconds=StudentProgress.reading_seconds + reading_seconds,
         )
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -12,10 +15,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.certification import RequirementStatus, State, next_step
 from seminar.core.content.programs import Program as ProgramSpec
+from seminar.core.memo import Memo
 from seminar.db import now_utc
 from seminar.models import Cohort, User
 from seminar.queries import announcements, ladder, standing
@@ -57,20 +62,52 @@ def dashboard_query(slug: str) -> DashboardQuery:
 @staff_required
 def dashboard(slug: str) -> str:
     q = dashboard_query(slug)
+    program = standing.program_of(q.cohort)
+    page = request.args.get("page", 1, type=int)
+    now = now_utc()
+    # Everything the content is made of: the cohort's standing as of its revision, the view,
+    # and the minute (a student turns "at risk" by the clock alone). Staff reloading a
+    # dashboard, or paging back and forth, are served the copy their worker made.
+    key = (
+        q.cohort.id,
+        q.cohort.standing_revision,
+        q.cohort.slug,
+        q.cohort.title,
+        program.title,
+        q.filter,
+        q.sort,
+        q.dir,
+        page,
+        int(now.timestamp()) // 60,
+        request.script_root,
+    )
+    content = _kept().get(key, lambda: _dashboard_content(q, program, page, now))
+    return render_template("progress/dashboard.html", cohort=q.cohort, content=content)
+
+
+def _kept() -> Memo:
+    """Rendered dashboards, per app and worker."""
+    extensions = current_app.extensions
+    if (found := extensions.get("dashboards")) is None:
+        found = extensions["dashboards"] = Memo(size=32)
+    return found  # type: ignore[no-any-return]
+
+
+def _dashboard_content(q: DashboardQuery, program: ProgramSpec, page: int, now: datetime) -> Markup:
     summary = overview(q.cohort)
     total = summary.counts[q.filter]
     pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    page = min(max(1, page), pages)
     rows = q.rows(offset=(page - 1) * PER_PAGE, limit=PER_PAGE, cells=True)
-    return render_template(
-        "progress/dashboard.html",
+    html = render_template(
+        "progress/_dashboard.html",
         cohort=q.cohort,
-        program=standing.program_of(q.cohort),
+        program=program,
         body=matrix.rows(
             rows,
-            student_url=url_for("progress.student", slug=slug, user_id=0),
+            student_url=url_for("progress.student", slug=q.cohort.slug, user_id=0),
             overlaps=standing.reading_overlaps_of([s.user_id for s in rows]),
-            at_risk=matrix.is_at_risk(now_utc(), AT_RISK_AFTER),
+            at_risk=matrix.is_at_risk(now, AT_RISK_AFTER),
             date=day,
         ),
         columns=columns(q.cohort) if rows else [],
@@ -84,6 +121,7 @@ def dashboard(slug: str) -> str:
         page=page,
         pages=pages,
     )
+    return Markup(html)  # noqa: S704 (a template's output, escaped by it)
 
 
 @bp.get("/cohorts/<slug>/progress.csv")
