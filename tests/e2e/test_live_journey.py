@@ -73,6 +73,13 @@ def phone_login(browser: Any, server: LiveServer, email: str) -> Any:
     return page
 
 
+def press(host: Any, key: str) -> None:
+    """The host's shortcut, once the page's scripts listen: each move reloads the host's
+    page, and a key pressed while it still loads (its text already there) would be lost."""
+    host.wait_for_load_state("domcontentloaded")
+    host.keyboard.press(key)
+
+
 def shot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
@@ -124,7 +131,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     # showing its new screen in place (the mark set on the page survives: no reload).
     for phone in phones:
         phone.evaluate("() => { window.sameScreen = true; }")
-    host.keyboard.press("n")
+    press(host, "n")
     host.locator(".stage-question").wait_for()
     size = host.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 40, f"the question is {size}px on a 1920x1080 projector"
@@ -143,7 +150,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     cai.get_by_role("button", name="Sacrum").click()
     cai.get_by_text("Answer sent").wait_for()
     host.locator(".answer-count").filter(has_text="3").wait_for()
-    host.keyboard.press("r")
+    press(host, "r")
     host.locator("table.chart").wait_for()
     check_current(host)
     shot(host, shots, "projector-results")
@@ -160,7 +167,7 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
 
     # Question 2, several right answers: Ben's Wi-Fi drops as it opens and comes back.
     ben.context.set_offline(True)
-    host.keyboard.press("n")
+    press(host, "n")
     host.locator(".kind-label").filter(has_text="Several right answers").wait_for()
     ben.locator(".connection-lost").wait_for(state="visible", timeout=20_000)
     shot(ben, shots, "phone-offline")
@@ -178,16 +185,16 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
             shot(ana, shots, "phone-multiple")
         phone.get_by_role("button", name="Send my answer").click()
         phone.get_by_text("Answer sent").wait_for()
-    host.keyboard.press("c")  # close answers first, then show the results
+    press(host, "c")  # close answers first, then show the results
     host.get_by_text("answers are closed").wait_for()
-    host.keyboard.press("r")
+    press(host, "r")
     host.locator("table.chart").wait_for()
     ben.get_by_text("Right!").wait_for()
     ana.get_by_text("Partly right.").wait_for()
     assert stored(live_server, 1) == {"Ana": [0], "Ben": [0, 1, 3], "Cai": [0, 1, 2]}
 
     # Question 3, true/false: Cai answers while offline; it is sent when the network returns.
-    host.keyboard.press("n")
+    press(host, "n")
     for phone in phones:
         phone.get_by_role("button", name="True").wait_for()
     cai.context.set_offline(True)
@@ -199,22 +206,22 @@ def test_a_live_quiz_on_the_projector_and_three_phones(
     ana.get_by_role("button", name="False").click()
     ben.get_by_role("button", name="True").click()
     host.locator(".answer-count").filter(has_text="3").wait_for()
-    host.keyboard.press("r")
+    press(host, "r")
     host.locator("table.chart").wait_for()
     assert stored(live_server, 2) == {"Ana": [1], "Ben": [0], "Cai": [0]}
 
     # Question 4, a poll: a chart, no right answer, no points.
-    host.keyboard.press("n")
+    press(host, "n")
     for phone, choice in zip(phones, ("Very", "Somewhat", "Very"), strict=True):
         phone.get_by_role("button", name=choice).click()
         phone.get_by_text("Answer sent").wait_for()
-    host.keyboard.press("r")
+    press(host, "r")
     host.get_by_text("Poll results: 3 picks").wait_for()
     assert host.locator(".verdict-mark.right").count() == 0
     ana.get_by_text("your answer is counted").wait_for()
     shot(host, shots, "projector-poll")
 
-    host.keyboard.press("n")  # after the last question: the podium
+    press(host, "n")  # after the last question: the podium
     host.get_by_role("heading", name="Final podium").wait_for()
     check_current(host)
     shot(host, shots, "projector-podium")
