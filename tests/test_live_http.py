@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from seminar.db import db, now_utc
 from seminar.models import Attendance, Cohort, LiveAnswer, LiveQuiz, SeminarSession, User
@@ -404,6 +404,43 @@ def test_a_phone_screen_alone_follows_the_quiz(
     db.session.commit()
     screen = phone.get(f"/live/{live.id}/phone").get_data(as_text=True)
     assert "Right!" in screen and "You are <strong>1st</strong> of 2" in screen
+
+
+def test_a_seated_phone_reads_its_screen_in_three_statements(
+    world: Cohort, seminar: SeminarSession, make_user, app: Flask
+) -> None:
+    """300 phones ask at once when the host moves on: each reads who it is, the quiz, and
+    its seat with its answer; the questions, written once with the quiz, each worker reads
+    once. Someone outside the cohort still finds nothing."""
+    live = live_of(
+        seminar, live_service.Draft("A", ["x", "y"], [1]), live_service.Draft("B", ["p", "q"], [0])
+    )
+    (_, phone), (_, other) = playing(live, world, make_user, app, 2)
+    url = f"/live/{live.id}/phone"
+    assert "answer-tile" in other.get(url).get_data(as_text=True)
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        screen = phone.get(url).get_data(as_text=True)
+        assert "question 1 of 2" in screen and "answer-tile" in screen
+        assert len(statements) == 3, statements
+        assert not any("FROM live_questions" in s for s in statements)
+        live_service.close_question(live)
+        live_service.open_next(live)  # the host moves on: the same questions, the next one
+        db.session.commit()
+        statements.clear()
+        screen = phone.get(url).get_data(as_text=True)
+        assert "question 2 of 2" in screen and ">p</span>" in screen
+        assert len(statements) == 3, statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    outsider = app.test_client()
+    login(outsider, make_user(name="Not In The Cohort"))
+    assert outsider.get(url).status_code == 404
 
 
 def test_two_hosts_pressing_at_once_move_once(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, MutableMapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -25,13 +25,18 @@ class Memo:
     def _fresh(self, stored_at: float, now: float) -> bool:
         return self.seconds is None or now - stored_at < self.seconds
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(
+        self, key: Hashable, compute: Callable[[], T], keep: Callable[[T], bool] | None = None
+    ) -> T:
+        """The value kept under `key`, else computed (and kept, unless `keep` says no)."""
         now = time.monotonic()
         with self._lock:
             found = self._entries.get(key)
         if found is not None and self._fresh(found[0], now):
             return found[1]  # type: ignore[no-any-return]
         value = compute()  # outside the lock: two threads may both compute, never wait
+        if keep is not None and not keep(value):
+            return value
         with self._lock:
             self._entries.pop(key, None)
             if len(self._entries) >= self.size:
@@ -41,3 +46,13 @@ class Memo:
                 self._entries = kept
             self._entries[key] = (now, value)
         return value
+
+
+def memo_in(
+    store: MutableMapping[str, Any], name: str, size: int, seconds: float | None = None
+) -> Memo:
+    """The memo called `name` in `store` (an app's extensions: one per app and worker)."""
+    found = store.get(name)
+    if found is None:
+        found = store[name] = Memo(size, seconds)
+    return found  # type: ignore[no-any-return]

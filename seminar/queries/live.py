@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from seminar.core.live import KIND_LABELS, mark, places
-from seminar.core.memo import Memo
+from seminar.core.memo import Memo, memo_in
 from seminar.db import db, now_utc
 from seminar.models import LiveAnswer, LiveParticipant, LiveQuestion, LiveQuiz, User
 
@@ -48,8 +49,41 @@ def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
     ).scalar_one_or_none()
 
 
-def current_question(live: LiveQuiz) -> LiveQuestion | None:
-    return live.questions[live.current] if 0 <= live.current < len(live.questions) else None
+@dataclass(frozen=True)
+class Asked:
+    """A live question as the screens and the answers read it."""
+
+    id: int
+    position: int
+    kind: str
+    stem: str
+    choices: tuple[str, ...]
+    correct: tuple[int, ...]
+
+
+def questions_of(live: LiveQuiz) -> tuple[Asked, ...]:
+    """The quiz's questions in order. They are written with the quiz and never changed
+    (services/live.py), so each worker reads them once per quiz, not once for each of the
+    room's phones each time the host moves on (keyed by the quiz's creation too: SQLite may
+    give a deleted quiz's id to the next)."""
+
+    def read() -> tuple[Asked, ...]:
+        return tuple(
+            Asked(q.id, q.position, q.kind, q.stem, tuple(q.choices), tuple(q.correct))
+            for q in db.session.scalars(
+                select(LiveQuestion)
+                .where(LiveQuestion.live_quiz_id == live.id)
+                .order_by(LiveQuestion.position)
+            )
+        )
+
+    memo = memo_in(current_app.extensions, "live_questions", size=64)
+    return memo.get((live.id, live.created_at), read, keep=bool)  # none yet: being written
+
+
+def current_question(live: LiveQuiz) -> Asked | None:
+    questions = questions_of(live)
+    return questions[live.current] if 0 <= live.current < len(questions) else None
 
 
 def _left(status: str, opened_at: datetime | None, seconds: int, now: datetime | None) -> int:
@@ -79,7 +113,7 @@ def _where(status: str, current: int, opened_at: datetime | None, seconds: int) 
     }
 
 
-class ShownResults(Memo):
+def _shown() -> Memo:
     """What the results screen shows, kept by each worker while the host shows them.
 
     Once the host shows a question's results no answer to it, or to any earlier one, can
@@ -87,18 +121,7 @@ class ShownResults(Memo):
     the room reloads its page at that moment: 300 phones would each read the whole room's
     answers again. Kept under the quiz's id, question and state, so moving on reads afresh,
     and for a few seconds only, so that a name changed or a person erased since shows soon."""
-
-    def __init__(self) -> None:
-        super().__init__(size=64, seconds=5.0)
-
-
-def _shown() -> ShownResults:
-    """Per app and worker (as the content cache is)."""
-    extensions = current_app.extensions
-    found = extensions.get("live_results")
-    if found is None:
-        found = extensions["live_results"] = ShownResults()
-    return found  # type: ignore[no-any-return]
+    return memo_in(current_app.extensions, "live_results", size=64, seconds=5.0)
 
 
 def _shown_key(live: LiveQuiz, what: str) -> tuple[Any, ...] | None:
@@ -113,7 +136,7 @@ def _final(live: LiveQuiz, what: str, compute: Callable[[], T]) -> T:
     return compute() if key is None else _shown().get(key, compute)
 
 
-def choice_counts(question: LiveQuestion) -> list[int]:
+def choice_counts(question: Asked) -> list[int]:
     """How many answers picked each choice (a multiple answer counts for each it picked)."""
     counts: Counter[int] = Counter()
     for picked in db.session.scalars(
@@ -123,7 +146,7 @@ def choice_counts(question: LiveQuestion) -> list[int]:
     return [counts[i] for i in range(len(question.choices))]
 
 
-def answer_count(question: LiveQuestion) -> int:
+def answer_count(question: Asked) -> int:
     return (
         db.session.scalar(
             select(func.count())
@@ -191,7 +214,7 @@ def podium(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"place": place, "names": names} for place, names in sorted(steps.items())]
 
 
-def answer_of(question: LiveQuestion, user: User) -> LiveAnswer | None:
+def answer_of(question: Asked, user: User) -> LiveAnswer | None:
     return db.session.execute(
         select(LiveAnswer).where(
             LiveAnswer.live_question_id == question.id, LiveAnswer.user_id == user.id
@@ -225,7 +248,7 @@ def screen(
     (seat_and_answer)."""
     question = current_question(live)
     view: dict[str, Any] = pulse(live, host=host) | {
-        "total": len(live.questions),
+        "total": len(questions_of(live)),
         "seconds": live.seconds,
         "question": None,
     }

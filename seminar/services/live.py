@@ -30,7 +30,7 @@ from seminar.models import (
     User,
 )
 from seminar.queries.cohorts import member_role
-from seminar.queries.live import current_question, seat_of
+from seminar.queries.live import current_question, questions_of, seat_of
 from seminar.queries.sessions import attendance_of
 from seminar.services import standing
 from seminar.services.sessions import check_in
@@ -156,7 +156,7 @@ def _move(live: LiveQuiz, expected: tuple[str, ...], **values: object) -> None:
 
 
 def open_next(live: LiveQuiz, *, now: datetime | None = None) -> None:
-    if live.current + 1 >= len(live.questions):
+    if live.current + 1 >= len(questions_of(live)):
         raise LiveError("That was the last question: finish the quiz.")
     _move(
         live,

@@ -142,12 +142,11 @@ def session_for_staff(session_id: int) -> SeminarSession:
 
 
 def _live(live_id: int) -> LiveQuiz:
+    """The quiz with its session and cohort; its questions come from live_queries (read
+    once per worker)."""
     live = db.session.execute(
         select(LiveQuiz)
-        .options(
-            joinedload(LiveQuiz.session).joinedload(SeminarSession.cohort),
-            selectinload(LiveQuiz.questions),
-        )
+        .options(joinedload(LiveQuiz.session).joinedload(SeminarSession.cohort))
         .where(LiveQuiz.id == live_id)
     ).scalar_one_or_none()
     return live or abort(404)
@@ -160,15 +159,27 @@ def live_for_host(live_id: int) -> LiveQuiz:
     return live
 
 
+def _in_room(live: LiveQuiz) -> bool:
+    return studies_in(live.session.cohort_id, current_user) or teaches(
+        live.session.cohort, current_user
+    )
+
+
 def live_for_room(live_id: int) -> LiveQuiz:
     """The live quiz, for its session's students and staff."""
     live = _live(live_id)
-    if not (
-        studies_in(live.session.cohort_id, current_user)
-        or teaches(live.session.cohort, current_user)
-    ):
+    return live if _in_room(live) else abort(404)
+
+
+def live_seat_for_room(live_id: int) -> tuple[LiveQuiz, Any, Any]:
+    """The live quiz with the viewer's seat in it and answer to its current question (or
+    None): what a phone's screen is made of. A seat is the access rule, as for the polls
+    (only the cohort's students take one); without one, the session's students and staff."""
+    live = _live(live_id)
+    seat, answer = live_queries.seat_and_answer(live, current_user)
+    if seat is None and not _in_room(live):
         abort(404)
-    return live
+    return live, seat, answer
 
 
 def invitation_for_staff(invitation_id: int) -> Invitation:

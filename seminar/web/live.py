@@ -3,6 +3,8 @@ and the students' phones, both polling the state the database keeps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -29,6 +31,7 @@ from seminar.web.access import (
     live_for_host,
     live_for_room,
     live_pulse_for_seat,
+    live_seat_for_room,
     session_for_staff,
     staff_required,
 )
@@ -130,9 +133,10 @@ def state(live_id: int) -> Response:
     return jsonify(pulse)
 
 
-def _phone(live: LiveQuiz, form: JoinLiveForm) -> dict[str, object]:
-    """What a phone's screen shows (live/_phone.html)."""
-    seat, answer = live_queries.seat_and_answer(live, current_user)
+def _phone(live: LiveQuiz, form: JoinLiveForm, seated: Any = None) -> dict[str, object]:
+    """What a phone's screen shows (live/_phone.html). `seated`: the viewer's seat and
+    answer, when the caller read them already (live_seat_for_room)."""
+    seat, answer = seated or live_queries.seat_and_answer(live, current_user)
     session = live.session
     needs_code = (
         seat is None and session.checkin_open and attendance_of(session, current_user) is None
@@ -146,15 +150,18 @@ def _phone(live: LiveQuiz, form: JoinLiveForm) -> dict[str, object]:
     }
 
 
-def _play_page(live: LiveQuiz, form: JoinLiveForm, status: int = 200) -> WerkzeugResponse:
-    return make_response(render_template("live/play.html", **_phone(live, form)), status)
+def _play_page(
+    live: LiveQuiz, form: JoinLiveForm, status: int = 200, seated: Any = None
+) -> WerkzeugResponse:
+    page = render_template("live/play.html", **_phone(live, form, seated))
+    return make_response(page, status)
 
 
 @bp.get("/live/<int:live_id>")
 @login_required
 def play(live_id: int) -> WerkzeugResponse:
-    live = live_for_room(live_id)
-    return _play_page(live, JoinLiveForm(code=request.args.get("code", "")))
+    live, *seated = live_seat_for_room(live_id)
+    return _play_page(live, JoinLiveForm(code=request.args.get("code", "")), seated=seated)
 
 
 @bp.get("/live/<int:live_id>/phone")
@@ -162,8 +169,8 @@ def play(live_id: int) -> WerkzeugResponse:
 def phone(live_id: int) -> str:
     """The phone's screen alone: its script swaps it in when the host moves on, so 300
     phones ask for this (no menu, no page around it) rather than reload the page at once."""
-    live = live_for_room(live_id)
-    return render_template("live/_phone.html", **_phone(live, JoinLiveForm()))
+    live, *seated = live_seat_for_room(live_id)
+    return render_template("live/_phone.html", **_phone(live, JoinLiveForm(), seated))
 
 
 @bp.post("/live/<int:live_id>/join")

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.certification import RequirementStatus, State, next_step
 from seminar.core.content.programs import Program as ProgramSpec
-from seminar.core.memo import Memo
+from seminar.core.memo import memo_in
 from seminar.db import now_utc
 from seminar.models import Cohort, User
 from seminar.queries import announcements, ladder, standing
@@ -81,16 +81,9 @@ def dashboard(slug: str) -> str:
         int(now.timestamp()) // 60,
         request.script_root,
     )
-    content = _kept().get(key, lambda: _dashboard_content(q, program, page, now))
+    kept = memo_in(current_app.extensions, "dashboards", size=32)
+    content = kept.get(key, lambda: _dashboard_content(q, program, page, now))
     return render_template("progress/dashboard.html", cohort=q.cohort, content=content)
-
-
-def _kept() -> Memo:
-    """Rendered dashboards, per app and worker."""
-    extensions = current_app.extensions
-    if (found := extensions.get("dashboards")) is None:
-        found = extensions["dashboards"] = Memo(size=32)
-    return found  # type: ignore[no-any-return]
 
 
 def _dashboard_content(q: DashboardQuery, program: ProgramSpec, page: int, now: datetime) -> Markup:
