@@ -6,15 +6,28 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, session, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from seminar.core import ce
 from seminar.core.grading import grade_text
+from seminar.core.memo import memo_in
 from seminar.core.questions import question_type
 from seminar.core.record_wording import PublicAccount, is_exception, public_account
 from seminar.queries import links
+
+
+def signed_csrf() -> str:
+    """This session's CSRF token as forms carry it, signed. Tokens here never expire
+    (WTF_CSRF_TIME_LIMIT=None), so each worker signs a session's token once rather than on
+    every page (the signature was a tenth of a lesson page's time); a session's first page,
+    which creates its token, goes through Flask-WTF."""
+    raw = session.get("csrf_token")
+    if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None or not isinstance(raw, str):
+        return generate_csrf()  # type: ignore[no-any-return]
+    signed = memo_in(current_app.extensions, "csrf_signed", size=4096)
+    return signed.get(raw, generate_csrf)  # type: ignore[no-any-return]
 
 
 def csrf_field() -> Markup:
@@ -22,7 +35,7 @@ def csrf_field() -> Markup:
     without building a form: every page's log-out button carries one. It never reads the
     request: on the page refusing an oversized upload, reading it would raise again."""
     return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(
-        generate_csrf()
+        signed_csrf()
     )
 
 
@@ -88,6 +101,7 @@ def register_template_helpers(app: Flask) -> None:
     def helpers() -> dict[str, object]:
         return {
             "csrf_field": csrf_field,
+            "csrf_token": signed_csrf,  # in place of Flask-WTF's own
             "link_notice": link_notice,
             "absolute_url": absolute_url,
             "question_type": question_type,
