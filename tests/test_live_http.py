@@ -10,14 +10,14 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from seminar.db import db, now_utc
 from seminar.models import Attendance, Cohort, LiveAnswer, LiveQuiz, SeminarSession, User
 from seminar.services import cohorts as cohort_service
 from seminar.services import live as live_service
 from seminar.services import sessions as session_service
-from tests.conftest import login
+from tests.conftest import count_queries, login
 
 
 @pytest.fixture
@@ -418,13 +418,7 @@ def test_a_seated_phone_reads_its_screen_in_three_statements(
     (_, phone), (_, other) = playing(live, world, make_user, app, 2)
     url = f"/live/{live.id}/phone"
     assert "answer-tile" in other.get(url).get_data(as_text=True)
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with count_queries() as statements:
         screen = phone.get(url).get_data(as_text=True)
         assert "question 1 of 2" in screen and "answer-tile" in screen
         assert len(statements) == 3, statements
@@ -436,8 +430,6 @@ def test_a_seated_phone_reads_its_screen_in_three_statements(
         screen = phone.get(url).get_data(as_text=True)
         assert "question 2 of 2" in screen and ">p</span>" in screen
         assert len(statements) == 3, statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
     outsider = app.test_client()
     login(outsider, make_user(name="Not In The Cohort"))
     assert outsider.get(url).status_code == 404
