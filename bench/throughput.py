@@ -20,6 +20,7 @@ PAGES = (
     "answer autosave",
     "student path",
     "cohort dashboard",
+    "dashboard, not kept",  # every view another page: rendered, never a worker's kept copy
     "verify page",
 )
 
@@ -84,6 +85,12 @@ def page_requests(
             Request("/path", cookie=s.cookie, expect_text=b"Your path") for s in students
         ],
         "cohort dashboard": [Request(path, cookie=instructor) for path in dashboard],
+        "dashboard, not kept": [
+            Request(f"/cohorts/{BIG}/progress?sort={sort}&dir={way}&page={page}", cookie=instructor)
+            for page in range(1, 41)
+            for sort in ("percent", "name", "activity", "eligible")
+            for way in ("asc", "desc")
+        ],
         "verify page": [Request(f"/verify/{r.record_id}") for r in records]
         or (bench.records_error or f"no record was issued in cohort '{BIG}'"),
     }
