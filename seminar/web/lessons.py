@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from seminar.core.content.lessons import asset_checker
 from seminar.core.content.markdown import IMAGE_SUFFIXES
+from seminar.core.memo import memo_in
 from seminar.core.text import small_int
 from seminar.models import Lesson, LessonVersion, User
 from seminar.queries import catalogue as queries
@@ -213,10 +214,15 @@ def service_worker() -> Response:
 
 def offline_key(user: User) -> str:
     """Names one person's offline copy of the lessons in their browser. Derived from the
-    secret key, not the bare id: nothing to guess; a new login session, a new copy."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    message = f"offline-lessons:{user.id}:{user.login}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
+    secret key, not the bare id: nothing to guess; a new login session, a new copy. Every
+    lesson page sends it: each worker derives a login session's key once."""
+    message = f"offline-lessons:{user.id}:{user.login}"
+
+    def derive() -> str:
+        secret = str(current_app.config["SECRET_KEY"]).encode()
+        return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:24]
+
+    return memo_in(current_app.extensions, "offline_keys", size=4096).get(message, derive)
 
 
 @bp.after_request
