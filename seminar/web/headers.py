@@ -22,8 +22,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.endpoint not in CACHEABLE and current_user.is_authenticated:
+        if request.endpoint not in CACHEABLE and not current_user.is_anonymous:
             # A shared computer's back button or a proxy must not show one person's pages,
-            # grades or downloads to the next.
+            # grades or downloads to the next. (Whoever is logged in: asking whether they are
+            # active would read their row again after a write's commit.)
             response.headers["Cache-Control"] = "no-store"
         return response
