@@ -435,6 +435,23 @@ def test_a_seated_phone_reads_its_screen_in_three_statements(
     assert outsider.get(url).status_code == 404
 
 
+def test_an_answer_sent_again_is_the_first_read_back(
+    world: Cohort, seminar: SeminarSession, make_user, app: Flask
+) -> None:
+    """Flaky Wi-Fi sends each answer twice: the repeat reads who it is, the quiz and the
+    seat with the answer already stored, and returns that one, writing nothing."""
+    live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
+    ((_, phone),) = playing(live, world, make_user, app, 1)
+    url, question = f"/live/{live.id}/answer", live.questions[0].id
+    first = phone.post(url, json={"question": question, "choices": [1]})
+    assert first.get_json() == {"received": True, "choices": [1]}
+    with count_queries() as statements:
+        again = phone.post(url, json={"question": question, "choices": [0]})
+    assert again.get_json() == {"received": True, "choices": [1]}  # the first counts
+    assert len(statements) == 3, statements
+    assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 1
+
+
 def test_two_hosts_pressing_at_once_move_once(
     world: Cohort, teacher: User, seminar: SeminarSession, make_user, app: Flask
 ) -> None:

@@ -41,14 +41,6 @@ def seat_and_answer(live: LiveQuiz, user: User) -> tuple[LiveParticipant | None,
     return (None, None) if row is None else (row[0], row[1])
 
 
-def seat_of(live: LiveQuiz, user: User) -> LiveParticipant | None:
-    return db.session.execute(
-        select(LiveParticipant).where(
-            LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id
-        )
-    ).scalar_one_or_none()
-
-
 @dataclass(frozen=True)
 class Asked:
     """A live question as the screens and the answers read it."""

@@ -30,7 +30,7 @@ from seminar.models import (
     User,
 )
 from seminar.queries.cohorts import member_role
-from seminar.queries.live import current_question, questions_of, seat_of
+from seminar.queries.live import current_question, questions_of, seat_and_answer
 from seminar.queries.sessions import attendance_of
 from seminar.services import standing
 from seminar.services.sessions import check_in
@@ -256,12 +256,17 @@ def answer(
     picked: Sequence[object],
     *,
     now: datetime | None = None,
+    seated: tuple[LiveParticipant | None, LiveAnswer | None] | None = None,
 ) -> LiveAnswer:
     """Record an answer (the choices picked: one, or several for a multiple question) once;
-    a repeat returns the first; a late one is refused."""
+    a repeat returns the first; a late one is refused. `seated`: the player's seat and their
+    answer to the current question, when the caller read them (`seat_and_answer`)."""
     now = now or now_utc()
-    if seat_of(live, user) is None:
+    seat, earlier = seated if seated is not None else seat_and_answer(live, user)
+    if seat is None:
         raise LiveError("Join the quiz first.")
+    if earlier is not None and earlier.live_question_id == question_id:
+        return earlier  # sent again (a retry on flaky Wi-Fi): the first counts, as stored
     question = current_question(live)
     in_time = (
         question is not None

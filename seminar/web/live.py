@@ -211,10 +211,12 @@ def _answer_sent() -> tuple[int, list[object]]:
 @bp.post("/live/<int:live_id>/answer")
 @login_required
 def answer(live_id: int) -> Response | WerkzeugResponse | tuple[Response, int]:
-    live = live_for_room(live_id)
+    live, seat, earlier = live_seat_for_room(live_id)
     try:
         question_id, picked = _answer_sent()
-        record = live_service.answer(live, current_user, question_id, picked)
+        record = live_service.answer(
+            live, current_user, question_id, picked, seated=(seat, earlier)
+        )
     except (TypeError, ValueError):
         message, status = "Send the question and the choices.", 400
     except SeminarError as exc:
