@@ -28,6 +28,8 @@ from seminar.models import (
     ExamSlot,
     ImportJob,
     Invitation,
+    LiveAnswer,
+    LiveParticipant,
     LiveQuiz,
     MemberRole,
     Record,
@@ -171,7 +173,9 @@ def live_for_room(live_id: int) -> LiveQuiz:
     return live if _in_room(live) else abort(404)
 
 
-def live_seat_for_room(live_id: int) -> tuple[LiveQuiz, Any, Any]:
+def live_seat_for_room(
+    live_id: int,
+) -> tuple[LiveQuiz, LiveParticipant | None, LiveAnswer | None]:
     """The live quiz with the viewer's seat in it and answer to its current question (or
     None): what a phone's screen is made of. A seat is the access rule, as for the polls
     (only the cohort's students take one); without one, the session's students and staff."""

@@ -3,8 +3,6 @@ and the students' phones, both polling the state the database keeps."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     Response,
@@ -22,7 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from seminar.core.errors import SeminarError
 from seminar.db import db
-from seminar.models import LiveQuiz
+from seminar.models import LiveAnswer, LiveParticipant, LiveQuiz
 from seminar.queries import live as live_queries
 from seminar.queries.quiz_results import available_quizzes
 from seminar.queries.sessions import attendance_of
@@ -133,7 +131,10 @@ def state(live_id: int) -> Response:
     return jsonify(pulse)
 
 
-def _phone(live: LiveQuiz, form: JoinLiveForm, seated: Any = None) -> dict[str, object]:
+Seated = tuple[LiveParticipant | None, LiveAnswer | None]  # a player's seat and answer
+
+
+def _phone(live: LiveQuiz, form: JoinLiveForm, seated: Seated | None = None) -> dict[str, object]:
     """What a phone's screen shows (live/_phone.html). `seated`: the viewer's seat and
     answer, when the caller read them already (live_seat_for_room)."""
     seat, answer = seated or live_queries.seat_and_answer(live, current_user)
@@ -151,7 +152,7 @@ def _phone(live: LiveQuiz, form: JoinLiveForm, seated: Any = None) -> dict[str, 
 
 
 def _play_page(
-    live: LiveQuiz, form: JoinLiveForm, status: int = 200, seated: Any = None
+    live: LiveQuiz, form: JoinLiveForm, status: int = 200, seated: Seated | None = None
 ) -> WerkzeugResponse:
     page = render_template("live/play.html", **_phone(live, form, seated))
     return make_response(page, status)
@@ -160,8 +161,9 @@ def _play_page(
 @bp.get("/live/<int:live_id>")
 @login_required
 def play(live_id: int) -> WerkzeugResponse:
-    live, *seated = live_seat_for_room(live_id)
-    return _play_page(live, JoinLiveForm(code=request.args.get("code", "")), seated=seated)
+    live, seat, answer = live_seat_for_room(live_id)
+    form = JoinLiveForm(code=request.args.get("code", ""))
+    return _play_page(live, form, seated=(seat, answer))
 
 
 @bp.get("/live/<int:live_id>/phone")
@@ -169,8 +171,8 @@ def play(live_id: int) -> WerkzeugResponse:
 def phone(live_id: int) -> str:
     """The phone's screen alone: its script swaps it in when the host moves on, so 300
     phones ask for this (no menu, no page around it) rather than reload the page at once."""
-    live, *seated = live_seat_for_room(live_id)
-    return render_template("live/_phone.html", **_phone(live, JoinLiveForm(), seated))
+    live, seat, answer = live_seat_for_room(live_id)
+    return render_template("live/_phone.html", **_phone(live, JoinLiveForm(), (seat, answer)))
 
 
 @bp.post("/live/<int:live_id>/join")
