@@ -11,6 +11,7 @@ import atexit
 import os
 import shutil
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from seminar.db import db
 from seminar.extensions import limiter
 from seminar.models import Role, User
 from seminar.services.accounts import create_user
+from seminar.services.sweeper import THREAD_NAME as SWEEPER_THREAD
 from tests.mailserver import MailServer
 from tests.pgserver import PgCluster, find_bindir
 from tests.redisserver import RedisServer, find_redis
@@ -117,6 +119,15 @@ SAMPLE_LESSONS = {
         Words words words.
     """,
 }
+
+
+@pytest.fixture(autouse=True)
+def no_sweeper_outlives_its_test() -> Iterator[None]:
+    """A sweeper thread left running submits other tests' timed attempts on the shared
+    database, whenever it wakes: every test stops the ones it starts (SWEEP_SECONDS=0 else)."""
+    yield
+    left = [t for t in threading.enumerate() if t.name == SWEEPER_THREAD and t.is_alive()]
+    assert not left, f"{len(left)} sweeper thread(s) still running after the test"
 
 
 @pytest.fixture(autouse=True)

@@ -240,6 +240,8 @@ def test_production_cookies_are_secure_httponly_and_lax(
     monkeypatch.setenv("SEMINAR_DATABASE_URL", database_url)
     monkeypatch.setenv("SEMINAR_SECRET_KEY", "production-like-secret")
     monkeypatch.setenv("SEMINAR_LESSONS_DIR", str(lessons_dir))
+    # Its sweeper would outlive the test and submit other tests' attempts on this database.
+    monkeypatch.setenv("SEMINAR_SWEEP_SECONDS", "0")
     app = create_app()
     assert app.config["WTF_CSRF_ENABLED"] is not False and not app.testing
     with app.app_context():

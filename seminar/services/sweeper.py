@@ -20,6 +20,7 @@ from seminar.services import attempts
 from seminar.services.unit_of_work import unit_of_work
 
 _EXTENSION = "attempt_sweeper"
+THREAD_NAME = "attempt-sweeper"
 
 
 def sweep_once(app: Flask) -> int:
@@ -41,7 +42,7 @@ class _Sweeper:
         self.app, self.seconds = app, seconds
         self.stop = threading.Event()
         self.pid = os.getpid()
-        self.thread = threading.Thread(target=self._run, name="attempt-sweeper", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:

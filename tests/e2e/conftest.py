@@ -86,6 +86,7 @@ def serve(tmp_path: Path) -> Iterator[LiveServer]:
             "LESSONS_DIR": str(lessons),
             "QUIZZES_DIR": str(quizzes),
             "RATELIMIT_STORAGE_URL": "memory://",
+            "SWEEP_SECONDS": 0,  # no journey here waits on a timed attempt's deadline
         }
     )
     with app.app_context():
