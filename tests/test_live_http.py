@@ -406,40 +406,72 @@ def test_a_phone_screen_alone_follows_the_quiz(
     assert "Right!" in screen and "You are <strong>1st</strong> of 2" in screen
 
 
-def test_a_seated_phone_reads_its_screen_in_three_statements(
+def test_a_seated_phone_reads_its_screen_in_two_statements(
     world: Cohort, seminar: SeminarSession, make_user, app: Flask
 ) -> None:
-    """300 phones ask at once when the host moves on: each reads who it is, the quiz, and
-    its seat with its answer; the questions, written once with the quiz, each worker reads
-    once. Someone outside the cohort still finds nothing."""
+    """300 phones ask at once when the host moves on: each reads who it is, then the quiz
+    with its seat and its answer to the current question; the questions' text, written once
+    with the quiz, each worker reads once. Someone outside the cohort still finds nothing."""
     live = live_of(
         seminar, live_service.Draft("A", ["x", "y"], [1]), live_service.Draft("B", ["p", "q"], [0])
     )
     (_, phone), (_, other) = playing(live, world, make_user, app, 2)
     url = f"/live/{live.id}/phone"
     assert "answer-tile" in other.get(url).get_data(as_text=True)
+    first, second = (q.id for q in live.questions)
+    phone.post(f"/live/{live.id}/answer", json={"question": first, "choices": [1]})
     with count_queries() as statements:
         screen = phone.get(url).get_data(as_text=True)
-        assert "question 1 of 2" in screen and "answer-tile" in screen
-        assert len(statements) == 3, statements
-        assert not any("FROM live_questions" in s for s in statements)
+        assert "question 1 of 2" in screen and "Answer sent: y" in screen
+        assert len(statements) == 2, statements
+        assert not any("live_questions.stem" in s for s in statements)
         live_service.close_question(live)
         live_service.open_next(live)  # the host moves on: the same questions, the next one
         db.session.commit()
         statements.clear()
         screen = phone.get(url).get_data(as_text=True)
+        # The answer read is the one to the question now open: none yet.
         assert "question 2 of 2" in screen and ">p</span>" in screen
-        assert len(statements) == 3, statements
+        assert "answer-tile" in screen and "Answer sent" not in screen
+        assert len(statements) == 2, statements
+    phone.post(f"/live/{live.id}/answer", json={"question": second, "choices": [0]})
+    assert "Answer sent: p" in phone.get(url).get_data(as_text=True)
     outsider = app.test_client()
     login(outsider, make_user(name="Not In The Cohort"))
     assert outsider.get(url).status_code == 404
+    assert outsider.get("/live/999999/phone").status_code == 404
+
+
+def test_a_seated_phones_poll_is_one_statement(
+    world: Cohort, teacher: User, seminar: SeminarSession, make_user, app: Flask
+) -> None:
+    """Every phone polls about once a second: where the quiz is rides in the statement that
+    reads who it is. A seat in one quiz opens no other quiz's poll; the host still polls."""
+    live = live_of(seminar, *[live_service.Draft("A", ["x", "y"], [1])] * 2)
+    elsewhere = live_of(seminar, live_service.Draft("B", ["p", "q"], [0]))
+    ((_, phone),) = playing(live, world, make_user, app, 1)
+    url = f"/live/{live.id}/state.json"
+    with count_queries() as statements:
+        state = phone.get(url).get_json()
+    assert len(statements) == 1, statements
+    assert (state["status"], state["index"]) == ("open", 1) and state["seconds_left"] > 0
+    live_service.close_question(live)
+    live_service.open_next(live)
+    db.session.commit()
+    state = phone.get(url).get_json()
+    assert (state["status"], state["index"]) == ("open", 2)
+    assert phone.get(f"/live/{elsewhere.id}/state.json").status_code == 404  # no seat there
+    assert phone.get("/live/999999/state.json").status_code == 404
+    host = app.test_client()
+    login(host, teacher)
+    assert host.get(url).get_json()["index"] == 2
 
 
 def test_an_answer_sent_again_is_the_first_read_back(
     world: Cohort, seminar: SeminarSession, make_user, app: Flask
 ) -> None:
-    """Flaky Wi-Fi sends each answer twice: the repeat reads who it is, the quiz and the
-    seat with the answer already stored, and returns that one, writing nothing."""
+    """Flaky Wi-Fi sends each answer twice: the repeat reads who it is, then the quiz with
+    the seat and the answer already stored, and returns that one, writing nothing."""
     live = live_of(seminar, live_service.Draft("A", ["x", "y"], [1]))
     ((_, phone),) = playing(live, world, make_user, app, 1)
     url, question = f"/live/{live.id}/answer", live.questions[0].id
@@ -448,7 +480,7 @@ def test_an_answer_sent_again_is_the_first_read_back(
     with count_queries() as statements:
         again = phone.post(url, json={"question": question, "choices": [0]})
     assert again.get_json() == {"received": True, "choices": [1]}  # the first counts
-    assert len(statements) == 3, statements
+    assert len(statements) == 2, statements
     assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 1
 
 

@@ -8,15 +8,24 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from seminar.core.live import KIND_LABELS, mark, places
 from seminar.core.memo import Memo, memo_in
 from seminar.db import db, now_utc
-from seminar.models import LiveAnswer, LiveParticipant, LiveQuestion, LiveQuiz, User
+from seminar.models import (
+    LiveAnswer,
+    LiveParticipant,
+    LiveQuestion,
+    LiveQuiz,
+    SeminarSession,
+    User,
+)
 
 T = TypeVar("T")
 LOBBY_NAMES = 120  # names on the lobby screen (the newest); the count says how many in all
@@ -39,6 +48,44 @@ def seat_and_answer(live: LiveQuiz, user: User) -> tuple[LiveParticipant | None,
         .where(LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id)
     ).first()
     return (None, None) if row is None else (row[0], row[1])
+
+
+@cache
+def _with_seat() -> Select[tuple[LiveQuiz, LiveParticipant, LiveAnswer]]:
+    # Built once: a phone's screen is three small index reads, and building this statement
+    # (its alias above all) cost more than running it.
+    question = aliased(LiveQuestion)
+    return (
+        select(LiveQuiz, LiveParticipant, LiveAnswer)
+        .options(joinedload(LiveQuiz.session).joinedload(SeminarSession.cohort))
+        .outerjoin(
+            LiveParticipant,
+            (LiveParticipant.live_quiz_id == LiveQuiz.id)
+            & (LiveParticipant.user_id == bindparam("user_id")),
+        )
+        # Questions are numbered from 0 in order (services/live.py), so the current one is
+        # the one at the quiz's `current` position.
+        .outerjoin(
+            question,
+            (question.live_quiz_id == LiveQuiz.id) & (question.position == LiveQuiz.current),
+        )
+        .outerjoin(
+            LiveAnswer,
+            (LiveAnswer.live_question_id == question.id)
+            & (LiveAnswer.user_id == LiveParticipant.user_id),
+        )
+        .where(LiveQuiz.id == bindparam("live_id"))
+    )
+
+
+def with_seat(
+    live_id: int, user_id: int
+) -> tuple[LiveQuiz, LiveParticipant | None, LiveAnswer | None] | None:
+    """The quiz (with its session and cohort), this person's seat in it and their answer to
+    its current question, in one statement: what a phone's screen is made of, asked for by
+    every phone in the room each time the host moves on. None for no such quiz."""
+    row = db.session.execute(_with_seat(), {"live_id": live_id, "user_id": user_id}).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 @dataclass(frozen=True)
@@ -85,15 +132,27 @@ def _left(status: str, opened_at: datetime | None, seconds: int, now: datetime |
     return max(0, math.ceil((ends - (now or now_utc())).total_seconds()))
 
 
-def seated_pulse(live_id: int, user_id: int) -> dict[str, Any] | None:
+def seated_pulse(
+    live_id: int, user_id: int, ridden: tuple[Any, ...] | None = None
+) -> dict[str, Any] | None:
     """A seated student's `pulse`, in one statement and no objects: every phone in the room
-    asks for it about once a second. None when this person has no seat in that quiz."""
-    row = db.session.execute(
-        select(LiveQuiz.status, LiveQuiz.current, LiveQuiz.opened_at, LiveQuiz.seconds)
+    asks for it about once a second. None when this person has no seat in that quiz.
+    `ridden`: the row of `pulse_rider`, when it was read with the login."""
+    row = ridden
+    if row is None or row[0] != live_id:
+        row = db.session.execute(pulse_rider(), {"pulse_live": live_id, "uid": user_id}).first()
+    return None if row is None or row[0] is None else _where(*row[1:])
+
+
+@cache
+def pulse_rider() -> Select[tuple[int, str, int, datetime | None, int]]:
+    """Where a quiz is, if the user (`uid`) has a seat in it (`pulse_live`): built once, so
+    that it can ride in the login's round trip (web/signin.py)."""
+    return (
+        select(LiveQuiz.id, LiveQuiz.status, LiveQuiz.current, LiveQuiz.opened_at, LiveQuiz.seconds)
         .join(LiveParticipant, LiveParticipant.live_quiz_id == LiveQuiz.id)
-        .where(LiveQuiz.id == live_id, LiveParticipant.user_id == user_id)
-    ).first()
-    return None if row is None else _where(*row)
+        .where(LiveQuiz.id == bindparam("pulse_live"), LiveParticipant.user_id == bindparam("uid"))
+    )
 
 
 def _where(status: str, current: int, opened_at: datetime | None, seconds: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, select, true
 
 from seminar.core import tokens
 from seminar.db import db, now_utc
@@ -14,29 +14,48 @@ from seminar.models import LoginSession, User
 
 
 @cache
-def _cookie_query(extra: Select[Any]) -> Select[Any]:
+def _cookie_query(extra: Select[Any], rider: Select[Any] | None) -> Select[Any]:
     # Built once: every request runs it, and building the statement cost more than its SQL.
-    return (
+    query = (
         select(User, LoginSession.verifier_hash, LoginSession.expires_at, extra.scalar_subquery())
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.id == bindparam("sid"), User.id == bindparam("uid"))
     )
+    if rider is None:
+        return query
+    # At most one row of its own, whose columns come after ours (all NULL when it has none).
+    ridden = rider.subquery("ridden")
+    return query.outerjoin(ridden, true()).add_columns(*ridden.c)
 
 
-def user_for_cookie(extra: Select[Any], login_id: str) -> tuple[User, Any] | None:
-    """The user of a live login session named by a cookie ("<user>.<session>.<secret>"), and
-    one more scalar read in the same round trip (see `web.auth.load_user`); None for a session
-    that ended, expired or never was, or a secret that does not match."""
+@dataclass(frozen=True)
+class Rider:
+    """A read that rides in the login cookie's round trip: a statement built once that gives
+    at most one row, with its parameters (it may use the user's id as `uid`)."""
+
+    query: Select[Any]
+    params: dict[str, Any]
+
+
+def user_for_cookie(
+    extra: Select[Any], login_id: str, rider: Rider | None = None
+) -> tuple[User, Any, tuple[Any, ...]] | None:
+    """The user of a live login session named by a cookie ("<user>.<session>.<secret>"), one
+    more scalar read and the rider's row (every column None when it found none; empty
+    without a rider), all in the same round trip (see `web.signin.load_user`); None for a
+    session that ended, expired or never was, or a secret that does not match."""
     user_id, _, login = login_id.partition(".")
     sid, _, verifier = login.partition(".")
     if not (user_id.isdigit() and sid.isdigit() and verifier):
         return None
-    row = db.session.execute(_cookie_query(extra), {"sid": int(sid), "uid": int(user_id)}).first()
+    params = {"sid": int(sid), "uid": int(user_id)} | (rider.params if rider else {})
+    query = _cookie_query(extra, rider.query if rider else None)
+    row = db.session.execute(query, params).first()
     if row is None or not tokens.matches(verifier, row[1]) or row[2] <= now_utc():
         return None
     user = row[0]
     user.login = login
-    return user, row[3]
+    return user, row[3], tuple(row[4:])
 
 
 @dataclass(frozen=True)

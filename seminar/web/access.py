@@ -40,6 +40,7 @@ from seminar.models import (
 from seminar.queries import catalogue, cohorts, ladder, records
 from seminar.queries import declared_hours as declared_queries
 from seminar.queries import live as live_queries
+from seminar.web.signin import ridden
 
 # --- predicates ----------------------------------------------------------------------------
 
@@ -179,8 +180,10 @@ def live_seat_for_room(
     """The live quiz with the viewer's seat in it and answer to its current question (or
     None): what a phone's screen is made of. A seat is the access rule, as for the polls
     (only the cohort's students take one); without one, the session's students and staff."""
-    live = _live(live_id)
-    seat, answer = live_queries.seat_and_answer(live, current_user)
+    found = live_queries.with_seat(live_id, current_user.id)
+    if found is None:
+        abort(404)
+    live, seat, answer = found
     if seat is None and not _in_room(live):
         abort(404)
     return live, seat, answer
@@ -210,7 +213,7 @@ def live_pulse_for_seat(live_id: int) -> dict[str, Any] | None:
     """Where the quiz is, for a student seated in it (only the cohort's students take a
     seat, so the seat is the access rule), in one query: every phone in the room polls this
     about once a second. None for anyone without a seat there."""
-    return live_queries.seated_pulse(live_id, current_user.id)
+    return live_queries.seated_pulse(live_id, current_user.id, ridden())
 
 
 def record_for_viewer(rid: str) -> Record:

@@ -22,6 +22,7 @@ from seminar.core.errors import SeminarError
 from seminar.db import db
 from seminar.models import LiveAnswer, LiveParticipant, LiveQuiz
 from seminar.queries import live as live_queries
+from seminar.queries.logins import Rider
 from seminar.queries.quiz_results import available_quizzes
 from seminar.queries.sessions import attendance_of
 from seminar.services import live as live_service
@@ -39,6 +40,7 @@ from seminar.web.filters import absolute_url
 from seminar.web.forms import EmptyForm, errors_on
 from seminar.web.projector import invitation, qr_image
 from seminar.web.session_forms import JoinLiveForm, LiveQuizForm, live_quiz_form
+from seminar.web.signin import rides_with_login
 
 bp = Blueprint("live", __name__)
 
@@ -120,6 +122,7 @@ def control(live_id: int, action: str) -> WerkzeugResponse | tuple[Response, int
 @bp.get("/live/<int:live_id>/state.json")
 @login_required
 def state(live_id: int) -> Response:
+    # A student's poll is one statement: where the quiz is rides with the login's read.
     seated = live_pulse_for_seat(live_id)
     if seated is not None:
         return jsonify(seated)
@@ -130,6 +133,11 @@ def state(live_id: int) -> Response:
         pulse["invite"] = invite.as_json() if invite else None
     return jsonify(pulse)
 
+
+rides_with_login(
+    "live.state",
+    lambda args: Rider(live_queries.pulse_rider(), {"pulse_live": args.get("live_id", 0)}),
+)
 
 Seated = tuple[LiveParticipant | None, LiveAnswer | None]  # a player's seat and answer
 
