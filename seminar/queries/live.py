@@ -52,8 +52,8 @@ def seat_and_answer(live: LiveQuiz, user: User) -> tuple[LiveParticipant | None,
 
 @cache
 def _with_seat() -> Select[tuple[LiveQuiz, LiveParticipant, LiveAnswer]]:
-    # Built once: a phone's screen is three small index reads, and building this statement
-    # (its alias above all) cost more than running it.
+    # Built once: it runs as a few small index reads, and building it (its alias above all)
+    # cost more than running it.
     question = aliased(LiveQuestion)
     return (
         select(LiveQuiz, LiveParticipant, LiveAnswer)

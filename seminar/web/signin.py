@@ -19,7 +19,7 @@ from seminar.services import logins
 _riders: dict[str, Callable[[dict[str, Any]], login_queries.Rider]] = {}
 
 
-def rides_with_login(endpoint: str, rider: Callable[[dict[str, Any]], login_queries.Rider]):
+def rides_with_login(endpoint: str, rider: Callable[[dict[str, Any]], login_queries.Rider]) -> None:
     """Register the read an endpoint's view needs (made from its URL's arguments) to run in
     the same statement as the login query; the view finds its row with `ridden()`."""
     _riders[endpoint] = rider
