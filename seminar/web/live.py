@@ -142,10 +142,15 @@ rides_with_login(
 Seated = tuple[LiveParticipant | None, LiveAnswer | None]  # a player's seat and answer
 
 
-def _phone(live: LiveQuiz, form: JoinLiveForm, seated: Seated | None = None) -> dict[str, object]:
+def _phone(
+    live: LiveQuiz, form: JoinLiveForm | None, seated: Seated | None = None
+) -> dict[str, object]:
     """What a phone's screen shows (live/_phone.html). `seated`: the viewer's seat and
-    answer, when the caller read them already (live_seat_for_room)."""
+    answer, when the caller read them already (live_seat_for_room). `form`: the join form,
+    shown only to someone without a seat (made here when the caller has none)."""
     seat, answer = seated or live_queries.seat_and_answer(live, current_user)
+    if seat is None and form is None:
+        form = JoinLiveForm()
     session = live.session
     needs_code = (
         seat is None and session.checkin_open and attendance_of(session, current_user) is None
@@ -180,7 +185,7 @@ def phone(live_id: int) -> str:
     """The phone's screen alone: its script swaps it in when the host moves on, so 300
     phones ask for this (no menu, no page around it) rather than reload the page at once."""
     live, seat, answer = live_seat_for_room(live_id)
-    return render_template("live/_phone.html", **_phone(live, JoinLiveForm(), (seat, answer)))
+    return render_template("live/_phone.html", **_phone(live, None, (seat, answer)))
 
 
 @bp.post("/live/<int:live_id>/join")
