@@ -70,7 +70,9 @@ def bench_env(workdir: Path, database: str, course: Course) -> dict[str, str]:
 
 
 def make_app(env: dict[str, str]) -> Flask:
-    """The app configured exactly as the bench server is (instance config and SEMINAR_*)."""
+    """The app configured as the bench server is (instance config and SEMINAR_*), but with
+    no sweeper thread: in process it would run statements on the engine whose statements
+    the bench counts, and outlive the bench's use of the app."""
     from seminar import create_app
 
     # create_app reads the environment once; put ours back as it was afterwards.
@@ -79,7 +81,9 @@ def make_app(env: dict[str, str]) -> Flask:
         del os.environ[name]
     os.environ.update({k: v for k, v in env.items() if k.startswith("SEMINAR_")})
     try:
-        return create_app()
+        app = create_app()
+        app.config["SWEEP_SECONDS"] = 0
+        return app
     finally:
         for name in [k for k in os.environ if k.startswith("SEMINAR_")]:
             del os.environ[name]
