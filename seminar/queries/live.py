@@ -34,20 +34,10 @@ PODIUM = 3
 
 
 def seat_and_answer(live: LiveQuiz, user: User) -> tuple[LiveParticipant | None, LiveAnswer | None]:
-    """A player's seat and their answer to the current question, in one statement: every
-    phone asks for both each time the host moves on. No seat, no answer (answering needs
-    one)."""
-    question = current_question(live)
-    row = db.session.execute(
-        select(LiveParticipant, LiveAnswer)
-        .outerjoin(
-            LiveAnswer,
-            (LiveAnswer.user_id == LiveParticipant.user_id)
-            & (LiveAnswer.live_question_id == (question.id if question else None)),
-        )
-        .where(LiveParticipant.live_quiz_id == live.id, LiveParticipant.user_id == user.id)
-    ).first()
-    return (None, None) if row is None else (row[0], row[1])
+    """A player's seat and their answer to the current question (`with_seat`, for a caller
+    that holds the quiz already). No seat, no answer (answering needs one)."""
+    found = with_seat(live.id, user.id)
+    return (None, None) if found is None else (found[1], found[2])
 
 
 @cache
